@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Atelier: deep-semantic-space guided multi-scale neural style transfer (Yu et al. 2022).
+/// Module layout and dependency direction follow DESIGN.md §4: C libraries are reached only
+/// through their one wrapper module (Tensor → CBLAS, ImageIO → CPNG/CTIFF/CImageShims).
+let package = Package(
+    name: "Atelier",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "atelier", targets: ["AtelierCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries from Debian (Scripts/setup installs them).
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZMQ", pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng16",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CTIFF", pkgConfig: "libtiff-4",
+            providers: [.apt(["libtiff-dev"])]),
+        // libpng's setjmp/longjmp error handling must stay in C (STYLE.md §3).
+        .target(name: "CImageShims", dependencies: ["CPNG"]),
+
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "ImageIO", dependencies: ["CPNG", "CTIFF", "CImageShims"]),
+        .target(name: "Network", dependencies: ["Tensor"]),
+        .executableTarget(
+            name: "AtelierCLI",
+            dependencies: [
+                "Tensor", "ImageIO", "Network",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
+        .testTarget(name: "AtelierCLITests", dependencies: ["TestSupport"]),
+    ]
+)

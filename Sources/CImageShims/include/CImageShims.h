@@ -1,0 +1,2 @@
+// placeholder: replaced by the ImageIO work
+int CImageShims_placeholder(void);

@@ -1,0 +1,2 @@
+#include "CImageShims.h"
+int CImageShims_placeholder(void) { return 0; }

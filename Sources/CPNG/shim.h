@@ -1,0 +1,2 @@
+// libpng 1.6 (Debian: libpng-dev). Only ImageIO and CImageShims use it.
+#include <png.h>

@@ -1,0 +1,2 @@
+import XCTest
+final class AtelierCLITestsPlaceholder: XCTestCase { func testPlaceholder() { XCTAssertTrue(true) } }
