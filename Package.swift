@@ -44,6 +44,6 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
-        .testTarget(name: "AtelierCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "TestSupport"]),
     ]
 )

@@ -1,2 +1,0 @@
-import XCTest
-final class AtelierCLITestsPlaceholder: XCTestCase { func testPlaceholder() { XCTAssertTrue(true) } }
