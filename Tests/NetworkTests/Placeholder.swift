@@ -1,2 +1,0 @@
-import XCTest
-final class NetworkTestsPlaceholder: XCTestCase { func testPlaceholder() { XCTAssertTrue(true) } }
