@@ -1,0 +1,61 @@
+internal import CBLAS
+import Dispatch
+
+/// Process-wide settings of the tensor engine.
+///
+/// There is one thread setting for the whole process (DESIGN.md §5): it is handed to OpenBLAS
+/// and it bounds the engine's own band-parallel loops, so the two never oversubscribe the cores
+/// between them (our loops and OpenBLAS's run one after the other, never nested).
+public enum Engine {
+    nonisolated(unsafe) private static var threadCount = 1
+    private static let setup: Void = {
+        threadCount = max(1, Int(openblas_get_num_threads()))
+    }()
+
+    /// The number of threads the engine uses (OpenBLAS's and its own loops').
+    public static var threads: Int {
+        _ = setup
+        return threadCount
+    }
+
+    /// Sets the number of threads for OpenBLAS (`openblas_set_num_threads`) and the engine's
+    /// loops. Call it once, before any work starts.
+    public static func setThreads(_ count: Int) {
+        _ = setup
+        precondition(count >= 1, "thread count must be at least 1, not \(count)")
+        threadCount = count
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count`, split over the engine's threads.
+    /// A loop with one item, or an engine with one thread, runs inline.
+    static func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        if count <= 1 || threads == 1 {
+            for index in 0..<count { body(index) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+
+    /// Splits `0..<total` into one contiguous chunk per thread and runs `body(range)` for each.
+    static func parallelChunks(_ total: Int, minimumChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
+        let chunks = max(1, min(threads, total / max(minimumChunk, 1)))
+        if chunks == 1 {
+            body(0..<total)
+            return
+        }
+        parallelFor(chunks) { chunk in
+            let start = total * chunk / chunks
+            let end = total * (chunk + 1) / chunks
+            if start < end { body(start..<end) }
+        }
+    }
+}
+
+/// A raw pointer that may cross into the engine's parallel loops. Each loop writes disjoint
+/// ranges through it, which is what makes the unchecked `Sendable` sound.
+@usableFromInline
+struct SharedPointer: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<Float>
+    @usableFromInline init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
+}
