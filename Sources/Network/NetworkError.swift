@@ -13,6 +13,10 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     /// A valid safetensors file that does not hold the network asked for (a missing tensor, a
     /// shape that does not fit the layer table, an unknown preprocessing mode).
     case incompatible(path: String, reason: String)
+    /// An image too small to reach `layer`: each pooling halves the size, and no size may reach 0.
+    case imageTooSmall(width: Int, height: Int, layer: String)
+    /// A gradient given for a layer that the last forward pass did not reach, or of the wrong shape.
+    case gradientMismatch(layer: String, reason: String)
     /// A layer name that the network does not have, such as `relu6_1` or `relu5_4` on VGG-16.
     case unknownLayer(name: String, architecture: String)
 
@@ -28,6 +32,10 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
             return "\(path): not a valid safetensors file: \(reason)"
         case .incompatible(let path, let reason):
             return "\(path): not usable as VGG weights: \(reason)"
+        case .imageTooSmall(let width, let height, let layer):
+            return "a \(width)×\(height) image is too small to reach \(layer)"
+        case .gradientMismatch(let layer, let reason):
+            return "gradient at \(layer): \(reason)"
         case .unknownLayer(let name, let architecture):
             return "\(architecture) has no layer named \(name)"
         }
