@@ -1,0 +1,60 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `atelier edges` end to end, on the real default weights that `Scripts/setup` fetches.
+final class EdgesCommandTests: XCTestCase {
+    private func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("edges-\(UUID())-\(name)").path
+    }
+
+    /// A photo gives a grey PNG of its size with sparse bright edges: dark on average, bright at
+    /// the strongest edges.
+    func testEdgesOfAShippedPhotoIsAGreyPNGOfItsSize() throws {
+        let out = temporaryPath("chelsea.png")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
+        let run = try AtelierProcess.run(["edges", "--image", photo, "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stderr, "")
+
+        let info = try AtelierProcess.run(["info", "--stats", "--json", out])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(report["width"] as? Int, 451)
+        XCTAssertEqual(report["height"] as? Int, 300)
+        XCTAssertEqual(report["layout"] as? String, "gray")
+        let statistics = try XCTUnwrap((report["statistics"] as? [[String: Any]])?.first)
+        let (mean, maximum) = (try XCTUnwrap(statistics["mean"] as? Double), try XCTUnwrap(statistics["max"] as? Double))
+        XCTAssertLessThan(mean, 0.35 * 255, "edges should be sparse")
+        XCTAssertGreaterThan(maximum, 0.8 * 255, "the strongest edges should be bright")
+    }
+
+    func testMissingWeightsFileIsABadInputNamingTheFetchScript() throws {
+        let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
+        let run = try AtelierProcess.run(["edges", "--image", photo, "--out", temporaryPath("x.png"), "--weights", "/nonexistent/w.safetensors"])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertEqual(
+            run.stderr,
+            "atelier: /nonexistent/w.safetensors: no such weights file; run Scripts/fetch-weights to fetch the default VGG-16 weights\n")
+    }
+
+    func testCorruptWeightsFromTheEnvironmentIsABadInputNamingTheFile() throws {
+        let weights = temporaryPath("bad.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: weights) }
+        var bytes = Data([16, 0, 0, 0, 0, 0, 0, 0])
+        bytes.append(Data("{\"a\":1}".utf8))
+        try bytes.write(to: URL(fileURLWithPath: weights))
+        let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
+        let run = try AtelierProcess.run(
+            ["edges", "--image", photo, "--out", temporaryPath("x.png")], environment: ["ATELIER_WEIGHTS": weights])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertEqual(run.stderr, "atelier: \(weights): not a valid safetensors file: header length 16 runs past the end of the 15-byte file\n")
+    }
+
+    func testMissingImageIsABadInput() throws {
+        let run = try AtelierProcess.run(["edges", "--image", "/nonexistent/photo.png", "--out", temporaryPath("x.png")])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertTrue(run.stderr.hasPrefix("atelier: ") && run.stderr.contains("/nonexistent/photo.png"), run.stderr)
+    }
+}
