@@ -20,6 +20,13 @@ final class VGGWeightsTests: XCTestCase {
         XCTAssertEqual(Array(names19.suffix(5)), ["relu5_1", "relu5_2", "relu5_3", "relu5_4", "pool5"])
     }
 
+    func testActivationShapesHalveAtEachPool() throws {
+        let vgg19 = VGGArchitecture.vgg19
+        XCTAssertEqual(try vgg19.activationShape(of: "relu4_2", height: 512, width: 300), Shape(channels: 512, height: 64, width: 37))
+        XCTAssertEqual(try vgg19.activationShape(of: "pool1", height: 7, width: 9), Shape(channels: 64, height: 3, width: 4))
+        XCTAssertThrowsError(try vgg19.activationShape(of: "conv1_1", height: 8, width: 8))
+    }
+
     func testWeightsRoundTripThroughSafeTensors() throws {
         let weights = RandomVGG.weights(RandomVGG.narrow16, preprocessing: .caffe, seed: 1)
         let path = temporaryPath()

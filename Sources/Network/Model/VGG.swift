@@ -27,6 +27,11 @@ public final class VGG {
         }
     }
 
+    /// Loads the weights file at `path` (see `VGGWeights.init(contentsOf:)`).
+    public convenience init(contentsOf path: String, pooling: Pool2x2.Kind = .max) throws {
+        self.init(weights: try VGGWeights(contentsOf: path), pooling: pooling)
+    }
+
     /// Runs the network on `image` (RGB in [0, 1], 3×H×W) up to the deepest of `layerNames` and
     /// stops there.
     /// - Returns: the activation of each named layer. These are the network's own buffers: read

@@ -1,3 +1,5 @@
+import Tensor
+
 /// The layer table of a VGG network: five blocks of 3×3 convolutions, each followed by ReLU,
 /// with a 2×2 pooling after every block (Simonyan & Zisserman 2015, configurations D and E).
 ///
@@ -64,6 +66,28 @@ public struct VGGArchitecture: Sendable, Equatable, CustomStringConvertible {
 
     /// The names of all activations, in order.
     public var layerNames: [String] { layers.map(\.name) }
+
+    /// The shape of every layer's activation, in order, for an input of `height`×`width`.
+    public func activationShapes(height: Int, width: Int) -> [Shape] {
+        var shapes: [Shape] = []
+        var current = Shape(channels: Self.inputChannels, height: height, width: width)
+        for layer in layers {
+            switch layer.kind {
+            case .convolution(_, _, _, let output):
+                current = Shape(channels: output, height: current.height, width: current.width)
+            case .pool:
+                current = Pool2x2.outputShape(for: current)
+            }
+            shapes.append(current)
+        }
+        return shapes
+    }
+
+    /// The shape of the activation called `name` for an input of `height`×`width` (to plan
+    /// buffers, or to resample maps to a layer's size, before any forward pass).
+    public func activationShape(of name: String, height: Int, width: Int) throws -> Shape {
+        activationShapes(height: height, width: width)[try position(of: name)]
+    }
 
     /// Position of the layer called `name` in `layers`.
     /// - Throws: `NetworkError.unknownLayer` if there is none.

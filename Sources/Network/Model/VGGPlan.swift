@@ -23,18 +23,7 @@ final class VGGPlan {
     init(architecture: VGGArchitecture, height: Int, width: Int) {
         self.height = height
         self.width = width
-        var shapes: [Shape] = []
-        var current = Shape(channels: VGGArchitecture.inputChannels, height: height, width: width)
-        for layer in architecture.layers {
-            switch layer.kind {
-            case .convolution(_, _, _, let output):
-                current = Shape(channels: output, height: current.height, width: current.width)
-            case .pool:
-                current = Pool2x2.outputShape(for: current)
-            }
-            shapes.append(current)
-        }
-        self.shapes = shapes
+        self.shapes = architecture.activationShapes(height: height, width: width)
         self.input = Tensor(Shape(channels: VGGArchitecture.inputChannels, height: height, width: width))
         self.activations = Array(repeating: nil, count: shapes.count)
     }
