@@ -7,7 +7,8 @@ extension Raster {
     /// The colour of the image as a 3×H×W RGB tensor: alpha is dropped, grey is repeated.
     func rgbTensor() -> Tensor {
         let colour = colour()
-        let planes = colour.channelCount == 3 ? colour.samples : Array([[Float]](repeating: colour.samples, count: 3).joined())
+        let planes =
+            colour.channelCount == 3 ? colour.samples : Array([[Float]](repeating: colour.samples, count: 3).joined())
         return Tensor(Shape(channels: 3, height: height, width: width), values: planes)
     }
 

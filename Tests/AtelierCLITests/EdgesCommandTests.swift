@@ -25,18 +25,23 @@ final class EdgesCommandTests: XCTestCase {
         XCTAssertEqual(report["height"] as? Int, 300)
         XCTAssertEqual(report["layout"] as? String, "gray")
         let statistics = try XCTUnwrap((report["statistics"] as? [[String: Any]])?.first)
-        let (mean, maximum) = (try XCTUnwrap(statistics["mean"] as? Double), try XCTUnwrap(statistics["max"] as? Double))
+        let (mean, maximum) = (
+            try XCTUnwrap(statistics["mean"] as? Double), try XCTUnwrap(statistics["max"] as? Double)
+        )
         XCTAssertLessThan(mean, 0.35 * 255, "edges should be sparse")
         XCTAssertGreaterThan(maximum, 0.8 * 255, "the strongest edges should be bright")
     }
 
     func testMissingWeightsFileIsABadInputNamingTheFetchScript() throws {
         let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
-        let run = try AtelierProcess.run(["edges", "--image", photo, "--out", temporaryPath("x.png"), "--weights", "/nonexistent/w.safetensors"])
+        let run = try AtelierProcess.run([
+            "edges", "--image", photo, "--out", temporaryPath("x.png"), "--weights", "/nonexistent/w.safetensors",
+        ])
         XCTAssertEqual(run.status, 3)
         XCTAssertEqual(
             run.stderr,
-            "atelier: /nonexistent/w.safetensors: no such weights file; run Scripts/fetch-weights to fetch the default VGG-16 weights\n")
+            "atelier: /nonexistent/w.safetensors: no such weights file; run Scripts/fetch-weights to fetch the default VGG-16 weights\n"
+        )
     }
 
     func testCorruptWeightsFromTheEnvironmentIsABadInputNamingTheFile() throws {
@@ -49,11 +54,16 @@ final class EdgesCommandTests: XCTestCase {
         let run = try AtelierProcess.run(
             ["edges", "--image", photo, "--out", temporaryPath("x.png")], environment: ["ATELIER_WEIGHTS": weights])
         XCTAssertEqual(run.status, 3)
-        XCTAssertEqual(run.stderr, "atelier: \(weights): not a valid safetensors file: header length 16 runs past the end of the 15-byte file\n")
+        XCTAssertEqual(
+            run.stderr,
+            "atelier: \(weights): not a valid safetensors file: header length 16 runs past the end of the 15-byte file\n"
+        )
     }
 
     func testMissingImageIsABadInput() throws {
-        let run = try AtelierProcess.run(["edges", "--image", "/nonexistent/photo.png", "--out", temporaryPath("x.png")])
+        let run = try AtelierProcess.run([
+            "edges", "--image", "/nonexistent/photo.png", "--out", temporaryPath("x.png"),
+        ])
         XCTAssertEqual(run.status, 3)
         XCTAssertTrue(run.stderr.hasPrefix("atelier: ") && run.stderr.contains("/nonexistent/photo.png"), run.stderr)
     }

@@ -22,7 +22,9 @@ final class HEDEdgeDetectorTests: XCTestCase {
         let image = Tensor(channels: 3, height: size, width: size)
         for c in 0..<3 {
             for y in 0..<size {
-                for x in 0..<size { image[c, y, x] = (low..<high).contains(y) && (low..<high).contains(x) ? 0.85 : 0.15 }
+                for x in 0..<size {
+                    image[c, y, x] = (low..<high).contains(y) && (low..<high).contains(x) ? 0.85 : 0.15
+                }
             }
         }
         let edges = try detector().edges(of: image)
@@ -51,7 +53,9 @@ final class HEDEdgeDetectorTests: XCTestCase {
             }
         }
         let mean = { (values: [Float]) in values.reduce(0, +) / Float(values.count) }
-        print("square: mean edge response on the border \(mean(border)), inside \(mean(inside)), outside \(mean(outside))")
+        print(
+            "square: mean edge response on the border \(mean(border)), inside \(mean(inside)), outside \(mean(outside))"
+        )
         XCTAssertGreaterThanOrEqual(mean(border), 5 * mean(inside), "border \(mean(border)), inside \(mean(inside))")
         XCTAssertGreaterThanOrEqual(mean(border), 5 * mean(outside), "border \(mean(border)), outside \(mean(outside))")
     }
@@ -84,9 +88,12 @@ final class HEDEdgeDetectorTests: XCTestCase {
     /// swapped colour order or a misplaced side output would differ by far more than rounding.
     func testEdgesMatchTheIndependentReferenceFromTheKerasFile() throws {
         let fixture = try SafeTensorsFile(
-            contentsOf: Fixtures.projectRoot.appendingPathComponent("Tests/Fixtures/network/hed-reference-coffee.safetensors").path)
+            contentsOf: Fixtures.projectRoot.appendingPathComponent(
+                "Tests/Fixtures/network/hed-reference-coffee.safetensors"
+            ).path)
         let shape = try XCTUnwrap(fixture.entries["image"]?.shape)
-        let image = Tensor(Shape(channels: shape[0], height: shape[1], width: shape[2]), values: try fixture.floats("image"))
+        let image = Tensor(
+            Shape(channels: shape[0], height: shape[1], width: shape[2]), values: try fixture.floats("image"))
         let expected = try fixture.floats("edges")
         let edges = try detector().edges(of: image)
         XCTAssertEqual(edges.count, expected.count)
@@ -97,7 +104,8 @@ final class HEDEdgeDetectorTests: XCTestCase {
 
     func testWeightsWithoutHEDHeadsAreRefusedByName() throws {
         let weights = RandomVGG.weights(RandomVGG.narrow16, preprocessing: .caffe, seed: 1)
-        let file = try SafeTensorsFile(bytes: SafeTensorsFile.encode(weights.safeTensors.tensors), path: "mine.safetensors")
+        let file = try SafeTensorsFile(
+            bytes: SafeTensorsFile.encode(weights.safeTensors.tensors), path: "mine.safetensors")
         XCTAssertThrowsError(try HEDEdgeDetector(file: file)) {
             XCTAssertTrue("\($0)".hasPrefix("mine.safetensors: "), "\($0)")
             XCTAssertTrue("\($0)".contains("hed.dsn1.weight"), "\($0)")

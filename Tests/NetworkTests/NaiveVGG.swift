@@ -38,7 +38,8 @@ enum NaiveVGG {
             for i in 0..<plane {
                 switch preprocessing {
                 case .caffe:
-                    values[c * plane + i] = 255 * Double(image[flat: (2 - c) * plane + i]) - [103.939, 116.779, 123.68][c]
+                    values[c * plane + i] =
+                        255 * Double(image[flat: (2 - c) * plane + i]) - [103.939, 116.779, 123.68][c]
                 case .torch:
                     values[c * plane + i] =
                         (Double(image[flat: c * plane + i]) - [0.485, 0.456, 0.406][c]) / [0.229, 0.224, 0.225][c]
@@ -50,7 +51,9 @@ enum NaiveVGG {
 
     /// 3×3 cross-correlation, zero padding 1, plus bias.
     static func convolve(_ input: Activation, _ convolution: VGGWeights.Convolution) -> Activation {
-        let (h, w, cin, cout) = (input.shape.height, input.shape.width, convolution.inputChannels, convolution.outputChannels)
+        let (h, w, cin, cout) = (
+            input.shape.height, input.shape.width, convolution.inputChannels, convolution.outputChannels
+        )
         var output = [Double](repeating: 0, count: cout * h * w)
         for o in 0..<cout {
             for y in 0..<h {
@@ -61,7 +64,8 @@ enum NaiveVGG {
                             for kx in 0..<3 {
                                 let (sy, sx) = (y + ky - 1, x + kx - 1)
                                 guard sy >= 0, sy < h, sx >= 0, sx < w else { continue }
-                                sum += Double(convolution.weight[((o * cin + i) * 3 + ky) * 3 + kx])
+                                sum +=
+                                    Double(convolution.weight[((o * cin + i) * 3 + ky) * 3 + kx])
                                     * input.values[(i * h + sy) * w + sx]
                             }
                         }
@@ -81,7 +85,9 @@ enum NaiveVGG {
         for k in 0..<c {
             for y in 0..<h / 2 {
                 for x in 0..<w / 2 {
-                    let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map { input.values[(k * h + 2 * y + $0) * w + 2 * x + $1] }
+                    let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map {
+                        input.values[(k * h + 2 * y + $0) * w + 2 * x + $1]
+                    }
                     output[(k * shape.height + y) * shape.width + x] =
                         kind == .max ? window.max()! : window.reduce(0, +) / 4
                 }
@@ -94,9 +100,11 @@ enum NaiveVGG {
 /// Random narrow VGGs for the tests: the real block structure with few channels.
 enum RandomVGG {
     /// VGG-16's structure (so that it round-trips through safetensors as `vgg16`) with 4–8 channels.
-    static let narrow16 = VGGArchitecture(name: "vgg16", blocks: [[4, 4], [6, 6], [8, 8, 8], [8, 8, 8], [8, 8, 8]])
+    static let narrow16 = VGGArchitecture(
+        name: "vgg16", blocks: [[4, 4], [6, 6], [8, 8, 8], [8, 8, 8], [8, 8, 8]])
     /// VGG-19's structure with 3–6 channels.
-    static let narrow19 = VGGArchitecture(name: "vgg19", blocks: [[3, 4], [5, 5], [6, 6, 6, 6], [6, 6, 6, 6], [6, 6, 6, 6]])
+    static let narrow19 = VGGArchitecture(
+        name: "vgg19", blocks: [[3, 4], [5, 5], [6, 6, 6, 6], [6, 6, 6, 6], [6, 6, 6, 6]])
 
     /// He-initialised weights (so activations keep their scale through the layers) and small biases.
     static func weights(_ architecture: VGGArchitecture, preprocessing: Preprocessing, seed: UInt64) -> VGGWeights {

@@ -9,7 +9,9 @@ import TestSupport
 enum RealWeights {
     struct Missing: Error, CustomStringConvertible {
         var path: String
-        var description: String { "the default weights are not at \(path): run Scripts/fetch-weights (Scripts/setup does)" }
+        var description: String {
+            "the default weights are not at \(path): run Scripts/fetch-weights (Scripts/setup does)"
+        }
     }
 
     /// The default weights file, checked to exist.
@@ -22,7 +24,8 @@ enum RealWeights {
     /// The RGB image of a PNG in `../shared/data`, as a 3×H×W tensor in [0, 1].
     static func sharedImage(_ relativePath: String) throws -> Tensor {
         let raster = try PNGFile.read(path: Fixtures.sharedData.appendingPathComponent(relativePath).path).colour()
-        let planes = raster.channelCount == 3 ? raster.samples : Array([[Float]](repeating: raster.samples, count: 3).joined())
+        let planes =
+            raster.channelCount == 3 ? raster.samples : Array([[Float]](repeating: raster.samples, count: 3).joined())
         return Tensor(Shape(channels: 3, height: raster.height, width: raster.width), values: planes)
     }
 }

@@ -59,7 +59,8 @@ final class SafeTensorsFileTests: XCTestCase {
         withUnsafeBytes(of: half.littleEndian) { data += $0 }
         withUnsafeBytes(of: bfloat.littleEndian) { data += $0 }
         withUnsafeBytes(of: double.littleEndian) { data += $0 }
-        let header = #"{"h":{"dtype":"F16","shape":[1],"data_offsets":[0,2]},"#
+        let header =
+            #"{"h":{"dtype":"F16","shape":[1],"data_offsets":[0,2]},"#
             + #""b":{"dtype":"BF16","shape":[1],"data_offsets":[2,4]},"#
             + #""d":{"dtype":"F64","shape":[],"data_offsets":[4,12]}}"#
         let file = try SafeTensorsFile(bytes: bytes(header: header, data: data), path: "x")
@@ -72,7 +73,9 @@ final class SafeTensorsFileTests: XCTestCase {
         let header = #"{"i":{"dtype":"I32","shape":[1],"data_offsets":[0,4]}}"#
         let file = try SafeTensorsFile(bytes: bytes(header: header, data: [1, 0, 0, 0]), path: "x")
         XCTAssertThrowsError(try file.floats("i")) { XCTAssertTrue("\($0)".contains("not floating-point"), "\($0)") }
-        XCTAssertThrowsError(try file.floats("nope")) { XCTAssertTrue("\($0)".contains("no tensor named nope"), "\($0)") }
+        XCTAssertThrowsError(try file.floats("nope")) {
+            XCTAssertTrue("\($0)".contains("no tensor named nope"), "\($0)")
+        }
     }
 
     func testTruncatedFiles() {
@@ -89,22 +92,28 @@ final class SafeTensorsFileTests: XCTestCase {
 
     func testOffsetsOutOfRange() {
         let data = [UInt8](repeating: 0, count: 8)
-        assertCorrupt(bytes(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: data), "out of range")
-        assertCorrupt(bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}"#, data: data), "out of range")
-        assertCorrupt(bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, data: data), "out of range")
+        assertCorrupt(
+            bytes(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: data), "out of range")
+        assertCorrupt(
+            bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}"#, data: data), "out of range")
+        assertCorrupt(
+            bytes(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, data: data), "out of range")
     }
 
     func testSizeThatDisagreesWithShapeOrDtype() {
         let data = [UInt8](repeating: 0, count: 8)
-        assertCorrupt(bytes(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: data), "needs 12 bytes")
+        assertCorrupt(
+            bytes(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: data), "needs 12 bytes")
         assertCorrupt(bytes(header: #"{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}"#, data: data), "shape")
         assertCorrupt(
-            bytes(header: #"{"a":{"dtype":"F32","shape":[1125899906842624,1048576],"data_offsets":[0,8]}}"#, data: data),
+            bytes(
+                header: #"{"a":{"dtype":"F32","shape":[1125899906842624,1048576],"data_offsets":[0,8]}}"#, data: data),
             "too large")
     }
 
     func testOverlappingTensors() {
-        let header = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
+        let header =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"#
             + #""b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
         assertCorrupt(bytes(header: header, data: [UInt8](repeating: 0, count: 8)), "overlap")
     }

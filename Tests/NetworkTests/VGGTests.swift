@@ -33,7 +33,9 @@ final class VGGTests: XCTestCase {
         let activations = try vgg.forward(image, layers: ["relu1_1", "relu2_1"])
         XCTAssertEqual(Set(activations.keys), ["relu1_1", "relu2_1"])
         let gradient = Tensor(channels: 6, height: 4, width: 4)
-        XCTAssertThrowsError(try vgg.backward(from: ["relu3_1": gradient], into: Tensor(channels: 3, height: 16, width: 16))) {
+        XCTAssertThrowsError(
+            try vgg.backward(from: ["relu3_1": gradient], into: Tensor(channels: 3, height: 16, width: 16))
+        ) {
             XCTAssertTrue("\($0)".contains("stopped before it"), "\($0)")
         }
         XCTAssertThrowsError(try vgg.forward(image, layers: ["relu5_4"])) {

@@ -22,8 +22,11 @@ final class VGGWeightsTests: XCTestCase {
 
     func testActivationShapesHalveAtEachPool() throws {
         let vgg19 = VGGArchitecture.vgg19
-        XCTAssertEqual(try vgg19.activationShape(of: "relu4_2", height: 512, width: 300), Shape(channels: 512, height: 64, width: 37))
-        XCTAssertEqual(try vgg19.activationShape(of: "pool1", height: 7, width: 9), Shape(channels: 64, height: 3, width: 4))
+        XCTAssertEqual(
+            try vgg19.activationShape(of: "relu4_2", height: 512, width: 300),
+            Shape(channels: 512, height: 64, width: 37))
+        XCTAssertEqual(
+            try vgg19.activationShape(of: "pool1", height: 7, width: 9), Shape(channels: 64, height: 3, width: 4))
         XCTAssertThrowsError(try vgg19.activationShape(of: "conv1_1", height: 8, width: 8))
     }
 
@@ -44,7 +47,8 @@ final class VGGWeightsTests: XCTestCase {
     /// tensors that are ignored.
     func testTorchvisionVGG19WithoutMetadataLoadsWithTorchPreprocessing() throws {
         let weights = RandomVGG.weights(RandomVGG.narrow19, preprocessing: .torch, seed: 2)
-        let classifier = SafeTensorsFile.TensorToWrite(name: "classifier.0.weight", shape: [2, 6], values: Array(repeating: 0, count: 12))
+        let classifier = SafeTensorsFile.TensorToWrite(
+            name: "classifier.0.weight", shape: [2, 6], values: Array(repeating: 0, count: 12))
         let data = SafeTensorsFile.encode(weights.safeTensors.tensors + [classifier])
         let loaded = try VGGWeights(file: SafeTensorsFile(bytes: data, path: "vgg19.safetensors"))
         XCTAssertEqual(loaded.architecture.name, "vgg19")
@@ -56,10 +60,14 @@ final class VGGWeightsTests: XCTestCase {
         let weights = RandomVGG.weights(RandomVGG.narrow16, preprocessing: .torch, seed: 3)
         let tensors = weights.safeTensors.tensors
         func load(_ tensors: [SafeTensorsFile.TensorToWrite], _ metadata: [String: String] = [:]) throws -> VGGWeights {
-            try VGGWeights(file: SafeTensorsFile(bytes: SafeTensorsFile.encode(tensors, metadata: metadata), path: "bad.safetensors"))
+            try VGGWeights(
+                file: SafeTensorsFile(
+                    bytes: SafeTensorsFile.encode(tensors, metadata: metadata), path: "bad.safetensors"))
         }
         XCTAssertThrowsError(try load(tensors.filter { $0.name != "features.5.bias" })) {
-            XCTAssertEqual("\($0)", "bad.safetensors: not usable as VGG weights: features.5.bias should have shape [6] for relu2_1")
+            XCTAssertEqual(
+                "\($0)", "bad.safetensors: not usable as VGG weights: features.5.bias should have shape [6] for relu2_1"
+            )
         }
         XCTAssertThrowsError(try load(Array(tensors.dropLast(2)))) {
             XCTAssertTrue("\($0)".contains("12 convolution kernels"), "\($0)")
@@ -79,9 +87,11 @@ final class VGGWeightsTests: XCTestCase {
 
     func testWeightsLocationPrefersFlagThenEnvironmentThenCache() {
         let environment = ["HOME": "/home/u", "ATELIER_WEIGHTS": "/w/env.safetensors"]
-        XCTAssertEqual(WeightsLocation.resolve(explicit: "/w/flag.safetensors", environment: environment), "/w/flag.safetensors")
+        XCTAssertEqual(
+            WeightsLocation.resolve(explicit: "/w/flag.safetensors", environment: environment), "/w/flag.safetensors")
         XCTAssertEqual(WeightsLocation.resolve(explicit: nil, environment: environment), "/w/env.safetensors")
-        XCTAssertEqual(WeightsLocation.resolve(environment: ["HOME": "/home/u"]), "/home/u/.cache/atelier/vgg16-hed.safetensors")
+        XCTAssertEqual(
+            WeightsLocation.resolve(environment: ["HOME": "/home/u"]), "/home/u/.cache/atelier/vgg16-hed.safetensors")
         XCTAssertEqual(
             WeightsLocation.resolve(environment: ["HOME": "/home/u", "XDG_CACHE_HOME": "/xdg"]),
             "/xdg/atelier/vgg16-hed.safetensors")

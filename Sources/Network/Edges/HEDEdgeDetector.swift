@@ -24,13 +24,15 @@ public final class HEDEdgeDetector {
     public init(file: SafeTensorsFile) throws {
         let weights = try VGGWeights(file: file)
         guard weights.architecture.name == VGGArchitecture.vgg16.name else {
-            throw NetworkError.incompatible(path: file.path, reason: "HED edges need VGG-16, the file holds \(weights.architecture)")
+            throw NetworkError.incompatible(
+                path: file.path, reason: "HED edges need VGG-16, the file holds \(weights.architecture)")
         }
         func head(_ name: String, inputChannels: Int) throws -> Conv1x1 {
             guard file.entries["hed.\(name).weight"]?.elementCount == inputChannels else {
                 throw NetworkError.incompatible(
                     path: file.path,
-                    reason: "no HED head hed.\(name).weight with \(inputChannels) inputs; the default weights from Scripts/fetch-weights have it")
+                    reason: "no HED head hed.\(name).weight with \(inputChannels) inputs; "
+                        + "the default weights from Scripts/fetch-weights have it")
             }
             return Conv1x1(
                 outputChannels: 1, inputChannels: inputChannels,

@@ -13,7 +13,9 @@ extension Tensor {
 
     /// Copies the single-channel `plane` (1×H×W) into channel `channel` of self (C×H×W).
     func setChannel(_ channel: Int, from plane: Tensor) {
-        precondition(plane.channels == 1 && plane.height == height && plane.width == width, "channel \(plane.shape) into \(shape)")
+        precondition(
+            plane.channels == 1 && plane.height == height && plane.width == width,
+            "channel \(plane.shape) into \(shape)")
         let count = shape.planeCount
         plane.withUnsafeBufferPointer { source in
             withUnsafeMutableBufferPointer { target in

@@ -23,7 +23,8 @@ public final class VGG {
         self.pooling = pooling
         layers = weights.architecture.layers
         convolutions = weights.convolutions.map {
-            Conv3x3(outputChannels: $0.outputChannels, inputChannels: $0.inputChannels, weight: $0.weight, bias: $0.bias)
+            Conv3x3(
+                outputChannels: $0.outputChannels, inputChannels: $0.inputChannels, weight: $0.weight, bias: $0.bias)
         }
     }
 

@@ -24,7 +24,8 @@ public struct VGGArchitecture: Sendable, Equatable, CustomStringConvertible {
         name: "vgg16", blocks: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]])
     /// VGG-19 (configuration E): 16 convolutions.
     public static let vgg19 = VGGArchitecture(
-        name: "vgg19", blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]])
+        name: "vgg19",
+        blocks: [[64, 64], [128, 128], [256, 256, 256, 256], [512, 512, 512, 512], [512, 512, 512, 512]])
 
     /// Channels of the network's input image.
     public static let inputChannels = 3

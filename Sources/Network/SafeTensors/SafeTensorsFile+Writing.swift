@@ -24,7 +24,9 @@ extension SafeTensorsFile {
         var offset = 0
         for tensor in tensors {
             let byteCount = tensor.values.count * 4
-            header[tensor.name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + byteCount]]
+            header[tensor.name] = [
+                "dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + byteCount],
+            ]
             offset += byteCount
         }
         var json = try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])

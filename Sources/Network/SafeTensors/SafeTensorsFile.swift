@@ -49,7 +49,8 @@ public struct SafeTensorsFile: Sendable {
             throw NetworkError.incompatible(path: path, reason: "no tensor named \(name)")
         }
         guard entry.dtype.isFloatingPoint else {
-            throw NetworkError.incompatible(path: path, reason: "tensor \(name) is \(entry.dtype.rawValue), not floating-point")
+            throw NetworkError.incompatible(
+                path: path, reason: "tensor \(name) is \(entry.dtype.rawValue), not floating-point")
         }
         let start = data.startIndex + entry.byteRange.lowerBound
         let count = entry.elementCount
@@ -68,11 +69,15 @@ public struct SafeTensorsFile: Sendable {
     private static func float(_ raw: UnsafeRawBufferPointer, index: Int, dtype: SafeTensorsDType) -> Float {
         switch dtype {
         case .float32:
-            return Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+            return Float(
+                bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
         case .float64:
-            return Float(Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))))
+            return Float(
+                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))))
         case .float16:
-            return Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))))
+            return Float(
+                Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)))
+            )
         case .bfloat16:
             // bfloat16 is the top half of a Float32.
             let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))

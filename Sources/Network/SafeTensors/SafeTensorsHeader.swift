@@ -21,11 +21,13 @@ struct SafeTensorsHeader {
     /// - Returns: the header length in bytes.
     static func length(of bytes: Data, path: String) throws -> Int {
         guard bytes.count >= 8 else {
-            throw NetworkError.corrupt(path: path, reason: "truncated: \(bytes.count) bytes, less than the 8-byte header length")
+            throw NetworkError.corrupt(
+                path: path, reason: "truncated: \(bytes.count) bytes, less than the 8-byte header length")
         }
         let length = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         guard length <= UInt64(maximumLength) else {
-            throw NetworkError.corrupt(path: path, reason: "header length \(length) exceeds the limit of \(maximumLength) bytes")
+            throw NetworkError.corrupt(
+                path: path, reason: "header length \(length) exceeds the limit of \(maximumLength) bytes")
         }
         guard Int(length) <= bytes.count - 8 else {
             throw NetworkError.corrupt(
@@ -72,7 +74,8 @@ struct SafeTensorsHeader {
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard 0 <= begin, begin <= end, end <= dataCount else {
-            throw corrupt("tensor \(name): data_offsets [\(begin), \(end)] out of range of the \(dataCount)-byte data section")
+            throw corrupt(
+                "tensor \(name): data_offsets [\(begin), \(end)] out of range of the \(dataCount)-byte data section")
         }
         var byteCount = dtype.byteSize
         for dimension in shape {
@@ -81,15 +84,19 @@ struct SafeTensorsHeader {
             byteCount = product
         }
         guard byteCount == end - begin else {
-            throw corrupt("tensor \(name): \(dtypeName) \(shape) needs \(byteCount) bytes, data_offsets give \(end - begin)")
+            throw corrupt(
+                "tensor \(name): \(dtypeName) \(shape) needs \(byteCount) bytes, data_offsets give \(end - begin)")
         }
         return SafeTensorsEntry(name: name, dtype: dtype, shape: shape, byteRange: begin..<end)
     }
 
     /// Refuses two tensors sharing bytes (which would let one write change another).
     private static func checkNoOverlap(_ entries: [SafeTensorsEntry], corrupt: (String) -> NetworkError) throws {
-        let sorted = entries.filter { !$0.byteRange.isEmpty }.sorted { $0.byteRange.lowerBound < $1.byteRange.lowerBound }
-        for (previous, next) in zip(sorted, sorted.dropFirst()) where next.byteRange.lowerBound < previous.byteRange.upperBound {
+        let sorted = entries.filter { !$0.byteRange.isEmpty }.sorted {
+            $0.byteRange.lowerBound < $1.byteRange.lowerBound
+        }
+        for (previous, next) in zip(sorted, sorted.dropFirst())
+        where next.byteRange.lowerBound < previous.byteRange.upperBound {
             throw corrupt("tensors \(previous.name) and \(next.name) overlap")
         }
     }

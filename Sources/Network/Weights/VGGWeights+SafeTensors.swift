@@ -24,13 +24,17 @@ extension VGGWeights {
 
         let kernels = file.entries.values
             .filter { $0.name.hasPrefix("features.") && $0.name.hasSuffix(".weight") && $0.shape.count == 4 }
-            .compactMap { entry in Int(entry.name.dropFirst("features.".count).dropLast(".weight".count)).map { ($0, entry) } }
+            .compactMap { entry in
+                Int(entry.name.dropFirst("features.".count).dropLast(".weight".count)).map { ($0, entry) }
+            }
             .sorted { $0.0 < $1.0 }
         guard let structure = Self.structures[kernels.count] else {
-            throw incompatible("\(kernels.count) convolution kernels named features.N.weight; VGG-16 has 13, VGG-19 has 16")
+            throw incompatible(
+                "\(kernels.count) convolution kernels named features.N.weight; VGG-16 has 13, VGG-19 has 16")
         }
         if let declared = file.metadata[Self.architectureKey], declared != structure.name {
-            throw incompatible("metadata says \(declared) but the file holds the \(kernels.count) convolutions of \(structure.name)")
+            throw incompatible(
+                "metadata says \(declared) but the file holds the \(kernels.count) convolutions of \(structure.name)")
         }
         let preprocessingName = file.metadata[Self.preprocessingKey] ?? Preprocessing.torch.rawValue
         guard let preprocessing = Preprocessing(rawValue: preprocessingName) else {
@@ -50,7 +54,8 @@ extension VGGWeights {
             let name = "features.\(index)"
             guard file.entries["\(name).weight"]?.shape == [output, input, 3, 3] else {
                 let found = file.entries["\(name).weight"].map { "\($0.shape)" } ?? "nothing"
-                throw incompatible("\(name).weight should be [\(output), \(input), 3, 3] for \(layer.name), found \(found)")
+                throw incompatible(
+                    "\(name).weight should be [\(output), \(input), 3, 3] for \(layer.name), found \(found)")
             }
             guard file.entries["\(name).bias"]?.shape == [output] else {
                 throw incompatible("\(name).bias should have shape [\(output)] for \(layer.name)")
@@ -77,7 +82,8 @@ extension VGGWeights {
         for layer in architecture.layers {
             guard case .convolution(let position, let index, let input, let output) = layer.kind else { continue }
             let convolution = convolutions[position]
-            tensors.append(.init(name: "features.\(index).weight", shape: [output, input, 3, 3], values: convolution.weight))
+            tensors.append(
+                .init(name: "features.\(index).weight", shape: [output, input, 3, 3], values: convolution.weight))
             tensors.append(.init(name: "features.\(index).bias", shape: [output], values: convolution.bias))
         }
         let metadata = [Self.architectureKey: architecture.name, Self.preprocessingKey: preprocessing.rawValue]

@@ -9,7 +9,9 @@ public struct VGGWeights: Sendable {
         public var bias: [Float]
 
         public init(inputChannels: Int, outputChannels: Int, weight: [Float], bias: [Float]) {
-            precondition(weight.count == outputChannels * inputChannels * 9, "3×3 weight count for \(outputChannels)×\(inputChannels)")
+            precondition(
+                weight.count == outputChannels * inputChannels * 9,
+                "3×3 weight count for \(outputChannels)×\(inputChannels)")
             precondition(bias.count == outputChannels, "bias count for \(outputChannels) channels")
             self.inputChannels = inputChannels
             self.outputChannels = outputChannels
