@@ -32,6 +32,21 @@ final class EdgesCommandTests: XCTestCase {
         XCTAssertGreaterThan(maximum, 0.8 * 255, "the strongest edges should be bright")
     }
 
+    /// With `--max-side` the network runs on a reduced copy, and the map comes back at full size.
+    func testMaxSideRunsReducedAndWritesTheFullSize() throws {
+        let out = temporaryPath("coffee.png")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let photo = Fixtures.sharedData.appendingPathComponent("content/coffee.png").path
+        let run = try AtelierProcess.run(["edges", "--image", photo, "--out", out, "--max-side", "150"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let info = try AtelierProcess.run(["info", out])
+        XCTAssertTrue(info.stdout.contains("size: 600x400"), info.stdout)
+
+        let bad = try AtelierProcess.run(["edges", "--image", photo, "--out", out, "--max-side", "8"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, "atelier: --max-side must be at least 16\n")
+    }
+
     func testMissingWeightsFileIsABadInputNamingTheFetchScript() throws {
         let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
         let run = try AtelierProcess.run([

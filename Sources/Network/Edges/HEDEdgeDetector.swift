@@ -51,7 +51,26 @@ public final class HEDEdgeDetector {
 
     /// The edge map of `image` (RGB in [0, 1], 3×H×W): 1×H×W, each value the probability that the
     /// pixel lies on an edge.
-    public func edges(of image: Tensor) throws -> Tensor {
+    ///
+    /// The network's activations take about 1 KB per pixel, so an image whose long side exceeds
+    /// `maximumSide` is first reduced (area average) to that long side, and its edge map is
+    /// enlarged back (bilinear) to the image's size.
+    public func edges(of image: Tensor, maximumSide: Int = .max) throws -> Tensor {
+        precondition(maximumSide >= 1, "maximumSide must be positive")
+        let longSide = max(image.height, image.width)
+        guard longSide > maximumSide else { return try edgesAtFullSize(of: image) }
+        let scale = Double(maximumSide) / Double(longSide)
+        let reduced = Tensor(
+            channels: image.channels, height: max(1, Int((Double(image.height) * scale).rounded())),
+            width: max(1, Int((Double(image.width) * scale).rounded())))
+        Resample.area(image, into: reduced)
+        let edges = Tensor(channels: 1, height: image.height, width: image.width)
+        Resample.bilinear(try edgesAtFullSize(of: reduced), into: edges)
+        return edges
+    }
+
+    /// The edge map of `image` computed at its own size.
+    private func edgesAtFullSize(of image: Tensor) throws -> Tensor {
         let padded = image.paddedByReplication(toMultipleOf: Self.stride)
         let activations = try vgg.forward(padded, layers: Self.sideLayers)
         let stack = Tensor(channels: sides.count, height: padded.height, width: padded.width)
