@@ -5,8 +5,9 @@ import Tensor
 /// layer list with a tape of saved activations, no general autograd).
 ///
 /// Buffers are planned per input size (`VGGPlan`) and reused: after the first pass at a size, a
-/// forward and backward at that size allocate nothing. A `VGG` is not thread-safe; use one per
-/// worker.
+/// forward and backward at that size allocate nothing. One plan is kept: a pass at another size
+/// replaces it (so compute fixed targets, such as the style's features, before the loop). A `VGG`
+/// is not thread-safe; use one per worker.
 public final class VGG {
     public let architecture: VGGArchitecture
     public let preprocessing: Preprocessing
