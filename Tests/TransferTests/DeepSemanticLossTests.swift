@@ -12,13 +12,13 @@ final class DeepSemanticLossTests: XCTestCase {
         // The image is the style plus small noise: every image patch's best match is its own
         // counterpart by a wide margin, so finite-difference steps never change the matches.
         let image = Tensor(style.shape, values: style.array.map { $0 + random.float(in: -0.05...0.05) })
-        let loss = DeepSemanticLoss(styleFeatures: style, styleSemantics: styleSemantics, semanticWeight: 0.5)
+        let loss = DeepSemanticLoss(styleFeatures: style, styleSemantics: [styleSemantics], semanticWeights: [0.5])
         let gradient = Tensor(image.shape), scratch = Tensor(image.shape)
-        let value = loss.evaluate(features: image, semantics: styleSemantics, gradient: gradient)
+        let value = loss.evaluate(features: image, semantics: [styleSemantics], gradient: gradient)
         XCTAssertGreaterThan(value, 0)
         XCTAssertEqual(loss.matches.map(Int.init), Array(0..<20), "image patches should match their counterparts")
         let error = GradientCheck.relativeError(of: gradient, input: image, step: 1e-3) {
-            loss.evaluate(features: image, semantics: styleSemantics, gradient: scratch)
+            loss.evaluate(features: image, semantics: [styleSemantics], gradient: scratch)
         }
         XCTAssertLessThan(error, 1e-2)
     }
@@ -27,9 +27,9 @@ final class DeepSemanticLossTests: XCTestCase {
         // One image patch, two style patches; the nearer by cosine is the target.
         let style = Tensor(Shape(channels: 1, height: 3, width: 4), values: [1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0])
         let image = Tensor(Shape(channels: 1, height: 3, width: 3), values: [2, 2, 0, 2, 2, 0, 2, 2, 0])
-        let loss = DeepSemanticLoss(styleFeatures: style, styleSemantics: nil, semanticWeight: 0)
+        let loss = DeepSemanticLoss(styleFeatures: style, styleSemantics: [], semanticWeights: [])
         let gradient = Tensor(image.shape)
-        let value = loss.evaluate(features: image, semantics: nil, gradient: gradient)
+        let value = loss.evaluate(features: image, semantics: [], gradient: gradient)
         XCTAssertEqual(loss.matches, [0])  // patch 0 is (1,1,0)×3: the same direction as the image
         XCTAssertEqual(value, 6, accuracy: 1e-6)  // six entries differ by 1
     }
@@ -47,8 +47,8 @@ final class DeepSemanticLossTests: XCTestCase {
         var imageLabels = [Float](repeating: 0, count: 18)
         for i in 9..<18 { imageLabels[i] = 1 }  // label B everywhere
         let imageSemantics = Tensor(Shape(channels: 2, height: 3, width: 3), values: imageLabels)
-        let loss = DeepSemanticLoss(styleFeatures: features, styleSemantics: semantics, semanticWeight: 1)
-        _ = loss.evaluate(features: image, semantics: imageSemantics, gradient: Tensor(image.shape))
+        let loss = DeepSemanticLoss(styleFeatures: features, styleSemantics: [semantics], semanticWeights: [1])
+        _ = loss.evaluate(features: image, semantics: [imageSemantics], gradient: Tensor(image.shape))
         XCTAssertEqual(loss.matches, [3], "the only all-B style patch starts at x = 3")
     }
 }

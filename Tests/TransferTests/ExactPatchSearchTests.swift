@@ -30,15 +30,17 @@ final class ExactPatchSearchTests: XCTestCase {
         }
     }
 
-    func testKeyDotProductIsCosineOfFeaturesPlusWeightedCosineOfSemantics() {
+    func testKeyDotProductIsCosineOfFeaturesPlusWeightedCosinesOfSemanticGroups() {
         var random = SeededRandom(seed: 82)
         let features = random.tensor(Shape(channels: 1, height: 2, width: 18))
         let semantics = random.tensor(Shape(channels: 1, height: 2, width: 9), in: 0...1)
-        let weight: Float = 3
-        let queryKeys = Tensor(Shape(channels: 1, height: 2, width: 27))
-        let styleKeys = Tensor(Shape(channels: 1, height: 2, width: 27))
-        PatchKeys.build(featurePatches: features, semanticPatches: semantics, semanticWeight: weight, into: queryKeys)
-        PatchKeys.build(featurePatches: features, semanticPatches: semantics, semanticWeight: 1, into: styleKeys)
+        let light = random.tensor(Shape(channels: 1, height: 2, width: 18), in: 0...1)
+        let (weight, lightWeight): (Float, Float) = (3, 0.5)
+        let queryKeys = Tensor(Shape(channels: 1, height: 2, width: 45))
+        let styleKeys = Tensor(Shape(channels: 1, height: 2, width: 45))
+        PatchKeys.build(featurePatches: features, semanticPatches: [semantics, light], weights: [weight, lightWeight],
+                        into: queryKeys)
+        PatchKeys.build(featurePatches: features, semanticPatches: [semantics, light], weights: [1, 1], into: styleKeys)
         func cosine(_ t: Tensor, _ a: Int, _ b: Int) -> Double {
             var ab = 0.0, aa = 0.0, bb = 0.0
             for i in 0..<t.width {
@@ -48,15 +50,16 @@ final class ExactPatchSearchTests: XCTestCase {
             return ab / (aa * bb).squareRoot()
         }
         var score = 0.0
-        for i in 0..<27 { score += Double(queryKeys[0, 0, i]) * Double(styleKeys[0, 1, i]) }
+        for i in 0..<45 { score += Double(queryKeys[0, 0, i]) * Double(styleKeys[0, 1, i]) }
         let expected = cosine(features, 0, 1) + Double(weight) * cosine(semantics, 0, 1)
+            + Double(lightWeight) * cosine(light, 0, 1)
         XCTAssertEqual(score, expected, accuracy: 1e-5)
     }
 
     func testAllZeroPatchGetsAZeroKeyInsteadOfNaN() {
         let features = Tensor(Shape(channels: 1, height: 1, width: 9))
         let keys = Tensor(Shape(channels: 1, height: 1, width: 9))
-        PatchKeys.build(featurePatches: features, semanticPatches: nil, semanticWeight: 0, into: keys)
+        PatchKeys.build(featurePatches: features, semanticPatches: [], weights: [], into: keys)
         XCTAssertEqual(keys.array, [Float](repeating: 0, count: 9))
     }
 }

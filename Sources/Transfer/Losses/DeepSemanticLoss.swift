@@ -3,7 +3,8 @@ import Tensor
 /// The deep semantic loss of one style layer (Yu et al. 2022, DESIGN.md §1).
 ///
 /// Every 3×3 patch of the image's features, augmented with its deep-semantic-space channels,
-/// is matched to the style patch with the highest score cos(features) + w · cos(DSS); the loss
+/// is matched to the style patch with the highest score cos(features) + Σᵢ wᵢ · cos(DSS groupᵢ)
+/// (the groups being the segmentation and the illumination channels); the loss
 /// is the mean over the image's patches of the squared distance between the feature part of
 /// the patch and that of its match:
 ///
@@ -14,17 +15,17 @@ import Tensor
 public final class DeepSemanticLoss {
     /// The style's raw feature patches, 1 × N × (C·9): the targets of the matched patches.
     public let styleFeaturePatches: Tensor
-    /// The style's search keys, 1 × N × (C·9 + K·9).
+    /// The style's search keys, 1 × N × (C·9 + Σ Kᵢ·9).
     public let styleKeys: Tensor
-    /// The weight w of the DSS part of the matching score; 0 matches on features alone (CNNMRF).
-    public let semanticWeight: Float
+    /// The weight wᵢ of each DSS group in the matching score; none matches on features alone (CNNMRF).
+    public let semanticWeights: [Float]
     public let search: NearestPatchSearch
-    private let semanticChannels: Int
+    private let semanticChannels: [Int]
 
     // Buffers planned for one image feature shape, reused on every evaluation.
     private var plannedShape: Shape?
     private var featurePatches = Tensor(Shape(channels: 1, height: 0, width: 0))
-    private var semanticPatches: Tensor?
+    private var semanticPatches: [Tensor] = []
     private var keys = Tensor(Shape(channels: 1, height: 0, width: 0))
     private var patchGradient = Tensor(Shape(channels: 1, height: 0, width: 0))
     /// The style patch matched to each image patch in the last evaluation, and its score.
@@ -33,21 +34,23 @@ public final class DeepSemanticLoss {
 
     /// - Parameters:
     ///   - styleFeatures: the style's features at this layer, C×H×W (H, W ≥ 3).
-    ///   - styleSemantics: the style's DSS at this layer's size, K×H×W, or nil for none.
-    ///   - semanticWeight: w in the score.
+    ///   - styleSemantics: the style's DSS groups at this layer's size, each Kᵢ×H×W (e.g.
+    ///     segmentation, illumination); empty for none.
+    ///   - semanticWeights: wᵢ in the score, one per group.
     ///   - makeSearch: builds the nearest-neighbour search over the style keys (exact by default).
     public init(
-        styleFeatures: Tensor, styleSemantics: Tensor?, semanticWeight: Float,
+        styleFeatures: Tensor, styleSemantics: [Tensor], semanticWeights: [Float],
         makeSearch: (Tensor) -> NearestPatchSearch = { ExactPatchSearch(bank: $0) }
     ) {
         precondition(styleFeatures.height >= 3 && styleFeatures.width >= 3,
                      "style features \(styleFeatures.shape) are smaller than one 3×3 patch")
-        if let styleSemantics {
-            precondition(styleSemantics.height == styleFeatures.height && styleSemantics.width == styleFeatures.width,
-                         "style DSS \(styleSemantics.shape) does not match style features \(styleFeatures.shape)")
+        precondition(styleSemantics.count == semanticWeights.count, "one weight per DSS group")
+        for semantics in styleSemantics {
+            precondition(semantics.height == styleFeatures.height && semantics.width == styleFeatures.width,
+                         "style DSS \(semantics.shape) does not match style features \(styleFeatures.shape)")
         }
-        semanticChannels = styleSemantics?.channels ?? 0
-        self.semanticWeight = semanticWeight
+        semanticChannels = styleSemantics.map(\.channels)
+        self.semanticWeights = semanticWeights
         styleFeaturePatches = Tensor(Patches.shape(for: styleFeatures.shape))
         Patches.extract(styleFeatures, into: styleFeaturePatches)
         let styleSemanticPatches = styleSemantics.map { semantics -> Tensor in
@@ -56,10 +59,10 @@ public final class DeepSemanticLoss {
             return patches
         }
         styleKeys = Tensor(Shape(channels: 1, height: styleFeaturePatches.height,
-                                 width: styleFeaturePatches.width + (styleSemanticPatches?.width ?? 0)))
-        // The weight sits on the query side only, so that the style keys serve any weight.
+                                 width: styleFeaturePatches.width + styleSemanticPatches.reduce(0) { $0 + $1.width }))
+        // The weights sit on the query side only, so that the style keys serve any weights.
         PatchKeys.build(featurePatches: styleFeaturePatches, semanticPatches: styleSemanticPatches,
-                        semanticWeight: 1, into: styleKeys)
+                        weights: semanticWeights.map { _ in 1 }, into: styleKeys)
         search = makeSearch(styleKeys)
     }
 
@@ -67,8 +70,9 @@ public final class DeepSemanticLoss {
         guard plannedShape != features else { return }
         plannedShape = features
         featurePatches = Tensor(Patches.shape(for: features))
-        let semanticShape = Shape(channels: semanticChannels, height: features.height, width: features.width)
-        semanticPatches = semanticChannels > 0 ? Tensor(Patches.shape(for: semanticShape)) : nil
+        semanticPatches = semanticChannels.map { channels in
+            Tensor(Patches.shape(for: Shape(channels: channels, height: features.height, width: features.width)))
+        }
         keys = Tensor(Shape(channels: 1, height: featurePatches.height, width: styleKeys.width))
         patchGradient = Tensor(featurePatches.shape)
     }
@@ -77,19 +81,19 @@ public final class DeepSemanticLoss {
     ///
     /// - Parameters:
     ///   - features: the image's features at this layer, C×H×W with H, W ≥ 3.
-    ///   - semantics: the image's DSS at this layer's size (the content's), K×H×W; nil if none.
-    public func evaluate(features: Tensor, semantics: Tensor?, gradient: Tensor) -> Double {
+    ///   - semantics: the image's DSS groups at this layer's size (the content's), as in `init`.
+    public func evaluate(features: Tensor, semantics: [Tensor], gradient: Tensor) -> Double {
         precondition(features.channels * 9 == styleFeaturePatches.width,
                      "features have \(features.channels) channels, the style \(styleFeaturePatches.width / 9)")
-        precondition((semantics?.channels ?? 0) == semanticChannels,
-                     "image DSS has \(semantics?.channels ?? 0) channels, the style's \(semanticChannels)")
+        precondition(semantics.map(\.channels) == semanticChannels,
+                     "image DSS has \(semantics.map(\.channels)) channels, the style's \(semanticChannels)")
         precondition(gradient.shape == features.shape, "gradient \(gradient.shape) for features \(features.shape)")
         precondition(features.height >= 3 && features.width >= 3, "features \(features.shape) smaller than a patch")
         plan(for: features.shape)
         Patches.extract(features, into: featurePatches)
-        if let semantics, let semanticPatches { Patches.extract(semantics, into: semanticPatches) }
+        for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
         PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
-                        semanticWeight: semanticWeight, into: keys)
+                        weights: semanticWeights, into: keys)
         search.search(queries: keys, matches: &matches, scores: &scores)
 
         let count = featurePatches.height, length = featurePatches.width

@@ -12,37 +12,28 @@ public enum PatchKeys {
     /// key, which scores 0 against everything, instead of a division by zero.
     static let minimumNorm: Float = 1e-6
 
-    /// The key length for feature patches of length `featureLength` and DSS patches of length
-    /// `semanticLength` (0 when there is no DSS).
-    public static func length(featureLength: Int, semanticLength: Int) -> Int { featureLength + semanticLength }
-
-    /// Fills `keys` (1 × P × (F + S)) from feature patches (1 × P × F) and optional DSS patches
-    /// (1 × P × S): row p = [f_p / ‖f_p‖, w · d_p / ‖d_p‖].
-    public static func build(
-        featurePatches: Tensor, semanticPatches: Tensor?, semanticWeight: Float, into keys: Tensor
-    ) {
-        let count = featurePatches.height, featureLength = featurePatches.width
-        let semanticLength = semanticPatches?.width ?? 0
-        precondition(semanticPatches == nil || semanticPatches!.height == count, "DSS patches do not match features")
-        precondition(keys.shape == Shape(channels: 1, height: count, width: featureLength + semanticLength),
-                     "keys shape \(keys.shape)")
-        let keyLength = featureLength + semanticLength
-        featurePatches.withUnsafeBufferPointer { features in
-            keys.withUnsafeMutableBufferPointer { out in
-                for p in 0..<count {
-                    normalise(features.baseAddress! + p * featureLength, count: featureLength, scale: 1,
-                              into: out.baseAddress! + p * keyLength)
+    /// Fills `keys` (1 × P × (F + S₁ + S₂ + …)) from feature patches (1 × P × F) and groups of
+    /// DSS patches (1 × P × Sᵢ, e.g. segmentation and illumination), each group with its weight:
+    /// row p = [f_p / ‖f_p‖, w₁ · d¹_p / ‖d¹_p‖, w₂ · d²_p / ‖d²_p‖, …], so that a dot product of
+    /// a query key and a style key built with unit weights is cos(f) + Σᵢ wᵢ · cos(dⁱ).
+    public static func build(featurePatches: Tensor, semanticPatches: [Tensor], weights: [Float], into keys: Tensor) {
+        let count = featurePatches.height
+        precondition(semanticPatches.count == weights.count, "one weight per DSS group")
+        precondition(semanticPatches.allSatisfy { $0.height == count }, "DSS patches do not match features")
+        let keyLength = featurePatches.width + semanticPatches.reduce(0) { $0 + $1.width }
+        precondition(keys.shape == Shape(channels: 1, height: count, width: keyLength), "keys shape \(keys.shape)")
+        var offset = 0
+        for (group, weight) in zip([featurePatches] + semanticPatches, [1] + weights) {
+            let length = group.width
+            group.withUnsafeBufferPointer { source in
+                keys.withUnsafeMutableBufferPointer { out in
+                    for p in 0..<count {
+                        normalise(source.baseAddress! + p * length, count: length, scale: weight,
+                                  into: out.baseAddress! + p * keyLength + offset)
+                    }
                 }
             }
-        }
-        guard let semanticPatches else { return }
-        semanticPatches.withUnsafeBufferPointer { semantics in
-            keys.withUnsafeMutableBufferPointer { out in
-                for p in 0..<count {
-                    normalise(semantics.baseAddress! + p * semanticLength, count: semanticLength, scale: semanticWeight,
-                              into: out.baseAddress! + p * keyLength + featureLength)
-                }
-            }
+            offset += length
         }
     }
 
