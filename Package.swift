@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "ImageIO", dependencies: ["CPNG", "CTIFF", "CImageShims"]),
         .target(name: "Network", dependencies: ["Tensor"]),
+        .target(name: "Transfer", dependencies: ["Tensor"]),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "TestSupport"]),
         .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "TestSupport"]),
     ]
 )

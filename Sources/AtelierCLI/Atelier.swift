@@ -34,6 +34,8 @@ enum AtelierMain {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch where Atelier.exitCode(for: error) == .success {
+            Atelier.exit(withError: error)  // a command group run without a subcommand prints help
         } catch {
             let status = ExitStatus(for: error)
             fail(status == .usage ? Atelier.message(for: error) : String(describing: error), status: status)

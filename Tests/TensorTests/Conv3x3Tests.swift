@@ -54,14 +54,26 @@ final class Conv3x3Tests: XCTestCase {
         }
     }
 
+    /// Runs `body` once under each way of lowering the convolution to SGEMM.
+    private func forEachLowering(_ body: (Conv3x3.Lowering) -> Void) {
+        let saved = Conv3x3.lowering
+        defer { Conv3x3.lowering = saved }
+        for lowering in Conv3x3.Lowering.allCases {
+            Conv3x3.lowering = lowering
+            body(lowering)
+        }
+    }
+
     func testForwardMatchesNaiveFloat64LoopAtOddSizes() {
         let sizes = [(1, 1), (3, 5), (17, 9)]
         let channels = [(1, 1), (3, 64), (64, 3), (64, 64), (1, 3)]
-        var seed: UInt64 = 1
-        for (height, width) in sizes {
-            for (cin, cout) in channels {
-                assertForwardMatchesNaive(cin: cin, cout: cout, height: height, width: width, seed: seed)
-                seed += 1
+        forEachLowering { _ in
+            var seed: UInt64 = 1
+            for (height, width) in sizes {
+                for (cin, cout) in channels {
+                    assertForwardMatchesNaive(cin: cin, cout: cout, height: height, width: width, seed: seed)
+                    seed += 1
+                }
             }
         }
     }
@@ -69,13 +81,16 @@ final class Conv3x3Tests: XCTestCase {
     func testForwardIsTheSameWhenTheImageIsSplitIntoManyBands() {
         let saved = Conv3x3.bandBudget
         defer { Conv3x3.bandBudget = saved }
-        Conv3x3.bandBudget = 27 * 9 * 2  // two rows of 9 pixels per band at 3 input channels
-        assertForwardMatchesNaive(cin: 3, cout: 5, height: 17, width: 9, seed: 99)
-        Conv3x3.bandBudget = 1  // degenerate budget: one row per band
-        assertForwardMatchesNaive(cin: 3, cout: 5, height: 7, width: 4, seed: 100)
+        forEachLowering { _ in
+            Conv3x3.bandBudget = 27 * 9 * 2  // two rows of 9 pixels per band at 3 input channels
+            assertForwardMatchesNaive(cin: 3, cout: 5, height: 17, width: 9, seed: 99)
+            Conv3x3.bandBudget = 1  // degenerate budget: one row per band
+            assertForwardMatchesNaive(cin: 3, cout: 5, height: 7, width: 4, seed: 100)
+        }
     }
 
     func testBackwardMatchesFiniteDifferences() {
+        forEachLowering { lowering in
         for (cin, cout, height, width) in [(3, 4, 5, 6), (2, 3, 1, 4), (5, 2, 4, 1)] {
             var random = SeededRandom(seed: UInt64(cin * 100 + cout))
             let input = random.tensor(Shape(channels: cin, height: height, width: width))
@@ -88,7 +103,8 @@ final class Conv3x3Tests: XCTestCase {
                 conv.forward(input, into: output, workspace: workspace)
                 return GradientCheck.dot(upstream, output)
             }
-            XCTAssertLessThan(error, 1e-3, "\(cin)→\(cout) at \(height)×\(width)")
+            XCTAssertLessThan(error, 1e-3, "\(lowering): \(cin)→\(cout) at \(height)×\(width)")
+        }
         }
     }
 
@@ -101,10 +117,12 @@ final class Conv3x3Tests: XCTestCase {
         let conv = Conv3x3(outputChannels: cout, inputChannels: cin, weight: random.floats(cout * cin * 9), bias: bias)
         let upstream = random.tensor(Shape(channels: cout, height: h, width: w))
         let output = Tensor(upstream.shape), gradient = Tensor(input.shape)
-        conv.forward(input, into: output, workspace: Workspace())
-        conv.backward(outputGradient: upstream, into: gradient, workspace: Workspace())
-        let lhs = GradientCheck.dot(upstream, output), rhs = GradientCheck.dot(input, gradient)
-        XCTAssertEqual(lhs, rhs, accuracy: 1e-4 * abs(lhs) + 1e-3)
+        forEachLowering { lowering in
+            conv.forward(input, into: output, workspace: Workspace())
+            conv.backward(outputGradient: upstream, into: gradient, workspace: Workspace())
+            let lhs = GradientCheck.dot(upstream, output), rhs = GradientCheck.dot(input, gradient)
+            XCTAssertEqual(lhs, rhs, accuracy: 1e-4 * abs(lhs) + 1e-3, "\(lowering)")
+        }
     }
 
     func testConv1x1ForwardAndBackward() {

@@ -13,12 +13,27 @@
 public final class Conv3x3: @unchecked Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
-    /// Weights as a Cout × (Cin·9) row-major matrix (OIHW flattened).
+    /// Weights as a Cout × (Cin·9) row-major matrix (OIHW flattened), for im2col.
     let weight: Tensor
+    /// The same weights as nine Cout × Cin matrices, one per tap (ky·3 + kx), for shifted GEMMs.
+    let tapWeights: Tensor
     /// One bias per output channel, or nil for the bias-free transposed convolution.
     let bias: Tensor?
     /// The flipped, channel-swapped convolution that computes the input gradient.
     private var transposed: Conv3x3?
+
+    /// How a convolution is lowered to SGEMM. Both are exact; `atelier bench engine` measures
+    /// them side by side.
+    public enum Lowering: String, Sendable, CaseIterable {
+        /// One GEMM per band with K = Cin·9 over an im2col matrix.
+        case im2col
+        /// Nine accumulating GEMMs per band with K = Cin, each reading the zero-padded input at
+        /// the tap's offset: no im2col copy, at the price of nine passes over the output band.
+        case shifted
+    }
+
+    /// The lowering used by `forward` and `backward`, for the whole process.
+    nonisolated(unsafe) public static var lowering = Lowering.im2col
 
     /// Upper bound, in floats, of the im2col band built per GEMM. 4 Mi floats (16 MiB) keeps the
     /// GEMM's N dimension large enough for OpenBLAS to run near its peak on every VGG layer
@@ -43,6 +58,15 @@ public final class Conv3x3: @unchecked Sendable {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.weight = weight
+        self.tapWeights = Tensor(Shape(channels: 9, height: outputChannels, width: inputChannels))
+        for co in 0..<outputChannels {
+            for ci in 0..<inputChannels {
+                for tap in 0..<9 {
+                    tapWeights.storage[(tap * outputChannels + co) * inputChannels + ci] =
+                        weight.storage[(co * inputChannels + ci) * 9 + tap]
+                }
+            }
+        }
         self.bias = bias
         if withTranspose {
             transposed = Conv3x3(
@@ -77,6 +101,11 @@ public final class Conv3x3: @unchecked Sendable {
         precondition(input.channels == inputChannels, "Conv3x3 expects \(inputChannels) channels, got \(input.shape)")
         precondition(output.shape == Shape(channels: outputChannels, height: input.height, width: input.width),
                      "Conv3x3 output must be \(outputChannels)×\(input.height)×\(input.width), is \(output.shape)")
+        if Conv3x3.lowering == .shifted {
+            forwardShifted(input, into: output, workspace: workspace)
+            if let bias { addBias(bias, to: output) }
+            return
+        }
         let height = input.height, width = input.width
         let k = inputChannels * 9
         let bandRows = max(1, min(height, Conv3x3.bandBudget / max(k * width, 1)))
@@ -98,6 +127,70 @@ public final class Conv3x3: @unchecked Sendable {
     public func backward(outputGradient: Tensor, into inputGradient: Tensor, workspace: Workspace) {
         guard let transposed else { preconditionFailure("backward of a transposed Conv3x3") }
         transposed.forward(outputGradient, into: inputGradient, workspace: workspace)
+    }
+
+    /// Forward by nine shifted GEMMs per band of rows. The band's input rows (with one row of
+    /// context above and below) are copied into a zero-padded Cin × (rows+2) × (W+2) buffer; on
+    /// that grid, tap (ky, kx) of output pixel (r, x) is input element (r + ky, x + kx), so with
+    /// the output computed on the padded width (W+2, two junk columns per row) every tap's
+    /// operand is the same matrix shifted by ky·(W+2) + kx: a plain GEMM with ldb = plane size.
+    private func forwardShifted(_ input: Tensor, into output: Tensor, workspace: Workspace) {
+        let height = input.height, width = input.width, paddedWidth = width + 2
+        let perRow = (inputChannels + outputChannels) * paddedWidth
+        let bandRows = max(1, min(height, (Conv3x3.bandBudget - 2 * inputChannels * paddedWidth) / max(perRow, 1)))
+        let padded = workspace.buffer(slot: 0, count: inputChannels * (bandRows + 2) * paddedWidth + 2)
+        let accumulator = workspace.buffer(slot: 2, count: outputChannels * bandRows * paddedWidth)
+        var y0 = 0
+        while y0 < height {
+            let rows = min(bandRows, height - y0)
+            let paddedPlane = (rows + 2) * paddedWidth
+            // +2 floats of slack: the last tap reads two junk columns past the final row.
+            padBand(input, firstRow: y0, rows: rows, into: padded, plane: paddedPlane)
+            let n = rows * paddedWidth
+            for tap in 0..<9 {
+                let (ky, kx) = (tap / 3, tap % 3)
+                Matrix.gemm(
+                    .normal, .normal, m: outputChannels, n: n, k: inputChannels,
+                    a: tapWeights.storage + tap * outputChannels * inputChannels, lda: inputChannels,
+                    b: padded + ky * paddedWidth + kx, ldb: paddedPlane,
+                    beta: tap == 0 ? 0 : 1, c: accumulator, ldc: n)
+            }
+            // Drop the junk columns while copying the band into the output.
+            let source = SharedPointer(accumulator), target = SharedPointer(output.storage), first = y0
+            Engine.parallelChunks(outputChannels) { channels in
+                for c in channels {
+                    for r in 0..<rows {
+                        (target.base + (c * height + first + r) * width)
+                            .update(from: source.base + (c * rows + r) * paddedWidth, count: width)
+                    }
+                }
+            }
+            y0 += rows
+        }
+    }
+
+    /// Copies input rows firstRow−1 … firstRow+rows (zero outside the image) into a zero-bordered
+    /// Cin × (rows+2) × (W+2) buffer whose channel planes are `plane` floats apart.
+    private func padBand(_ input: Tensor, firstRow: Int, rows: Int, into padded: UnsafeMutablePointer<Float>, plane: Int) {
+        let height = input.height, width = input.width, paddedWidth = width + 2
+        let source = SharedPointer(input.storage), target = SharedPointer(padded)
+        Engine.parallelChunks(inputChannels) { channels in
+            for c in channels {
+                let dst = target.base + c * plane
+                for r in 0..<(rows + 2) {
+                    let row = dst + r * paddedWidth
+                    let sy = firstRow + r - 1
+                    row[0] = 0
+                    row[paddedWidth - 1] = 0
+                    if sy >= 0 && sy < height {
+                        (row + 1).update(from: source.base + (c * height + sy) * width, count: width)
+                    } else {
+                        (row + 1).update(repeating: 0, count: width)
+                    }
+                }
+            }
+        }
+        (padded + inputChannels * plane).update(repeating: 0, count: 2)
     }
 
     private func addBias(_ bias: Tensor, to output: Tensor) {

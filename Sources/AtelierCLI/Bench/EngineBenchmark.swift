@@ -1,0 +1,180 @@
+import Foundation
+import Tensor
+
+/// `atelier bench engine`: convolution throughput per VGG-16 layer, and a whole forward+backward
+/// pass to relu4_2, each as a ratio of the SGEMM rate measured in the same process.
+struct EngineBenchmark {
+    struct LayerResult: Codable {
+        var name: String
+        var size: Int
+        var lowering: String
+        var forward_gflops: Double
+        var backward_gflops: Double
+        var forward_ratio: Double
+        var backward_ratio: Double
+        var forward_seconds: [Double]
+        var backward_seconds: [Double]
+    }
+
+    struct Report: Codable {
+        var threads: Int
+        var repeats: Int
+        var sgemm_size: Int
+        var sgemm_gflops: Double
+        var sgemm_gflops_min: Double
+        var sgemm_gflops_max: Double
+        var layers: [LayerResult]
+        var vgg16_relu4_2_seconds: Double
+        var vgg16_relu4_2_seconds_min: Double
+        var vgg16_relu4_2_seconds_max: Double
+        var floor_seconds: Double
+        var pass_over_floor: Double
+    }
+
+    /// VGG-16's convolutions up to conv5_3: name, input channels, output channels, and the
+    /// pyramid depth (how many 2×2 poolings come before it).
+    static let layers: [(name: String, input: Int, output: Int, depth: Int)] = [
+        ("conv1_1", 3, 64, 0), ("conv1_2", 64, 64, 0),
+        ("conv2_1", 64, 128, 1), ("conv2_2", 128, 128, 1),
+        ("conv3_1", 128, 256, 2), ("conv3_2", 256, 256, 2), ("conv3_3", 256, 256, 2),
+        ("conv4_1", 256, 512, 3), ("conv4_2", 512, 512, 3), ("conv4_3", 512, 512, 3),
+        ("conv5_1", 512, 512, 4), ("conv5_2", 512, 512, 4), ("conv5_3", 512, 512, 4),
+    ]
+
+    var repeats: Int
+    var sizes: [Int]
+    var lowerings: [Conv3x3.Lowering]
+    var passSize: Int
+    /// Side of the square SGEMM that sets the reference rate (2048 in reports).
+    var sgemmSize = 2048
+    var log: (String) -> Void
+
+    func run() -> Report {
+        var random = SystemRandomNumberGenerator()
+        let sgemm = measureSGEMM(n: sgemmSize)
+        let sgemmFlops = 2 * pow(Double(sgemmSize), 3)
+        let sgemmRate = sgemmFlops / sgemm.median / 1e9
+        log(String(format: "SGEMM %d³: %.1f GFLOP/s (median of %d)", sgemmSize, sgemmRate, max(repeats, 5)))
+
+        var results: [LayerResult] = []
+        let workspace = Workspace()
+        for size in sizes {
+            for layer in Self.layers {
+                for lowering in lowerings {
+                Conv3x3.lowering = lowering
+                let side = size >> layer.depth
+                let conv = Conv3x3(
+                    outputChannels: layer.output, inputChannels: layer.input,
+                    weight: (0..<(layer.output * layer.input * 9)).map { _ in Float.random(in: -0.05...0.05, using: &random) },
+                    bias: [Float](repeating: 0.01, count: layer.output))
+                let input = Tensor(channels: layer.input, height: side, width: side)
+                input.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = Float.random(in: 0...1, using: &random) } }
+                let output = Tensor(channels: layer.output, height: side, width: side)
+                let gradient = Tensor(input.shape)
+                let forward = Timing.measure(repeats: repeats) { conv.forward(input, into: output, workspace: workspace) }
+                let backward = Timing.measure(repeats: repeats) {
+                    conv.backward(outputGradient: output, into: gradient, workspace: workspace)
+                }
+                let flops = conv.flops(height: side, width: side) / 1e9
+                let result = LayerResult(
+                    name: layer.name, size: size, lowering: lowering.rawValue,
+                    forward_gflops: flops / forward.median, backward_gflops: flops / backward.median,
+                    forward_ratio: flops / forward.median / sgemmRate, backward_ratio: flops / backward.median / sgemmRate,
+                    forward_seconds: [forward.min, forward.median, forward.max],
+                    backward_seconds: [backward.min, backward.median, backward.max])
+                log(String(format: "%@ %@ @%d (%d²): forward %.1f GFLOP/s (%.2f), backward %.1f GFLOP/s (%.2f)",
+                           layer.name, lowering.rawValue, size, side, result.forward_gflops, result.forward_ratio,
+                           result.backward_gflops, result.backward_ratio))
+                results.append(result)
+                }
+            }
+        }
+        Conv3x3.lowering = lowerings[0]
+
+        let (pass, passFlops) = measurePassToRelu4_2(size: passSize)
+        let floor = passFlops / 1e9 / sgemmRate
+        return Report(
+            threads: Engine.threads, repeats: repeats, sgemm_size: sgemmSize,
+            sgemm_gflops: sgemmRate,
+            sgemm_gflops_min: sgemmFlops / sgemm.max / 1e9,
+            sgemm_gflops_max: sgemmFlops / sgemm.min / 1e9,
+            layers: results,
+            vgg16_relu4_2_seconds: pass.median, vgg16_relu4_2_seconds_min: pass.min,
+            vgg16_relu4_2_seconds_max: pass.max,
+            floor_seconds: floor, pass_over_floor: pass.median / floor)
+    }
+
+    private func measureSGEMM(n: Int) -> Timing {
+        let a = Tensor(channels: 1, height: n, width: n), b = Tensor(channels: 1, height: n, width: n)
+        let c = Tensor(channels: 1, height: n, width: n)
+        a.fill(0.5)
+        b.fill(0.25)
+        return Timing.measure(repeats: max(repeats, 5)) {
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        Matrix.multiply(.normal, pa, lda: n, .normal, pb, ldb: n, into: pc, ldc: n, m: n, n: n, k: n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// One forward pass from the image to relu4_2 and one backward pass from relu4_2 to the
+    /// image, with planned buffers; returns its timing and its convolution FLOPs.
+    private func measurePassToRelu4_2(size: Int) -> (Timing, Double) {
+        var random = SystemRandomNumberGenerator()
+        let chain = Self.layers.prefix(9)  // conv1_1 … conv4_2
+        let convs = chain.map { layer in
+            Conv3x3(
+                outputChannels: layer.output, inputChannels: layer.input,
+                weight: (0..<(layer.output * layer.input * 9)).map { _ in Float.random(in: -0.05...0.05, using: &random) },
+                bias: [Float](repeating: 0.01, count: layer.output))
+        }
+        let image = Tensor(channels: 3, height: size, width: size)
+        image.fill(0.5)
+        // Activations after each conv+ReLU, and the pooled inputs of the next block.
+        var activations: [Tensor] = []
+        var inputs: [Tensor] = [image]
+        for (index, layer) in chain.enumerated() {
+            let side = size >> layer.depth
+            activations.append(Tensor(channels: layer.output, height: side, width: side))
+            if index + 1 < chain.count {
+                let next = chain[chain.index(chain.startIndex, offsetBy: index + 1)]
+                inputs.append(next.depth > layer.depth
+                    ? Tensor(Pool2x2.outputShape(for: activations[index].shape)) : activations[index])
+            }
+        }
+        let gradients = activations.map { Tensor($0.shape) }
+        let pooledGradients = inputs.map { Tensor($0.shape) }
+        let workspace = Workspace()
+        var flops = 0.0
+        for (conv, activation) in zip(convs, activations) { flops += 2 * conv.flops(height: activation.height, width: activation.width) }
+
+        let timing = Timing.measure(repeats: max(3, repeats / 2)) {
+            for index in convs.indices {
+                convs[index].forward(inputs[index], into: activations[index], workspace: workspace)
+                ReLU.forward(activations[index], into: activations[index])
+                if index + 1 < convs.count && inputs[index + 1] !== activations[index] {
+                    Pool2x2.forward(activations[index], into: inputs[index + 1], kind: .max)
+                }
+            }
+            gradients[convs.count - 1].fill(1)
+            for index in convs.indices.reversed() {
+                let upstream = gradients[index]
+                ReLU.backward(output: activations[index], outputGradient: upstream, into: upstream)
+                let target = index == 0 ? pooledGradients[0] : pooledGradients[index]
+                convs[index].backward(outputGradient: upstream, into: target, workspace: workspace)
+                if index > 0 {
+                    if inputs[index] !== activations[index - 1] {
+                        Pool2x2.backward(input: activations[index - 1], outputGradient: target,
+                                         into: gradients[index - 1], kind: .max)
+                    } else {
+                        gradients[index - 1].copy(from: target)
+                    }
+                }
+            }
+        }
+        return (timing, flops)
+    }
+}

@@ -1,0 +1,10 @@
+import Tensor
+
+/// Finds, for every query patch, the style patch with the highest matching score (the dot
+/// product of their `PatchKeys`). The exact search is the reference; approximate searches
+/// implement the same interface so that the loss does not care which one runs.
+public protocol NearestPatchSearch: AnyObject {
+    /// Writes into `matches[p]` the row of the style bank's keys that best matches row p of
+    /// `queries` (1 × P × D), and into `scores[p]` its score.
+    func search(queries: Tensor, matches: inout [Int32], scores: inout [Float])
+}

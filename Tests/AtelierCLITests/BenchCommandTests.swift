@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The `bench engine --json` contract: one JSON object with the documented fields. Speed itself
+/// is never asserted in tests (machines are shared and noisy); the benchmark reports it.
+final class BenchCommandTests: XCTestCase {
+    func testEngineBenchJSONHasTheDocumentedFields() throws {
+        let outcome = try AtelierProcess.run(
+            ["bench", "engine", "--json", "--sizes", "32", "--pass-size", "32", "--repeats", "1", "--threads", "1",
+             "--sgemm-size", "256"])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
+        let sgemm = try XCTUnwrap(object["sgemm_gflops"] as? Double)
+        XCTAssertGreaterThan(sgemm, 0)
+        let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
+        XCTAssertEqual(layers.map { $0["name"] as? String }, [
+            "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2", "conv3_3",
+            "conv4_1", "conv4_2", "conv4_3", "conv5_1", "conv5_2", "conv5_3",
+        ])
+        for layer in layers {
+            XCTAssertEqual(layer["size"] as? Int, 32)
+            for key in ["forward_gflops", "backward_gflops", "forward_ratio", "backward_ratio"] {
+                let value = try XCTUnwrap(layer[key] as? Double, "\(key) missing in \(layer)")
+                XCTAssertGreaterThan(value, 0, key)
+            }
+            let ratio = try XCTUnwrap(layer["forward_ratio"] as? Double)
+            let rate = try XCTUnwrap(layer["forward_gflops"] as? Double)
+            XCTAssertEqual(ratio, rate / sgemm, accuracy: 1e-9 * max(1, ratio))
+        }
+        XCTAssertGreaterThan(try XCTUnwrap(object["vgg16_relu4_2_seconds"] as? Double), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(object["floor_seconds"] as? Double), 0)
+    }
+
+    func testBadBenchOptionsAreUsageErrors() throws {
+        for arguments in [["bench", "engine", "--threads", "0"], ["bench", "engine", "--sizes", "3"],
+                          ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"]] {
+            let outcome = try AtelierProcess.run(arguments)
+            XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
+            XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(arguments): \(outcome.stderr)")
+            XCTAssertTrue(outcome.stderr.hasPrefix("atelier: "), outcome.stderr)
+        }
+    }
+}
