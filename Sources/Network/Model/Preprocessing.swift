@@ -6,7 +6,8 @@ import Tensor
 /// gradient with respect to the network input is mapped back to the image by `backward`.
 public enum Preprocessing: String, Sendable, CaseIterable {
     /// Caffe VGG (and HED): BGR, 0–255, the ImageNet mean [103.939, 116.779, 123.68] (BGR)
-    /// subtracted.
+    /// subtracted. HED's own code subtracts [104.007, 116.669, 122.679], its training set's mean;
+    /// the difference is under one grey level and does not visibly change the edges.
     case caffe
     /// torchvision/timm: RGB, 0–1, normalised by the ImageNet mean and standard deviation.
     case torch
