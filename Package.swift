@@ -33,11 +33,12 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "ImageIO", dependencies: ["CPNG", "CTIFF", "CImageShims"]),
         .target(name: "Network", dependencies: ["Tensor"]),
-        .target(name: "Transfer", dependencies: ["Tensor"]),
+        .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
+        .target(name: "Transfer", dependencies: ["Tensor", "Network", "Semantics"]),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
-                "Tensor", "ImageIO", "Network",
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -45,6 +46,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
+        .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "TestSupport"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "TestSupport"]),
         .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "TestSupport"]),
     ]
