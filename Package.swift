@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries from Debian (Scripts/setup installs them).
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: [
                 "Tensor", "ImageIO", "Network", "Semantics", "Transfer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]),
 
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),

@@ -23,7 +23,7 @@ final class DeepSemanticLossTests: XCTestCase {
         XCTAssertLessThan(error, 1e-2)
     }
 
-    func testLossIsTheMeanSquaredDistanceToTheMatchedPatch() {
+    func testLossIsTheMeanSquaredDifferenceFromTheMatchedPatch() {
         // One image patch, two style patches; the nearer by cosine is the target.
         let style = Tensor(Shape(channels: 1, height: 3, width: 4), values: [1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0])
         let image = Tensor(Shape(channels: 1, height: 3, width: 3), values: [2, 2, 0, 2, 2, 0, 2, 2, 0])
@@ -31,7 +31,7 @@ final class DeepSemanticLossTests: XCTestCase {
         let gradient = Tensor(image.shape)
         let value = loss.evaluate(features: image, semantics: [], gradient: gradient)
         XCTAssertEqual(loss.matches, [0])  // patch 0 is (1,1,0)×3: the same direction as the image
-        XCTAssertEqual(value, 6, accuracy: 1e-6)  // six entries differ by 1
+        XCTAssertEqual(value, 6.0 / 9, accuracy: 1e-6)  // six of the nine entries differ by 1
     }
 
     func testSemanticChannelsDecideBetweenStylePatchesWithEqualFeatures() {

@@ -1,3 +1,4 @@
+import Dispatch
 import Tensor
 
 /// The deep semantic loss of one style layer (Yu et al. 2022, DESIGN.md §1).
@@ -5,11 +6,13 @@ import Tensor
 /// Every 3×3 patch of the image's features, augmented with its deep-semantic-space channels,
 /// is matched to the style patch with the highest score cos(features) + Σᵢ wᵢ · cos(DSS groupᵢ)
 /// (the groups being the segmentation and the illumination channels); the loss
-/// is the mean over the image's patches of the squared distance between the feature part of
-/// the patch and that of its match:
+/// is the squared distance between the feature part of each patch and that of its match,
+/// averaged over the P patches and the D = C·9 elements of a patch:
 ///
-///     L = (1/P) Σ_p ‖x_p − s_m(p)‖²,   ∂L/∂x_p = (2/P) (x_p − s_m(p))
+///     L = 1/(P·D) Σ_p ‖x_p − s_m(p)‖²,   ∂L/∂x_p = 2/(P·D) (x_p − s_m(p))
 ///
+/// The average (rather than the sum) makes its weight comparable with the content loss's,
+/// which is a mean squared difference too, at any image size and layer width.
 /// The matches are held fixed when differentiating (as in CNNMRF), and DSS channels carry no
 /// gradient: they say where things are, they are not painted.
 public final class DeepSemanticLoss {
@@ -31,6 +34,8 @@ public final class DeepSemanticLoss {
     /// The style patch matched to each image patch in the last evaluation, and its score.
     public private(set) var matches: [Int32] = []
     public private(set) var scores: [Float] = []
+    /// Wall-clock seconds spent in the nearest-neighbour search so far (for the time split).
+    public private(set) var searchSeconds = 0.0
 
     /// - Parameters:
     ///   - styleFeatures: the style's features at this layer, C×H×W (H, W ≥ 3).
@@ -94,10 +99,12 @@ public final class DeepSemanticLoss {
         for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
         PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
                         weights: semanticWeights, into: keys)
+        let start = DispatchTime.now().uptimeNanoseconds
         search.search(queries: keys, matches: &matches, scores: &scores)
+        searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 
         let count = featurePatches.height, length = featurePatches.width
-        let scale = 2 / Float(count)
+        let scale = 2 / (Float(count) * Float(length))
         var loss = 0.0
         featurePatches.withUnsafeBufferPointer { x in
             styleFeaturePatches.withUnsafeBufferPointer { s in
@@ -118,6 +125,6 @@ public final class DeepSemanticLoss {
             }
         }
         Patches.backward(patchesGradient: patchGradient, into: gradient)
-        return loss / Double(count)
+        return loss / (Double(count) * Double(length))
     }
 }

@@ -56,10 +56,10 @@ public final class LBFGS {
     /// - Parameter objective: writes ∂f/∂x at its first argument into its second and returns f.
     /// - Returns: f after each iteration (the loss trace), preceded by f at the start.
     @discardableResult
-    public func minimize(_ x: Tensor, iterations: Int, objective: (Tensor, Tensor) -> Double) -> [Double] {
+    public func minimize(_ x: Tensor, iterations: Int, objective: (Tensor, Tensor) throws -> Double) rethrows -> [Double] {
         precondition(x.shape == shape, "L-BFGS planned for \(shape), given \(x.shape)")
         project(x)
-        var value = objective(x, gradient)
+        var value = try objective(x, gradient)
         var trace = [value]
         for _ in 0..<iterations {
             computeDirection(at: x)
@@ -77,7 +77,7 @@ public final class LBFGS {
                 trial.copy(from: x)
                 axpy(step, direction, into: trial)
                 project(trial)
-                let trialValue = objective(trial, trialGradient)
+                let trialValue = try objective(trial, trialGradient)
                 // Armijo condition along the projected path: f(x⁺) ≤ f(x) + c · g·(x⁺ − x).
                 if trialValue <= value + 1e-4 * dotDifference(gradient, trial, x) {
                     remember(from: x, to: trial, oldGradient: gradient, newGradient: trialGradient)

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import ImageIO
+import Network
+import Tensor
+import Transfer
+
+/// `atelier stylize`: paint the content in the style, guided by the deep semantic space
+/// (DESIGN.md §1, §7). One machine, one process.
+struct StylizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stylize",
+        abstract: "Stylise a content image with a style image (deep semantic space guided, multi-scale).",
+        discussion: """
+            Settings come from the defaults (Configs/default.yaml documents every key), then \
+            --config FILE, then each --set key=value, then the dedicated flags.
+            """)
+
+    @Option(help: "The content image (PNG or TIFF).")
+    var content: String
+
+    @Option(help: "The style image (PNG or TIFF).")
+    var style: String
+
+    @Option(help: "Colour-coded segmentation map of the content (needs --style-seg).")
+    var contentSeg: String?
+
+    @Option(help: "Colour-coded segmentation map of the style (needs --content-seg).")
+    var styleSeg: String?
+
+    @Option(help: "Grey lighting map of the content, e.g. a renderer's lighting pass (needs --style-light).")
+    var contentLight: String?
+
+    @Option(help: "Grey lighting map of the style (needs --content-light).")
+    var styleLight: String?
+
+    @Option(help: "The output PNG.")
+    var out: String
+
+    @Option(help: "A YAML file of configuration keys.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one configuration key.", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Long side of the output in pixels (default: the content's).")
+    var size: Int?
+
+    @Option(help: "dss (deep semantic space), mrf (CNNMRF) or gatys (Gram matrices).")
+    var mode: String?
+
+    @Option(help: "Weight of the segmentation in patch matching (0 turns it off).")
+    var semanticWeight: Float?
+
+    @Option(help: "Weight of the illumination in patch matching (0 turns it off).")
+    var illuminationWeight: Float?
+
+    @Option(help: "Seed for everything random (automatic segmentation, search).")
+    var seed: UInt64?
+
+    @Option(help: "Write the result of every level as a PNG into this folder.")
+    var previewDir: String?
+
+    @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16 from Scripts/fetch-weights).")
+    var weights: String?
+
+    @Option(help: "Threads for the engine (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        if let size, size < MultiScaleSchedule.minimumSide || size > 1 << 16 {
+            throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(size)")
+        }
+        if (contentSeg == nil) != (styleSeg == nil) {
+            throw ValidationError("--content-seg and --style-seg go together: give both maps or neither")
+        }
+        if (contentLight == nil) != (styleLight == nil) {
+            throw ValidationError("--content-light and --style-light go together: give both maps or neither")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    }
+
+    /// The settings from defaults, the config file, the overrides and the flags, in that order.
+    func settings() throws -> TransferSettings {
+        var settings = TransferSettings()
+        if let config { try Configuration.apply(file: config, to: &settings) }
+        for override in overrides { try Configuration.apply(override: override, to: &settings) }
+        if let mode { try settings.set("mode", to: mode) }
+        if let semanticWeight { try settings.set("semantic_weight", to: Double(semanticWeight)) }
+        if let illuminationWeight { try settings.set("illumination_weight", to: Double(illuminationWeight)) }
+        if let seed { settings.seed = seed }
+        return settings
+    }
+
+    func run() throws {
+        Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let settings = try settings()
+        // Inputs first, before the weights: a bad file fails fast.
+        let contentRaster = try ImageFile.open(content).readAll()
+        let styleRaster = try ImageFile.open(style).readAll()
+        let (width, height) = outputSize(contentWidth: contentRaster.width, contentHeight: contentRaster.height)
+        guard min(width, height) >= MultiScaleSchedule.minimumSide else {
+            throw TransferError.imageTooSmall(
+                what: size == nil ? content : "the output at --size \(size!)", width: width, height: height,
+                minimum: MultiScaleSchedule.minimumSide)
+        }
+        guard min(styleRaster.width, styleRaster.height) >= MultiScaleSchedule.minimumSide else {
+            throw TransferError.imageTooSmall(
+                what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
+        }
+        let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: settings.pooling)
+        try settings.validate(layerNames: vgg.architecture.layerNames)
+
+        let inputs = try StylizeInputs(
+            content: contentRaster, style: styleRaster, contentPath: content, stylePath: style,
+            contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight, styleLight: styleLight
+        ).make(settings: settings, vgg: vgg)
+
+        if let previewDir {
+            try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
+        }
+        let stylizer = MultiScaleStylizer(vgg: vgg, settings: settings)
+        let result = try stylizer.run(inputs, width: width, height: height) { report, image in
+            Progress.line(report)
+            if let previewDir {
+                let path = (previewDir as NSString).appendingPathComponent(
+                    String(format: "level-%d-%dx%d.png", report.index + 1, report.width, report.height))
+                try PNGFile.write(Raster.rgb(image), to: path)
+            }
+        }
+        try PNGFile.write(OutputImage.compose(result, content: contentRaster), to: out)
+    }
+
+    /// The output size: the content's aspect ratio with the long side `--size` (default: the content's).
+    func outputSize(contentWidth: Int, contentHeight: Int) -> (Int, Int) {
+        guard let size else { return (contentWidth, contentHeight) }
+        let scale = Double(size) / Double(max(contentWidth, contentHeight))
+        return (max(1, Int((Double(contentWidth) * scale).rounded())), max(1, Int((Double(contentHeight) * scale).rounded())))
+    }
+}
+
+/// One progress line per finished level, on standard error.
+enum Progress {
+    static func line(_ report: MultiScaleStylizer.LevelReport) {
+        let first = report.lossTrace.first ?? .nan, last = report.lossTrace.last ?? .nan
+        let rest = report.seconds - report.vggSeconds - report.searchSeconds
+        let text = String(
+            format: "level %d/%d %dx%d: %d iterations, loss %.4g -> %.4g, %.1f s (VGG %.1f s, search %.1f s, rest %.1f s)",
+            report.index + 1, report.count, report.width, report.height, report.iterations, first, last,
+            report.seconds, report.vggSeconds, report.searchSeconds, rest)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

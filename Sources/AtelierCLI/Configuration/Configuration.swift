@@ -1,0 +1,55 @@
+import Foundation
+import Transfer
+import Yams
+
+/// The configuration of a run: the defaults of `TransferSettings` (documented key by key in
+/// `Configs/default.yaml`), then a YAML file (`--config`), then `--set key=value` overrides,
+/// then the dedicated flags. Unknown keys are errors that name them.
+enum Configuration {
+    /// Reads a YAML mapping of configuration keys from `path` into `settings`.
+    /// - Throws: `UsageError` naming the file and the reason (unreadable, not a mapping, bad key).
+    static func apply(file path: String, to settings: inout TransferSettings) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw UsageError("\(path): cannot read the configuration file (\(error.localizedDescription))")
+        }
+        let parsed: Any?
+        do {
+            parsed = try Yams.load(yaml: text)
+        } catch {
+            throw UsageError("\(path): not valid YAML (\(String(describing: error).split(whereSeparator: \.isNewline).first ?? ""))")
+        }
+        guard let mapping = parsed as? [String: Any] else {
+            if parsed == nil { return }  // an empty file sets nothing
+            throw UsageError("\(path): expected a mapping of configuration keys")
+        }
+        for key in mapping.keys.sorted() {
+            do {
+                try settings.set(key, to: mapping[key]!)
+            } catch let error as TransferError {
+                throw UsageError("\(path): \(error)")
+            }
+        }
+    }
+
+    /// Applies one `--set key=value` override; the value is parsed as YAML (`[100, 50]`, `0.5`, `dss`).
+    static func apply(override: String, to settings: inout TransferSettings) throws {
+        guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
+            throw UsageError("--set \(override): expected key=value")
+        }
+        let key = String(override[..<equals]).trimmingCharacters(in: .whitespaces)
+        let text = String(override[override.index(after: equals)...])
+        let value: Any
+        do {
+            guard let parsed = try Yams.load(yaml: text) else { throw UsageError("--set \(key): missing value") }
+            value = parsed
+        } catch let error as UsageError {
+            throw error
+        } catch {
+            throw UsageError("--set \(key): cannot parse '\(text)'")
+        }
+        try settings.set(key, to: value)
+    }
+}

@@ -1,0 +1,89 @@
+import Tensor
+
+/// Every setting of one style transfer, with the defaults of `Configs/default.yaml`. Keys and
+/// meanings are documented there; `TransferSettings.keys` names them as the configuration does.
+public struct TransferSettings: Sendable, Equatable {
+    /// Which loss guides the style (DESIGN.md §1).
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Deep semantic loss: patches matched on features plus segmentation and illumination.
+        case dss
+        /// CNNMRF: patches matched on features alone.
+        case mrf
+        /// Gatys et al.: Gram matrices, no patches.
+        case gatys
+    }
+
+    /// Which nearest-neighbour search the patch losses use.
+    public enum Search: String, Sendable, CaseIterable {
+        case exact
+    }
+
+    public var mode = Mode.dss
+    public var contentWeight: Float = 1
+    public var styleWeight: Float = 1
+    public var tvWeight: Float = 10
+    public var semanticWeight: Float = 1
+    public var illuminationWeight: Float = 0.5
+    public var styleLayers = ["relu3_1", "relu4_1"]
+    public var contentLayer = "relu4_2"
+    public var coarseSize = 128
+    public var iterations = [80, 40, 20]
+    public var search = Search.exact
+    public var pooling = Pool2x2.Kind.average
+    public var styleScale: Float = 1
+    public var segments = 4
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// The iteration count of level `index` (coarse to fine): the list's last value repeats.
+    public func iterations(atLevel index: Int) -> Int {
+        iterations.isEmpty ? 0 : iterations[min(index, iterations.count - 1)]
+    }
+
+    /// Checks ranges and relations between settings.
+    /// - Throws: `TransferError.setting` naming the key and the reason.
+    public func validate(layerNames: [String]) throws {
+        func require(_ condition: Bool, _ key: String, _ reason: String) throws {
+            if !condition { throw TransferError.setting(key: key, reason: reason) }
+        }
+        for (key, value) in [("content_weight", contentWeight), ("style_weight", styleWeight), ("tv_weight", tvWeight),
+                             ("semantic_weight", semanticWeight), ("illumination_weight", illuminationWeight)] {
+            try require(value.isFinite && value >= 0, key, "must be a finite number ≥ 0, not \(value)")
+        }
+        try require(styleScale.isFinite && styleScale > 0.05 && styleScale <= 8, "style_scale",
+                    "must be between 0.05 and 8, not \(styleScale)")
+        try require(!styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
+        for layer in styleLayers + [contentLayer] {
+            try require(layerNames.contains(layer), layer == contentLayer ? "content_layer" : "style_layers",
+                        "unknown layer '\(layer)' (known: \(layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")))")
+        }
+        try require(coarseSize >= MultiScaleSchedule.minimumSide && coarseSize <= 1 << 16, "coarse_size",
+                    "must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(coarseSize)")
+        try require(!iterations.isEmpty, "iterations", "must list at least one count")
+        try require(iterations.allSatisfy { $0 >= 0 && $0 <= 100_000 }, "iterations",
+                    "counts must be between 0 and 100000")
+        try require(segments >= 1 && segments <= 64, "segments", "must be between 1 and 64, not \(segments)")
+    }
+}
+
+/// Errors of the transfer itself: bad settings, and inputs the method cannot work with.
+public enum TransferError: Error, Equatable, CustomStringConvertible {
+    /// A configuration value out of range; `key` is the configuration key.
+    case setting(key: String, reason: String)
+    /// An image too small for the network's deepest layer in use.
+    case imageTooSmall(what: String, width: Int, height: Int, minimum: Int)
+    /// Content and style semantic guides that cannot be used together.
+    case guides(reason: String)
+
+    public var description: String {
+        switch self {
+        case .setting(let key, let reason):
+            return "\(key): \(reason)"
+        case .imageTooSmall(let what, let width, let height, let minimum):
+            return "\(what) is \(width)×\(height) pixels; the network needs at least \(minimum) on each side"
+        case .guides(let reason):
+            return "semantic maps: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Dispatch
+import Network
+import Tensor
+
+/// The total loss of one pyramid level as a function of the image being made, X:
+///
+///     content_weight · content(relu4_2) + style_weight · Σ_l style_l + tv_weight · TV(X)
+///
+/// where style_l is the deep semantic loss (`dss`, `mrf`) or the Gram loss (`gatys`) at style
+/// layer l. Everything fixed for the level is computed once in `init`: the content's features,
+/// the style's patch banks (or Gram matrices), and the DSS groups at each layer's size.
+public final class LevelObjective {
+    /// How one style layer's loss is computed.
+    enum StyleTerm {
+        case patches(DeepSemanticLoss, semantics: [Tensor])
+        case gram(GramLoss)
+    }
+
+    let vgg: VGG
+    let settings: TransferSettings
+    let content: ContentLoss
+    let styleTerms: [(layer: String, term: StyleTerm)]
+    private let requestedLayers: [String]
+    /// One gradient buffer per loss term (content first), and the per-layer sums handed to VGG.
+    private let termGradients: [Tensor]
+    private let layerGradients: [String: Tensor]
+    /// Wall-clock split of the evaluations so far.
+    public private(set) var vggSeconds = 0.0
+    public private(set) var totalSeconds = 0.0
+    public var searchSeconds: Double {
+        styleTerms.reduce(0) { sum, entry in
+            if case .patches(let loss, _) = entry.term { return sum + loss.searchSeconds }
+            return sum
+        }
+    }
+    /// The terms of the last evaluation, weighted: content, style, TV.
+    public private(set) var lastTerms = (content: 0.0, style: 0.0, tv: 0.0)
+
+    /// - Parameters:
+    ///   - content: the content image at this level, RGB 3×h×w in [0, 1].
+    ///   - style: the style image at this level, 3×hs×ws.
+    ///   - contentSemantics, styleSemantics: the DSS groups at the images' resolutions (each
+    ///     Kᵢ×h×w and Kᵢ×hs×ws), already chosen for the mode; `semanticWeights` their weights.
+    public init(
+        vgg: VGG, settings: TransferSettings, content contentImage: Tensor, style styleImage: Tensor,
+        contentSemantics: [Tensor], styleSemantics: [Tensor], semanticWeights: [Float]
+    ) throws {
+        self.vgg = vgg
+        self.settings = settings
+        let architecture = vgg.architecture
+        requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer]))
+        if settings.mode != .gatys {
+            for layer in settings.styleLayers {
+                let shape = try architecture.activationShape(
+                    of: layer, height: contentImage.height, width: contentImage.width)
+                guard shape.height >= 3 && shape.width >= 3 else {
+                    throw TransferError.imageTooSmall(
+                        what: "the image at this level", width: contentImage.width, height: contentImage.height,
+                        minimum: MultiScaleSchedule.minimumSide)
+                }
+            }
+        }
+
+        // The style first (VGG keeps one buffer plan, and X has the content's size).
+        let styleFeatures = try vgg.forward(styleImage, layers: settings.styleLayers)
+        var terms: [(String, StyleTerm)] = []
+        for layer in settings.styleLayers {
+            let features = styleFeatures[layer]!
+            switch settings.mode {
+            case .gatys:
+                terms.append((layer, .gram(GramLoss(styleFeatures: features))))
+            case .dss, .mrf:
+                guard features.height >= 3 && features.width >= 3 else {
+                    throw TransferError.imageTooSmall(what: "the style at this level", width: styleImage.width,
+                                                      height: styleImage.height, minimum: MultiScaleSchedule.minimumSide)
+                }
+                let styleGroups = styleSemantics.map { Self.resize($0, to: features.shape) }
+                let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
+                let contentGroups = contentSemantics.map { Self.resize($0, to: shape) }
+                let loss = DeepSemanticLoss(
+                    styleFeatures: features, styleSemantics: styleGroups, semanticWeights: semanticWeights)
+                terms.append((layer, .patches(loss, semantics: contentGroups)))
+            }
+        }
+        styleTerms = terms
+        let contentFeatures = try vgg.forward(contentImage, layers: [settings.contentLayer])
+        content = ContentLoss(target: contentFeatures[settings.contentLayer]!.clone())
+
+        var buffers: [Tensor] = [Tensor(content.target.shape)]
+        var sums: [String: Tensor] = [settings.contentLayer: Tensor(content.target.shape)]
+        for layer in settings.styleLayers {
+            let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
+            buffers.append(Tensor(shape))
+            if sums[layer] == nil { sums[layer] = Tensor(shape) }
+        }
+        termGradients = buffers
+        layerGradients = sums
+    }
+
+    /// An area resize of a DSS group to a layer's height and width.
+    static func resize(_ group: Tensor, to shape: Shape) -> Tensor {
+        let resized = Tensor(Shape(channels: group.channels, height: shape.height, width: shape.width))
+        Resample.forward(group, into: resized, kind: .area)
+        return resized
+    }
+
+    /// The total loss at `image` (3×h×w), with ∂loss/∂image written into `gradient`.
+    public func evaluate(_ image: Tensor, gradient: Tensor) throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var vggNanoseconds: UInt64 = 0
+        let forwardStart = DispatchTime.now().uptimeNanoseconds
+        let features = try vgg.forward(image, layers: requestedLayers)
+        vggNanoseconds += DispatchTime.now().uptimeNanoseconds - forwardStart
+
+        let contentValue = Double(settings.contentWeight)
+            * content.evaluate(features: features[settings.contentLayer]!, gradient: termGradients[0])
+        scale(termGradients[0], by: settings.contentWeight)
+        for (_, sum) in layerGradients { sum.fill(0) }
+        add(termGradients[0], into: layerGradients[settings.contentLayer]!)
+
+        var styleValue = 0.0
+        for (index, entry) in styleTerms.enumerated() {
+            let buffer = termGradients[index + 1]
+            let layerFeatures = features[entry.layer]!
+            let value: Double
+            switch entry.term {
+            case .patches(let loss, let semantics):
+                value = loss.evaluate(features: layerFeatures, semantics: semantics, gradient: buffer)
+            case .gram(let loss):
+                value = loss.evaluate(features: layerFeatures, gradient: buffer)
+            }
+            styleValue += Double(settings.styleWeight) * value
+            scale(buffer, by: settings.styleWeight)
+            add(buffer, into: layerGradients[entry.layer]!)
+        }
+
+        let backwardStart = DispatchTime.now().uptimeNanoseconds
+        try vgg.backward(from: layerGradients, into: gradient)
+        vggNanoseconds += DispatchTime.now().uptimeNanoseconds - backwardStart
+
+        let tvValue = settings.tvWeight > 0 ? TotalVariation.accumulate(image, weight: settings.tvWeight, into: gradient) : 0
+        lastTerms = (contentValue, styleValue, tvValue)
+        vggSeconds += Double(vggNanoseconds) / 1e9
+        totalSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return contentValue + styleValue + tvValue
+    }
+
+    private func scale(_ tensor: Tensor, by factor: Float) {
+        tensor.withUnsafeMutableBufferPointer { values in
+            for i in values.indices { values[i] *= factor }
+        }
+    }
+
+    private func add(_ source: Tensor, into target: Tensor) {
+        source.withUnsafeBufferPointer { s in
+            target.withUnsafeMutableBufferPointer { t in
+                for i in t.indices { t[i] += s[i] }
+            }
+        }
+    }
+}
