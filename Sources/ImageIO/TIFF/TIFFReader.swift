@@ -52,10 +52,7 @@ public final class TIFFReader: ImageSource {
     /// - Throws: `.invalidRequest` for a region off the image, `.tooLarge` for a region above
     ///   `limits.maxInMemoryPixels`, `.decode` for a damaged strip or tile.
     public func read(region: PixelRect) throws -> Raster {
-        let image = PixelRect(width: info.width, height: info.height)
-        guard !region.isEmpty, image.contains(region) else {
-            throw ImageIOError.invalidRequest(path: path, reason: "region \(region) is not inside the image \(image)")
-        }
+        try requireInside(region)
         try limits.check(width: region.width, height: region.height, path: path)
         var raster = Raster(width: region.width, height: region.height, layout: directory.layout, bitDepth: directory.bitDepth)
         for plane in directory.planesToRead {
@@ -85,9 +82,7 @@ public final class TIFFReader: ImageSource {
 
     /// Regions that cover the image one strip or tile at a time (clipped to the image), so a
     /// pass over them decodes each chunk once and holds one at a time.
-    public var readingRegions: [PixelRect] {
-        PixelRect(width: info.width, height: info.height).tiles(width: directory.chunkWidth, height: directory.chunkHeight)
-    }
+    public var readingRegions: RegionGrid { bounds.tiles(width: directory.chunkWidth, height: directory.chunkHeight) }
 
     /// Decodes the strip or tile whose rectangle is `chunk` (of `plane`) into `chunkBuffer`.
     /// A short strip at the bottom decodes fewer bytes; the rest of the buffer is not read.

@@ -10,17 +10,15 @@ struct TiledTIFFFormat {
     var bitDepth: BitDepth
     var tileSize: Int
 
-    var columns: Int { (width + tileSize - 1) / tileSize }
-    var rows: Int { (height + tileSize - 1) / tileSize }
+    var grid: RegionGrid { PixelRect(width: width, height: height).tiles(width: tileSize, height: tileSize) }
+    var columns: Int { grid.columns }
+    var rows: Int { grid.rows }
     var tileCount: Int { columns * rows }
     /// Bytes of one full (padded) tile.
     var tileBytes: Int { tileSize * tileSize * layout.channelCount * bitDepth.bytesPerSample }
 
     /// The tile's rectangle clipped to the image.
-    func rect(column: Int, row: Int) -> PixelRect {
-        PixelRect(x: column * tileSize, y: row * tileSize, width: tileSize, height: tileSize)
-            .intersection(PixelRect(width: width, height: height))
-    }
+    func rect(column: Int, row: Int) -> PixelRect { grid.cell(column: column, row: row) }
 
     /// The same format halved (rounding up), for the next pyramid level.
     func halved() -> TiledTIFFFormat {
