@@ -33,7 +33,8 @@ public enum ImageIOError: Error, Equatable, Sendable, CustomStringConvertible {
         case .io(let path, let reason): text = "\(path): \(reason)"
         case .invalidRequest(let path, let reason): text = "\(path): invalid request: \(reason)"
         case .tooLarge(let path, let width, let height, let limit):
-            text = "\(path): \(width)x\(height) pixels is above the in-memory limit of \(limit) pixels;"
+            text =
+                "\(path): \(width)x\(height) pixels is above the in-memory limit of \(limit) pixels;"
                 + " read it by region from a tiled TIFF instead"
         }
         // Library messages sometimes carry newlines; the contract is one line.

@@ -38,8 +38,10 @@ func assertPixels(
     XCTAssertEqual(raster.channelCount, expected.channels, "channels \(message)", file: file, line: line)
     XCTAssertEqual(raster.bitDepth.rawValue, expected.bits, "bits \(message)", file: file, line: line)
     if expected.bits == 8 {
-        XCTAssertTrue(raster.interleaved8() == expected.samples8, "8-bit pixels differ \(message)", file: file, line: line)
+        XCTAssertTrue(
+            raster.interleaved8() == expected.samples8, "8-bit pixels differ \(message)", file: file, line: line)
     } else {
-        XCTAssertTrue(raster.interleaved16() == expected.samples16, "16-bit pixels differ \(message)", file: file, line: line)
+        XCTAssertTrue(
+            raster.interleaved16() == expected.samples16, "16-bit pixels differ \(message)", file: file, line: line)
     }
 }

@@ -32,7 +32,9 @@ public enum ReferenceTool {
         let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(err)")
+            throw Failure(
+                description:
+                    "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(err)")
         }
         return out
     }

@@ -27,7 +27,8 @@ struct MakeTestImageCommand: ParsableCommand {
 
     func run() throws {
         let layout = ChannelLayout(channelCount: channels)!
-        let levels = pyramidLevels >= 0
+        let levels =
+            pyramidLevels >= 0
             ? pyramidLevels
             : TiledTIFFWriter.Options.automaticPyramidLevels(width: width, height: height, tileSize: tileSize)
         let options = TiledTIFFWriter.Options(tileSize: tileSize, pyramidLevels: levels)

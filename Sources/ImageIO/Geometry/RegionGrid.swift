@@ -18,8 +18,10 @@ public struct RegionGrid: Sequence, Sendable {
 
     /// Cell (`column`, `row`), clipped to `bounds`.
     public func cell(column: Int, row: Int) -> PixelRect {
-        PixelRect(x: bounds.x + column * cellWidth, y: bounds.y + row * cellHeight, width: cellWidth, height: cellHeight)
-            .intersection(bounds)
+        PixelRect(
+            x: bounds.x + column * cellWidth, y: bounds.y + row * cellHeight, width: cellWidth, height: cellHeight
+        )
+        .intersection(bounds)
     }
 
     public func makeIterator() -> AnyIterator<PixelRect> {

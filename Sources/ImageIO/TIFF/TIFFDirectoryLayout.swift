@@ -57,7 +57,9 @@ struct TIFFDirectoryLayout: Equatable {
         }
 
         samplesPerPixel = Int(handle.uint16Field(TIFFTAG_SAMPLESPERPIXEL) ?? 1)
-        let photometric = Int32(handle.uint16Field(TIFFTAG_PHOTOMETRIC) ?? UInt16(samplesPerPixel >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK))
+        let photometric = Int32(
+            handle.uint16Field(TIFFTAG_PHOTOMETRIC)
+                ?? UInt16(samplesPerPixel >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK))
         let colourChannels: Int
         switch photometric {
         case PHOTOMETRIC_MINISBLACK, PHOTOMETRIC_MINISWHITE: colourChannels = 1
@@ -112,7 +114,8 @@ struct TIFFDirectoryLayout: Equatable {
         var result: [PixelRect] = []
         for row in firstRow...lastRow {
             for column in firstColumn...lastColumn {
-                result.append(PixelRect(x: column * chunkWidth, y: row * chunkHeight, width: chunkWidth, height: chunkHeight))
+                result.append(
+                    PixelRect(x: column * chunkWidth, y: row * chunkHeight, width: chunkWidth, height: chunkHeight))
             }
         }
         return result

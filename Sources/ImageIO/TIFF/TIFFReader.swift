@@ -28,7 +28,8 @@ public final class TIFFReader: ImageSource {
         let levels = try TIFFPyramidScan(handle: handle)
         let base = try TIFFDirectoryLayout(handle: handle)
         guard level >= 0, level <= levels.locations.count else {
-            throw ImageIOError.invalidRequest(path: path, reason: "no pyramid level \(level) (it has \(levels.locations.count))")
+            throw ImageIOError.invalidRequest(
+                path: path, reason: "no pyramid level \(level) (it has \(levels.locations.count))")
         }
         if level > 0 { try levels.select(level: level, on: handle) }
         directory = level > 0 ? try TIFFDirectoryLayout(handle: handle) : base
@@ -54,7 +55,8 @@ public final class TIFFReader: ImageSource {
     public func read(region: PixelRect) throws -> Raster {
         try requireInside(region)
         try limits.check(width: region.width, height: region.height, path: path)
-        var raster = Raster(width: region.width, height: region.height, layout: directory.layout, bitDepth: directory.bitDepth)
+        var raster = Raster(
+            width: region.width, height: region.height, layout: directory.layout, bitDepth: directory.bitDepth)
         for plane in directory.planesToRead {
             for chunk in directory.chunks(meeting: region) {
                 try decode(chunk: chunk, plane: plane)
@@ -65,11 +67,15 @@ public final class TIFFReader: ImageSource {
                 switch directory.bitDepth {
                 case .eight:
                     chunkBuffer.withUnsafeBytes { bytes in
-                        raster.importSamples(from: bytes.bindMemory(to: UInt8.self), grid: grid, region: overlap, origin: (region.x, region.y))
+                        raster.importSamples(
+                            from: bytes.bindMemory(to: UInt8.self), grid: grid, region: overlap,
+                            origin: (region.x, region.y))
                     }
                 case .sixteen:
                     chunkBuffer.withUnsafeBytes { bytes in
-                        raster.importSamples(from: bytes.bindMemory(to: UInt16.self), grid: grid, region: overlap, origin: (region.x, region.y))
+                        raster.importSamples(
+                            from: bytes.bindMemory(to: UInt16.self), grid: grid, region: overlap,
+                            origin: (region.x, region.y))
                     }
                 }
             }
@@ -87,25 +93,31 @@ public final class TIFFReader: ImageSource {
     /// Decodes the strip or tile whose rectangle is `chunk` (of `plane`) into `chunkBuffer`.
     /// A short strip at the bottom decodes fewer bytes; the rest of the buffer is not read.
     private func decode(chunk: PixelRect, plane: Int) throws {
-        if chunkBuffer.count != directory.chunkBytes { chunkBuffer = [UInt8](repeating: 0, count: directory.chunkBytes) }
+        if chunkBuffer.count != directory.chunkBytes {
+            chunkBuffer = [UInt8](repeating: 0, count: directory.chunkBytes)
+        }
         let x = UInt32(chunk.x)
         let y = UInt32(chunk.y)
         let sample = UInt16(plane)
         let tiled = directory.tiled
-        let expected = (min(chunk.maxY, info.height) - chunk.y) * directory.chunkWidth * directory.samplesPerChunkPixel
+        let expected =
+            (min(chunk.maxY, info.height) - chunk.y) * directory.chunkWidth * directory.samplesPerChunkPixel
             * directory.bitDepth.bytesPerSample
         let decoded = try chunkBuffer.withUnsafeMutableBytes { buffer in
             try handle.call(tiled ? "TIFFReadEncodedTile" : "TIFFReadEncodedStrip", failsWhen: { $0 < 0 }) { tiff in
                 if tiled {
-                    return TIFFReadEncodedTile(tiff, TIFFComputeTile(tiff, x, y, 0, sample), buffer.baseAddress, tmsize_t(buffer.count))
+                    return TIFFReadEncodedTile(
+                        tiff, TIFFComputeTile(tiff, x, y, 0, sample), buffer.baseAddress, tmsize_t(buffer.count))
                 }
-                return TIFFReadEncodedStrip(tiff, TIFFComputeStrip(tiff, y, sample), buffer.baseAddress, tmsize_t(buffer.count))
+                return TIFFReadEncodedStrip(
+                    tiff, TIFFComputeStrip(tiff, y, sample), buffer.baseAddress, tmsize_t(buffer.count))
             }
         }
         // libtiff returns fewer bytes than a chunk holds when the data runs out; trusting the
         // buffer then would read stale pixels of the previous chunk.
         guard Int(decoded) >= (tiled ? directory.chunkBytes : expected) else {
-            throw ImageIOError.decode(path: path, reason: "strip or tile at \(chunk.x),\(chunk.y) decoded \(decoded) of \(expected) bytes")
+            throw ImageIOError.decode(
+                path: path, reason: "strip or tile at \(chunk.x),\(chunk.y) decoded \(decoded) of \(expected) bytes")
         }
     }
 }

@@ -43,7 +43,9 @@ struct TiledTIFFFormat {
         if layout.hasAlpha {
             // Alpha is not premultiplied: Atelier carries it through untouched.
             var extra = [UInt16(EXTRASAMPLE_UNASSALPHA)]
-            try extra.withUnsafeMutableBufferPointer { try handle.setField(TIFFTAG_EXTRASAMPLES, Int32(1), $0.baseAddress!) }
+            try extra.withUnsafeMutableBufferPointer {
+                try handle.setField(TIFFTAG_EXTRASAMPLES, Int32(1), $0.baseAddress!)
+            }
         }
         try handle.setField(TIFFTAG_COMPRESSION, Int32(COMPRESSION_ADOBE_DEFLATE))
         try handle.setField(TIFFTAG_PREDICTOR, Int32(PREDICTOR_HORIZONTAL))
@@ -60,14 +62,18 @@ struct TiledTIFFFormat {
         bytes.withUnsafeMutableBytes { buffer in
             switch bitDepth {
             case .eight:
-                raster.exportSamples(into: buffer.bindMemory(to: UInt8.self), grid: grid, region: rect, origin: (rect.x, rect.y))
+                raster.exportSamples(
+                    into: buffer.bindMemory(to: UInt8.self), grid: grid, region: rect, origin: (rect.x, rect.y))
             case .sixteen:
-                raster.exportSamples(into: buffer.bindMemory(to: UInt16.self), grid: grid, region: rect, origin: (rect.x, rect.y))
+                raster.exportSamples(
+                    into: buffer.bindMemory(to: UInt16.self), grid: grid, region: rect, origin: (rect.x, rect.y))
             }
         }
         try bytes.withUnsafeMutableBytes { buffer in
             _ = try handle.call("TIFFWriteEncodedTile", failsWhen: { $0 < 0 }) { tiff in
-                TIFFWriteEncodedTile(tiff, TIFFComputeTile(tiff, UInt32(rect.x), UInt32(rect.y), 0, 0), buffer.baseAddress, tmsize_t(buffer.count))
+                TIFFWriteEncodedTile(
+                    tiff, TIFFComputeTile(tiff, UInt32(rect.x), UInt32(rect.y), 0, 0), buffer.baseAddress,
+                    tmsize_t(buffer.count))
             }
         }
     }

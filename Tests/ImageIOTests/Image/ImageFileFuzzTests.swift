@@ -13,16 +13,20 @@ final class ImageFileFuzzTests: XCTestCase {
         var seeds: [(name: String, bytes: [UInt8])] = []
         let rgb = patternRaster(width: 24, height: 20, layout: .rgb, bitDepth: .eight)
         try PNGFile.write(rgb, to: folder.path("seed.png"))
-        try PNGFile.write(patternRaster(width: 17, height: 9, layout: .grayAlpha, bitDepth: .sixteen), to: folder.path("seed16.png"))
+        try PNGFile.write(
+            patternRaster(width: 17, height: 9, layout: .grayAlpha, bitDepth: .sixteen), to: folder.path("seed16.png"))
         let tiled = patternRaster(width: 40, height: 24, layout: .rgb, bitDepth: .eight)
-        try TiledTIFFWriter.write(to: folder.path("seed.tif"), width: 40, height: 24, layout: .rgb, bitDepth: .eight,
-                                  options: TiledTIFFWriter.Options(tileSize: 16, pyramidLevels: 1)) { writer in
+        try TiledTIFFWriter.write(
+            to: folder.path("seed.tif"), width: 40, height: 24, layout: .rgb, bitDepth: .eight,
+            options: TiledTIFFWriter.Options(tileSize: 16, pyramidLevels: 1)
+        ) { writer in
             for tile in tiled.bounds.tiles(width: 16, height: 16) {
                 try writer.write(tiled.cropped(to: tile), column: tile.x / 16, row: tile.y / 16)
             }
         }
-        _ = try ReferenceImages.tifffile(folder.path("seed-strips.tif"), width: 30, height: 20, channels: 1, bits: 16,
-                                         options: "rowsperstrip=4")
+        _ = try ReferenceImages.tifffile(
+            folder.path("seed-strips.tif"), width: 30, height: 20, channels: 1, bits: 16,
+            options: "rowsperstrip=4")
         for name in ["seed.png", "seed16.png", "seed.tif", "seed-strips.tif"] {
             seeds.append((name, [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path(name))))))
         }
@@ -33,7 +37,8 @@ final class ImageFileFuzzTests: XCTestCase {
         let path = folder.path("mutant")
         for seed in seeds {
             for index in 0..<Self.mutantsPerSeedFile {
-                let mutant = Self.mutate(seed.bytes, using: &generator, fixingPNGChecksums: seed.name.hasSuffix(".png") && index % 2 == 0)
+                let mutant = Self.mutate(
+                    seed.bytes, using: &generator, fixingPNGChecksums: seed.name.hasSuffix(".png") && index % 2 == 0)
                 try Data(mutant).write(to: URL(fileURLWithPath: path))
                 let start = Date()
                 do {

@@ -12,7 +12,9 @@ final class ImageFileTests: XCTestCase {
         let path = folder.path(name)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try ImageStatistics.compute(ImageFile.open(path)), file: file, line: line) { error in
-            guard let imageError = error as? ImageIOError else { return XCTFail("not an ImageIOError: \(error)", file: file, line: line) }
+            guard let imageError = error as? ImageIOError else {
+                return XCTFail("not an ImageIOError: \(error)", file: file, line: line)
+            }
             XCTAssertEqual(imageError.path, path, file: file, line: line)
             XCTAssertTrue(check(imageError), "\(imageError)", file: file, line: line)
             XCTAssertFalse(imageError.description.contains("\n"), file: file, line: line)
@@ -35,7 +37,9 @@ final class ImageFileTests: XCTestCase {
         try assertRefused((0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }, name: "random.tif") {
             if case .unsupported = $0 { return true } else { return false }
         }
-        try assertRefused(Array("just some text\n".utf8), name: "text.png") { $0.description.contains("not a PNG or TIFF") }
+        try assertRefused(Array("just some text\n".utf8), name: "text.png") {
+            $0.description.contains("not a PNG or TIFF")
+        }
         try assertRefused([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], name: "photo.png") { $0.description.contains("JPEG") }
         // A TIFF signature with nothing behind it.
         try assertRefused([0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0, 0], name: "header-only.tif") {

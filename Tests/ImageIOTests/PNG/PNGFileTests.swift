@@ -10,7 +10,8 @@ final class PNGFileTests: XCTestCase {
                 for interlaced in [false, true] {
                     let path = folder.path("c\(channels)-b\(bits)-i\(interlaced).png")
                     let expected = try ReferenceImages.png(
-                        path, width: 37, height: 21, channels: channels, bits: bits, seed: channels * 10 + bits, interlaced: interlaced)
+                        path, width: 37, height: 21, channels: channels, bits: bits, seed: channels * 10 + bits,
+                        interlaced: interlaced)
                     let raster = try PNGFile.read(path: path)
                     assertPixels(raster, equal: expected, path)
                     XCTAssertEqual(try PNGReader(path: path).info.interlaced, interlaced)
@@ -63,8 +64,9 @@ final class PNGFileTests: XCTestCase {
         let truncated = folder.path("truncated.png")
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
         XCTAssertThrowsError(try PNGFile.read(path: truncated)) { error in
-            guard case .decode(let errorPath, _) = error as? ImageIOError else { return XCTFail("\(error)") }
+            guard case .decode(let errorPath, let reason) = error as? ImageIOError else { return XCTFail("\(error)") }
             XCTAssertEqual(errorPath, truncated)
+            XCTAssertEqual(reason, "unexpected end of file (truncated)")
         }
     }
 

@@ -51,7 +51,8 @@ final class RasterTests: XCTestCase {
         let original = patternRaster(width: 6, height: 5, layout: .rgba, bitDepth: .sixteen)
         let colour = original.colour()
         XCTAssertEqual(colour.layout, .rgb)
-        let stylised = Raster(width: 6, height: 5, layout: .rgb, bitDepth: .sixteen, samples: colour.samples.map { 1 - $0 })
+        let stylised = Raster(
+            width: 6, height: 5, layout: .rgb, bitDepth: .sixteen, samples: colour.samples.map { 1 - $0 })
         let result = original.replacingColour(with: stylised)
         XCTAssertEqual(result.layout, .rgba)
         XCTAssertEqual(result.alpha(), original.alpha())

@@ -28,7 +28,9 @@ final class AreaDownsamplingTests: XCTestCase {
                 tiles += 1
             }
             XCTAssertEqual(assembled, whole, "factor \(factor)")
-            XCTAssertEqual(tiles, whole.bounds.tiles(width: 16, height: 16).columns * whole.bounds.tiles(width: 16, height: 16).rows)
+            XCTAssertEqual(
+                tiles,
+                whole.bounds.tiles(width: 16, height: 16).columns * whole.bounds.tiles(width: 16, height: 16).rows)
         }
     }
 
@@ -36,20 +38,25 @@ final class AreaDownsamplingTests: XCTestCase {
         let folder = try TemporaryDirectory()
         let sourcePath = folder.path("source.tif")
         let raster = patternRaster(width: 90, height: 64, layout: .rgb, bitDepth: .sixteen)
-        try TiledTIFFWriter.write(to: sourcePath, width: 90, height: 64, layout: .rgb, bitDepth: .sixteen,
-                                  options: TiledTIFFWriter.Options(tileSize: 16)) { writer in
+        try TiledTIFFWriter.write(
+            to: sourcePath, width: 90, height: 64, layout: .rgb, bitDepth: .sixteen,
+            options: TiledTIFFWriter.Options(tileSize: 16)
+        ) { writer in
             for tile in raster.bounds.tiles(width: 16, height: 16) {
                 try writer.write(raster.cropped(to: tile), column: tile.x / 16, row: tile.y / 16)
             }
         }
         let source = try TIFFReader(path: sourcePath)
         let outPath = folder.path("half.tif")
-        try TiledTIFFWriter.write(to: outPath, width: 45, height: 32, layout: .rgb, bitDepth: .sixteen,
-                                  options: TiledTIFFWriter.Options(tileSize: 16)) { writer in
+        try TiledTIFFWriter.write(
+            to: outPath, width: 45, height: 32, layout: .rgb, bitDepth: .sixteen,
+            options: TiledTIFFWriter.Options(tileSize: 16)
+        ) { writer in
             try AreaDownsampling.stream(source, factor: 2, tileSize: 16) { tile, rect in
                 try writer.write(tile, column: rect.x / 16, row: rect.y / 16)
             }
         }
-        XCTAssertEqual(try TIFFReader(path: outPath).readAll().interleaved16(), AreaDownsampling.halved(raster).interleaved16())
+        XCTAssertEqual(
+            try TIFFReader(path: outPath).readAll().interleaved16(), AreaDownsampling.halved(raster).interleaved16())
     }
 }

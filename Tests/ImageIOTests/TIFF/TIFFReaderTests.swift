@@ -20,7 +20,8 @@ final class TIFFReaderTests: XCTestCase {
         for (index, (channels, bits, planar, options)) in Self.tifffileCases.enumerated() {
             let path = folder.path("case\(index).tif")
             let expected = try ReferenceImages.tifffile(
-                path, width: 75, height: 41, channels: channels, bits: bits, seed: index, planar: planar, options: options)
+                path, width: 75, height: 41, channels: channels, bits: bits, seed: index, planar: planar,
+                options: options)
             let reader = try TIFFReader(path: path)
             XCTAssertEqual(reader.info.planar, planar, options)
             XCTAssertEqual(reader.info.format, options.contains("bigtiff") ? .bigTIFF : .tiff, options)
@@ -54,10 +55,13 @@ final class TIFFReaderTests: XCTestCase {
 
     func testRegionReadsEqualTheSameRectangleOfAFullDecode() throws {
         let folder = try TemporaryDirectory()
-        let cases: [(String, Bool)] = [("tile=(32, 32), compression='zlib'", false), ("rowsperstrip=6", false), ("tile=(16, 16)", true)]
+        let cases: [(String, Bool)] = [
+            ("tile=(32, 32), compression='zlib'", false), ("rowsperstrip=6", false), ("tile=(16, 16)", true),
+        ]
         for (index, (options, planar)) in cases.enumerated() {
             let path = folder.path("regions\(index).tif")
-            _ = try ReferenceImages.tifffile(path, width: 83, height: 70, channels: 3, bits: 8, seed: 9, planar: planar, options: options)
+            _ = try ReferenceImages.tifffile(
+                path, width: 83, height: 70, channels: 3, bits: 8, seed: 9, planar: planar, options: options)
             let reader = try TIFFReader(path: path)
             let full = try reader.readAll()
             let regions = [
@@ -79,7 +83,8 @@ final class TIFFReaderTests: XCTestCase {
         // file's tail destroys the last tiles only: a region that avoids them still reads.
         let folder = try TemporaryDirectory()
         let path = folder.path("tiles.tif")
-        let expected = try ReferenceImages.tifffile(path, width: 64, height: 64, channels: 1, bits: 8, options: "tile=(16, 16)")
+        let expected = try ReferenceImages.tifffile(
+            path, width: 64, height: 64, channels: 1, bits: 8, options: "tile=(16, 16)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         try bytes.prefix(bytes.count - 16 * 16 * 3).write(to: URL(fileURLWithPath: path))
         let reader = try TIFFReader(path: path)
@@ -92,13 +97,40 @@ final class TIFFReaderTests: XCTestCase {
         }
     }
 
+    func testJPEGCompressedYCbCrIsDecodedToRGB() throws {
+        // JPEG is lossy and decoders differ in their last bit, so this compares with the
+        // original pixels within JPEG's error rather than exactly.
+        let folder = try TemporaryDirectory()
+        let source = folder.path("source.tif")
+        try ReferenceTool.python(
+            """
+            import sys, numpy, tifffile
+            y, x = numpy.mgrid[0:48, 0:64]
+            a = numpy.stack([x * 4, y * 5, (x + y) * 2], axis=2).astype(numpy.uint8)
+            tifffile.imwrite(sys.argv[1], a, photometric='rgb', metadata=None)
+            a.tofile(sys.argv[1] + '.smooth')
+            """, [source])
+        let smooth = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source + ".smooth")))
+        let path = folder.path("jpeg.tif")
+        try ReferenceTool.run("/usr/bin/tiffcp", ["-c", "jpeg:95", "-t", "-w", "16", "-l", "16", source, path])
+        XCTAssertTrue(try ReferenceTool.run("/usr/bin/tiffinfo", [path]).contains("YCbCr"))
+        let reader = try TIFFReader(path: path)
+        XCTAssertEqual(reader.info.compression, "jpeg")
+        XCTAssertEqual(reader.info.layout, .rgb)
+        let decoded = try reader.readAll().interleaved8()
+        let meanError = zip(decoded, smooth).map { abs(Double($0) - Double($1)) }.reduce(0, +) / Double(smooth.count)
+        XCTAssertLessThan(meanError, 3, "mean absolute error \(meanError)")
+    }
+
     func testFloatingPointSamplesAreUnsupported() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("float.tif")
         try ReferenceTool.python(
             "import sys, numpy, tifffile; tifffile.imwrite(sys.argv[1], numpy.zeros((8, 8), numpy.float32))", [path])
         XCTAssertThrowsError(try TIFFReader(path: path)) { error in
-            guard case .unsupported(let errorPath, let reason) = error as? ImageIOError else { return XCTFail("\(error)") }
+            guard case .unsupported(let errorPath, let reason) = error as? ImageIOError else {
+                return XCTFail("\(error)")
+            }
             XCTAssertEqual(errorPath, path)
             XCTAssertTrue(reason.contains("floating-point"), reason)
         }

@@ -15,7 +15,9 @@ final class TiledTIFFWriterTests: XCTestCase {
             var generator = SplitMix64(seed: 11)
             order.shuffle(using: &generator)
             for tile in order {
-                try writer.write(raster.cropped(to: writer.tileRect(column: tile.column, row: tile.row)), column: tile.column, row: tile.row)
+                try writer.write(
+                    raster.cropped(to: writer.tileRect(column: tile.column, row: tile.row)), column: tile.column,
+                    row: tile.row)
             }
         }
     }
@@ -41,7 +43,8 @@ final class TiledTIFFWriterTests: XCTestCase {
     func testTiffinfoAndTiffdumpSeeTheTilesTheBigTIFFHeaderAndThePyramid() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("pyramid.tif")
-        try writeShuffled(patternRaster(width: 150, height: 90, layout: .rgb, bitDepth: .eight), to: path, pyramidLevels: 3)
+        try writeShuffled(
+            patternRaster(width: 150, height: 90, layout: .rgb, bitDepth: .eight), to: path, pyramidLevels: 3)
         let dump = try ReferenceTool.run("/usr/bin/tiffdump", [path])
         XCTAssertTrue(dump.contains("<BigTIFF>"), dump)
         XCTAssertTrue(dump.contains("TileWidth (322)"), dump)
@@ -53,7 +56,9 @@ final class TiledTIFFWriterTests: XCTestCase {
         XCTAssertTrue(info.contains("Image Width: 19 Image Length: 12"), info)  // 150x90 → 75x45 → 38x23 → 19x12
         let levels = try ReferenceTool.python(
             "import sys, tifffile; print([s.shape for s in tifffile.TiffFile(sys.argv[1]).series[0].levels])", [path])
-        XCTAssertEqual(levels.trimmingCharacters(in: .whitespacesAndNewlines), "[(90, 150, 3), (45, 75, 3), (23, 38, 3), (12, 19, 3)]")
+        XCTAssertEqual(
+            levels.trimmingCharacters(in: .whitespacesAndNewlines),
+            "[(90, 150, 3), (45, 75, 3), (23, 38, 3), (12, 19, 3)]")
         XCTAssertEqual(try TIFFReader(path: path).info.pyramid.count, 4)
     }
 
@@ -79,8 +84,12 @@ final class TiledTIFFWriterTests: XCTestCase {
             options: TiledTIFFWriter.Options(tileSize: 32, pyramidLevels: 1))
         let corner = Raster(width: 32, height: 32, layout: .gray)
         try writer.write(corner, column: 0, row: 0)
-        XCTAssertThrowsError(try writer.write(corner, column: 0, row: 0)) { XCTAssertTrue("\($0)".contains("written twice")) }
-        XCTAssertThrowsError(try writer.write(corner, column: 1, row: 0)) { XCTAssertTrue("\($0)".contains("must be 8x32")) }
+        XCTAssertThrowsError(try writer.write(corner, column: 0, row: 0)) {
+            XCTAssertTrue("\($0)".contains("written twice"))
+        }
+        XCTAssertThrowsError(try writer.write(corner, column: 1, row: 0)) {
+            XCTAssertTrue("\($0)".contains("must be 8x32"))
+        }
         XCTAssertThrowsError(try writer.write(corner, column: 2, row: 0)) { XCTAssertTrue("\($0)".contains("off the")) }
         XCTAssertThrowsError(try writer.close()) { error in
             XCTAssertEqual(error as? ImageIOError, .encode(path: path, reason: "3 of 4 tiles were never written"))
@@ -89,9 +98,13 @@ final class TiledTIFFWriterTests: XCTestCase {
 
         struct Stop: Error {}
         XCTAssertThrowsError(
-            try TiledTIFFWriter.write(to: path, width: 40, height: 40, layout: .rgb, bitDepth: .eight) { _ in throw Stop() })
+            try TiledTIFFWriter.write(to: path, width: 40, height: 40, layout: .rgb, bitDepth: .eight) { _ in
+                throw Stop()
+            })
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.url.path), [])
-        XCTAssertThrowsError(try TiledTIFFWriter(path: path, width: 40, height: 40, layout: .rgb, bitDepth: .eight,
-                                                 options: TiledTIFFWriter.Options(tileSize: 40)))
+        XCTAssertThrowsError(
+            try TiledTIFFWriter(
+                path: path, width: 40, height: 40, layout: .rgb, bitDepth: .eight,
+                options: TiledTIFFWriter.Options(tileSize: 40)))
     }
 }
