@@ -61,8 +61,12 @@ public enum ReferenceImages {
     public static func numpyStatistics(_ path: String) throws -> [(min: Int, max: Int, mean: Double)] {
         let output = try ReferenceTool.python(
             """
-            import sys, tifffile
-            a = tifffile.imread(sys.argv[1])
+            import sys, numpy, tifffile
+            with tifffile.TiffFile(sys.argv[1]) as t:
+                series = t.series[0]
+                a = series.asarray()
+            if series.axes.startswith('S'):  # planar: samples first
+                a = numpy.moveaxis(a, 0, -1)
             a = (a if a.ndim == 3 else a[:, :, None]).astype('float64')
             for c in range(a.shape[2]): print(int(a[:, :, c].min()), int(a[:, :, c].max()), repr(a[:, :, c].mean()))
             """, [path])
@@ -152,7 +156,10 @@ public enum ReferenceImages {
             import tifffile
             level = int(sys.argv[3])
             with tifffile.TiffFile(path) as t:
-                a = t.series[0].levels[level].asarray()
+                series = t.series[0].levels[level]
+                a = series.asarray()
+            if series.axes.startswith('S'):  # planar: samples first
+                a = np.moveaxis(a, 0, -1)
             done(path + '.read', a)
         elif mode == 'pillow-read':
             from PIL import Image

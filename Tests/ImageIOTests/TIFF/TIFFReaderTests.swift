@@ -1,7 +1,8 @@
 import Foundation
-import ImageIO
 import TestSupport
 import XCTest
+
+@testable import ImageIO
 
 final class TIFFReaderTests: XCTestCase {
     /// (channels, bits, planar, tifffile options): strips and tiles, 8 and 16 bits, chunky and
@@ -75,6 +76,25 @@ final class TIFFReaderTests: XCTestCase {
                 XCTAssertEqual(try reader.read(region: region), full.cropped(to: region), "\(options) \(region)")
             }
             XCTAssertThrowsError(try reader.read(region: PixelRect(x: 80, y: 0, width: 4, height: 1)))
+        }
+    }
+
+    func testTallStripsArePassedOverInBandsDecodingEachStripOnce() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("tall-strips.tif")
+        _ = try ReferenceImages.tifffile(
+            path, width: 80, height: 150, channels: 3, bits: 16, planar: true, options: "rowsperstrip=64")
+        let reader = try TIFFReader(path: path, limits: ImageLimits(regionPixels: 80 * 20))
+        // 20 rows allowed; 16 is the largest band height that divides the 64-row strips.
+        XCTAssertEqual(reader.readingRegions.cellHeight, 16)
+        XCTAssertEqual(Array(reader.readingRegions).count, 10)
+        let statistics = try ImageStatistics.compute(reader)
+        XCTAssertEqual(reader.chunksDecoded, 3 * 3)  // three strips in each of three planes
+        let reference = try ReferenceImages.numpyStatistics(path)
+        XCTAssertEqual(statistics.map(\.minimum), reference.map(\.min))
+        XCTAssertEqual(statistics.map(\.maximum), reference.map(\.max))
+        for (ours, theirs) in zip(statistics, reference) {
+            XCTAssertEqual(ours.mean, theirs.mean, accuracy: 1e-9 * theirs.mean)
         }
     }
 
