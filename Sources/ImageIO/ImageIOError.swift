@@ -3,14 +3,14 @@
 public enum ImageIOError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file is damaged: truncated, corrupt, or inconsistent (libpng's or libtiff's message).
     case decode(path: String, reason: String)
-    /// Writing failed (libpng's or libtiff's message, or a misuse such as a tile written twice).
+    /// Writing an output failed: it could not be created, or libpng or libtiff failed.
     case encode(path: String, reason: String)
     /// The file is well-formed but holds something ImageIO does not read (a format, a sample
     /// format, a bit depth, a colour model).
     case unsupported(path: String, reason: String)
     /// An in-memory decode of `width`×`height` pixels would exceed `limit` pixels.
     case tooLarge(path: String, width: Int, height: Int, limit: Int)
-    /// The file could not be opened, read or created (the system's message).
+    /// An input file could not be opened or read (the system's message).
     case io(path: String, reason: String)
     /// A request outside what the image or the writer holds (a region off the image, a wrong
     /// tile size): a caller's mistake, reported rather than trapped.

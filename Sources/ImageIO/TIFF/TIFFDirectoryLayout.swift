@@ -69,7 +69,13 @@ struct TIFFDirectoryLayout: Equatable {
             try handle.setField(TIFFTAG_JPEGCOLORMODE, Int32(JPEGCOLORMODE_RGB))
             colourChannels = 3
         default:
-            throw unsupported("photometric interpretation \(photometric) (gray and RGB are read)")
+            let names: [Int32: String] = [
+                PHOTOMETRIC_PALETTE: "palette colour", PHOTOMETRIC_SEPARATED: "CMYK (separated)",
+                PHOTOMETRIC_YCBCR: "YCbCr without JPEG compression", PHOTOMETRIC_CIELAB: "CIE L*a*b*",
+                PHOTOMETRIC_MASK: "transparency mask",
+            ]
+            throw unsupported(
+                "\(names[photometric] ?? "photometric interpretation \(photometric)") images (gray and RGB are read)")
         }
         invertsGray = photometric == PHOTOMETRIC_MINISWHITE
         guard samplesPerPixel >= colourChannels else {

@@ -33,8 +33,7 @@ final class TIFFHandle {
         TIFFOpenOptionsSetMaxSingleMemAlloc(options, tmsize_t(limits.maxChunkBytes))
         guard let tiff = TIFFOpenExt(path, mode, options) else {
             let reason = diagnostics.takeErrors() ?? "TIFFOpenExt failed"
-            throw writing
-                ? ImageIOError.io(path: path, reason: reason) : ImageIOError.decode(path: path, reason: reason)
+            throw failure(path, reason)
         }
         self.tiff = tiff
     }

@@ -82,10 +82,10 @@ final class PNGFileTests: XCTestCase {
         XCTAssertNoThrow(try PNGFile.read(path: path, limits: ImageLimits(maxInMemoryPixels: 1200)))
     }
 
-    func testWritingToAMissingFolderIsAnIOError() {
+    func testWritingToAMissingFolderIsAnEncodeError() {
         let path = "/nonexistent-atelier-folder/x.png"
         XCTAssertThrowsError(try PNGFile.write(Raster(width: 1, height: 1, layout: .gray), to: path)) { error in
-            guard case .io(let errorPath, _) = error as? ImageIOError else { return XCTFail("\(error)") }
+            guard case .encode(let errorPath, _) = error as? ImageIOError else { return XCTFail("\(error)") }
             XCTAssertEqual(errorPath, path)
         }
     }

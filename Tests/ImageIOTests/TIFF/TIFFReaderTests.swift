@@ -179,6 +179,19 @@ final class TIFFReaderTests: XCTestCase {
         }
     }
 
+    func testCMYKIsUnsupportedByName() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("cmyk.tif")
+        try ReferenceTool.python(
+            "import sys, numpy, tifffile; tifffile.imwrite(sys.argv[1], numpy.zeros((8, 8, 4), numpy.uint8), photometric='separated')",
+            [path])
+        XCTAssertThrowsError(try TIFFReader(path: path)) { error in
+            XCTAssertEqual(
+                error as? ImageIOError,
+                .unsupported(path: path, reason: "CMYK (separated) images (gray and RGB are read)"))
+        }
+    }
+
     func testMinIsWhiteGrayIsInverted() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("white.tif")
