@@ -117,6 +117,23 @@ final class TIFFReaderTests: XCTestCase {
         }
     }
 
+    func testStorageCheckFindsATruncatedFileWithoutDecoding() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("whole.tif")
+        _ = try ReferenceImages.tifffile(path, width: 64, height: 64, channels: 3, bits: 8, options: "tile=(16, 16)")
+        XCTAssertNoThrow(try TIFFReader(path: path).verifyStorage())
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let truncated = folder.path("truncated.tif")
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: truncated))
+        let reader = try TIFFReader(path: truncated)
+        XCTAssertThrowsError(try reader.verifyStorage()) { error in
+            guard case .decode(_, let reason) = error as? ImageIOError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.hasPrefix("tile 15 "), reason)
+            XCTAssertTrue(reason.hasSuffix("truncated?"), reason)
+        }
+        XCTAssertEqual(reader.chunksDecoded, 0)
+    }
+
     func testJPEGCompressedYCbCrIsDecodedToRGB() throws {
         // JPEG is lossy and decoders differ in their last bit, so this compares with the
         // original pixels within JPEG's error rather than exactly.
