@@ -25,6 +25,31 @@ final class InfoCommandTests: XCTestCase {
         XCTAssertEqual(outcome.stderr, "")
     }
 
+    func testTextOutputOfAPyramidWrittenByTheTiledWriter() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("pyramid.tif")
+        let make = try AtelierProcess.run([
+            "make-test-image", "--width", "300", "--height", "200", "--tile-size", "64", "--pyramid-levels=-1", "--out",
+            path,
+        ])
+        XCTAssertEqual(make.status, 0, make.stderr)
+        let outcome = try AtelierProcess.run(["info", path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        XCTAssertEqual(
+            outcome.stdout,
+            """
+            file: \(path)
+            format: BigTIFF
+            size: 300x200
+            channels: 3 (rgb)
+            bits per sample: 8
+            tiling: tiles 64x64
+            compression: deflate
+            pyramid levels: 4 (300x200, 150x100, 75x50, 38x25)
+
+            """)
+    }
+
     func testJSONWithStatisticsMatchesTifffileAndNumpy() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("scan.tif")

@@ -14,6 +14,7 @@ final class TIFFReaderTests: XCTestCase {
         (3, 16, true, "rowsperstrip=5, compression='zlib'"),
         (2, 8, false, "compression='zlib', predictor=True"),
         (3, 8, true, "tile=(32, 32), bigtiff=True"),
+        (3, 16, false, "tile=(16, 16), byteorder='>'"),  // big-endian samples
     ]
 
     func testFilesWrittenByTifffileAreReadExactly() throws {
