@@ -115,7 +115,8 @@ final class InfoCommandTests: XCTestCase {
         var generator = SplitMix64(seed: 99)
 
         let cases: [(path: String, stats: Bool, reason: String)] = [
-            (try write("truncated.png", pngBytes.prefix(pngBytes.count * 2 / 3)), true, "end of file (truncated)"),
+            (try write("truncated.png", pngBytes.prefix(pngBytes.count * 2 / 3)), true, "truncated?"),
+            (try write("truncated-too.png", pngBytes.prefix(pngBytes.count * 2 / 3)), false, "truncated?"),
             // Without --stats, the tile table shows the truncation; with it, decoding does.
             (try write("truncated.tif", tiffBytes.prefix(tiffBytes.count / 2)), false, "truncated?"),
             (try write("truncated-too.tif", tiffBytes.prefix(tiffBytes.count / 2)), true, "truncated?"),

@@ -9,6 +9,9 @@ public protocol ImageSource: AnyObject {
     /// Regions that cover the image in the pieces the file is stored in, for passes over a whole
     /// image that hold one piece at a time.
     var readingRegions: RegionGrid { get }
+    /// Checks, without decoding pixels, that the file holds all the data its header announces
+    /// (a truncated file fails here, cheaply, instead of deep into a pass over the image).
+    func verifyStorage() throws
 }
 
 extension ImageSource {

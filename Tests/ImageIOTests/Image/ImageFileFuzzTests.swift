@@ -42,7 +42,11 @@ final class ImageFileFuzzTests: XCTestCase {
                 try Data(mutant).write(to: URL(fileURLWithPath: path))
                 let start = Date()
                 do {
-                    _ = try ImageStatistics.compute(ImageFile.open(path, limits: limits))
+                    let source = try ImageFile.open(path, limits: limits)
+                    // The cheap storage check must also fail cleanly, but the decoder still gets
+                    // every mutant that opens, truncated or not.
+                    do { try source.verifyStorage() } catch is ImageIOError {}
+                    _ = try ImageStatistics.compute(source)
                     outcomes["decoded", default: 0] += 1
                 } catch let error as ImageIOError {
                     outcomes[String("\(error)".split(separator: ":").dropFirst().first ?? "?"), default: 0] += 1

@@ -1,8 +1,29 @@
+import Foundation
 import ImageIO
 import TestSupport
 import XCTest
 
 final class PNGReaderTests: XCTestCase {
+    func testStorageCheckFindsATruncatedFileWithoutDecoding() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("whole.png")
+        try PNGFile.write(patternRaster(width: 50, height: 40, layout: .rgb, bitDepth: .eight), to: path)
+        XCTAssertNoThrow(try PNGReader(path: path).verifyStorage())
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for (name, cut) in [("no-iend.png", 12), ("short-idat.png", 100)] {
+            let truncated = folder.path(name)
+            try bytes.prefix(bytes.count - cut).write(to: URL(fileURLWithPath: truncated))
+            XCTAssertThrowsError(
+                try PNGReader(path: truncated, limits: ImageLimits(maxInMemoryPixels: 1)).verifyStorage()
+            ) {
+                error in
+                guard case .decode(_, let reason) = error as? ImageIOError else { return XCTFail("\(error)") }
+                XCTAssertTrue(reason.hasSuffix("truncated?"), reason)
+                XCTAssertTrue(reason.contains(cut == 12 ? "no IEND" : "IDAT chunk"), reason)
+            }
+        }
+    }
+
     func testHeaderIsReadWithoutDecodingAndRegionsAreCrops() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("image.png")
