@@ -101,14 +101,7 @@ final class InfoCommandTests: XCTestCase {
         }
         let pngBytes = try Data(contentsOf: URL(fileURLWithPath: good))
         let tiffBytes = try Data(contentsOf: URL(fileURLWithPath: goodTIFF))
-        let huge = folder.path("huge.png")
-        try ReferenceTool.python(
-            """
-            import sys, struct, zlib
-            def chunk(kind, data): return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
-            header = struct.pack('>IIBBBBB', 100000, 100000, 8, 2, 0, 0, 0)
-            open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(b'\\0' * 300001)) + chunk(b'IEND', b''))
-            """, [huge])
+        let huge = try Self.hugeHeaderPNG(in: folder)
         let float = folder.path("float.tif")
         try ReferenceTool.python(
             "import sys, numpy, tifffile; tifffile.imwrite(sys.argv[1], numpy.zeros((8, 8), numpy.float32))", [float])
@@ -145,6 +138,13 @@ final class InfoCommandTests: XCTestCase {
 
     func testAHugeHeaderIsDescribedWithoutDecodingAndTheLimitIsConfigurable() throws {
         let folder = try TemporaryDirectory()
+        let huge = try Self.hugeHeaderPNG(in: folder)
+        let start = Date()
+        let described = try AtelierProcess.run(["info", huge, "--json"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1)
+        XCTAssertEqual(described.status, 0, described.stderr)
+        XCTAssertTrue(described.stdout.contains("\"width\" : 100000"), described.stdout)
+
         let path = folder.path("image.png")
         try ReferenceTool.python(
             "import sys, numpy; from PIL import Image; Image.fromarray(numpy.zeros((40, 50), numpy.uint8)).save(sys.argv[1])",
@@ -160,5 +160,18 @@ final class InfoCommandTests: XCTestCase {
         XCTAssertTrue(allowed.stdout.hasSuffix("gray: min 0 max 0 mean 0.0000\n"), allowed.stdout)
         let usage = try AtelierProcess.run(["info", path, "--max-pixels", "0"])
         XCTAssertEqual(usage.status, 2)
+    }
+
+    /// A valid PNG whose header claims 100000×100000 RGB pixels (its data is one short row).
+    static func hugeHeaderPNG(in folder: TemporaryDirectory) throws -> String {
+        let huge = folder.path("huge.png")
+        try ReferenceTool.python(
+            """
+            import sys, struct, zlib
+            def chunk(kind, data): return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+            header = struct.pack('>IIBBBBB', 100000, 100000, 8, 2, 0, 0, 0)
+            open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(b'\\0' * 300001)) + chunk(b'IEND', b''))
+            """, [huge])
+        return huge
     }
 }
