@@ -44,7 +44,8 @@ enum AtelierMain {
 
     /// Prints `atelier: <message>` as one line on standard error and exits with `status`.
     static func fail(_ message: String, status: ExitStatus) -> Never {
-        let oneLine = message
+        let oneLine =
+            message
             .replacingOccurrences(of: "Error: ", with: "")
             .split(whereSeparator: \.isNewline)
             .first.map(String.init) ?? "failed"

@@ -32,6 +32,15 @@ static void CImageShims_png_warning(png_structp png, png_const_charp text) {
     (void)text;
 }
 
+// Reads through stdio like libpng's default, but names a short read for what it nearly always
+// is: a truncated file (libpng's own message is a bare "Read Error").
+static void CImageShims_png_read_file(png_structp png, png_bytep data, size_t length) {
+    FILE *file = (FILE *)png_get_io_ptr(png);
+    if (fread(data, 1, length, file) != length) {
+        png_error(png, ferror(file) ? "read error" : "unexpected end of file (truncated)");
+    }
+}
+
 static int CImageShims_host_is_little_endian(void) {
     const uint16_t probe = 1;
     return *(const uint8_t *)&probe == 1;
@@ -88,7 +97,7 @@ CImageShims_PNGStatus CImageShims_png_decoder_open(
         CImageShims_png_decoder_free(decoder);
         return CImageShims_PNGStatusLibraryError;
     }
-    png_init_io(decoder->png, file);
+    png_set_read_fn(decoder->png, file, CImageShims_png_read_file);
     png_set_sig_bytes(decoder->png, sizeof signature);
     png_read_info(decoder->png, decoder->info);
 
@@ -159,7 +168,8 @@ CImageShims_PNGStatus CImageShims_png_write(
     png_structp png = png_create_write_struct(
         PNG_LIBPNG_VER_STRING, &sink, CImageShims_png_error, CImageShims_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    // `rows` is volatile-free because it is assigned before setjmp and only freed after.
+    // Every local used after a longjmp is assigned before setjmp and never changed after it,
+    // so none needs to be volatile.
     png_bytep *rows = malloc(sizeof(png_bytep) * (height ? height : 1));
     if (png == NULL || info == NULL || rows == NULL) {
         if (png) png_destroy_write_struct(&png, info ? &info : NULL);

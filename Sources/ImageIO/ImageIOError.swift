@@ -3,14 +3,14 @@
 public enum ImageIOError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file is damaged: truncated, corrupt, or inconsistent (libpng's or libtiff's message).
     case decode(path: String, reason: String)
-    /// Writing failed (libpng's or libtiff's message, or a misuse such as a tile written twice).
+    /// Writing an output failed: it could not be created, or libpng or libtiff failed.
     case encode(path: String, reason: String)
     /// The file is well-formed but holds something ImageIO does not read (a format, a sample
     /// format, a bit depth, a colour model).
     case unsupported(path: String, reason: String)
     /// An in-memory decode of `width`×`height` pixels would exceed `limit` pixels.
     case tooLarge(path: String, width: Int, height: Int, limit: Int)
-    /// The file could not be opened, read or created (the system's message).
+    /// An input file could not be opened or read (the system's message).
     case io(path: String, reason: String)
     /// A request outside what the image or the writer holds (a region off the image, a wrong
     /// tile size): a caller's mistake, reported rather than trapped.
@@ -33,7 +33,8 @@ public enum ImageIOError: Error, Equatable, Sendable, CustomStringConvertible {
         case .io(let path, let reason): text = "\(path): \(reason)"
         case .invalidRequest(let path, let reason): text = "\(path): invalid request: \(reason)"
         case .tooLarge(let path, let width, let height, let limit):
-            text = "\(path): \(width)x\(height) pixels is above the in-memory limit of \(limit) pixels;"
+            text =
+                "\(path): \(width)x\(height) pixels is above the in-memory limit of \(limit) pixels;"
                 + " read it by region from a tiled TIFF instead"
         }
         // Library messages sometimes carry newlines; the contract is one line.

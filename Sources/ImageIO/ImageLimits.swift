@@ -9,9 +9,14 @@ public struct ImageLimits: Sendable, Equatable {
     /// (`TIFFOpenOptionsSetMaxSingleMemAlloc`), so a corrupt byte count cannot ask for gigabytes.
     public var maxChunkBytes: Int
 
-    public init(maxInMemoryPixels: Int = 1 << 26, maxChunkBytes: Int = 1 << 28) {
+    /// The pixels per region of a pass over a whole image (`ImageSource.readingRegions`): tall
+    /// strips are read in bands of rows below this, so such a pass holds little beyond one chunk.
+    public var regionPixels: Int
+
+    public init(maxInMemoryPixels: Int = 1 << 26, maxChunkBytes: Int = 1 << 28, regionPixels: Int = 1 << 20) {
         self.maxInMemoryPixels = maxInMemoryPixels
         self.maxChunkBytes = maxChunkBytes
+        self.regionPixels = regionPixels
     }
 
     public static let `default` = ImageLimits()

@@ -31,6 +31,9 @@ struct InfoCommand: ParsableCommand {
         var limits = ImageLimits.default
         limits.maxInMemoryPixels = maxPixels
         let source = try ImageFile.open(file, limits: limits)
+        // A truncated file is caught here without decoding (TIFF: its strip/tile table; PNG:
+        // its chunk lengths); corrupt data inside still needs --stats to show.
+        try source.verifyStorage()
         let statistics = stats ? try ImageStatistics.compute(source) : nil
         let report = InfoReport(file: file, info: source.info, statistics: statistics)
         print(json ? try report.json() : report.text())

@@ -80,9 +80,11 @@ struct InfoReport: Encodable {
         ]
         if planar { lines.append("planar: separate") }
         if interlaced { lines.append("interlaced: adam7") }
-        lines.append("pyramid levels: \(pyramidLevels) (\(levels.map { "\($0.width)x\($0.height)" }.joined(separator: ", ")))")
+        lines.append(
+            "pyramid levels: \(pyramidLevels) (\(levels.map { "\($0.width)x\($0.height)" }.joined(separator: ", ")))")
         for entry in statistics ?? [] {
-            lines.append("\(entry.channel): min \(entry.min) max \(entry.max) mean \(String(format: "%.4f", entry.mean))")
+            lines.append(
+                "\(entry.channel): min \(entry.min) max \(entry.max) mean \(String(format: "%.4f", entry.mean))")
         }
         return lines.joined(separator: "\n")
     }

@@ -27,7 +27,8 @@ struct MakeTestImageCommand: ParsableCommand {
 
     func run() throws {
         let layout = ChannelLayout(channelCount: channels)!
-        let levels = pyramidLevels >= 0
+        let levels =
+            pyramidLevels >= 0
             ? pyramidLevels
             : TiledTIFFWriter.Options.automaticPyramidLevels(width: width, height: height, tileSize: tileSize)
         let options = TiledTIFFWriter.Options(tileSize: tileSize, pyramidLevels: levels)
@@ -38,20 +39,35 @@ struct MakeTestImageCommand: ParsableCommand {
             for row in 0..<writer.tileRows {
                 for column in 0..<writer.tileColumns {
                     let rect = writer.tileRect(column: column, row: row)
-                    var tile = Raster(width: rect.width, height: rect.height, layout: layout)
-                    for channel in 0..<layout.channelCount {
-                        for y in 0..<rect.height {
-                            for x in 0..<rect.width {
-                                let gx = Float(rect.x + x) / Float(width)
-                                let gy = Float(rect.y + y) / Float(height)
-                                let offset = Float((column * 7 + row * 3 + channel) % 16) / 64
-                                tile[x, y, channel] = (gx * 0.5 + gy * 0.25 + offset).truncatingRemainder(dividingBy: 1)
-                            }
-                        }
-                    }
+                    let tile = Self.pattern(
+                        rect, column: column, row: row, layout: layout, imageWidth: width, imageHeight: height)
                     try writer.write(tile, column: column, row: row)
                 }
             }
         }
+    }
+
+    /// Smooth gradients over the image plus an offset that changes from tile to tile, wrapped to 0…1.
+    static func pattern(
+        _ rect: PixelRect, column: Int, row: Int, layout: ChannelLayout, imageWidth: Int, imageHeight: Int
+    )
+        -> Raster
+    {
+        var samples = [Float](repeating: 0, count: rect.pixelCount * layout.channelCount)
+        samples.withUnsafeMutableBufferPointer { buffer in
+            var index = 0
+            for channel in 0..<layout.channelCount {
+                let offset = Float((column * 7 + row * 3 + channel) % 16) / 64
+                for y in rect.y..<rect.maxY {
+                    let rowValue = Float(y) / Float(imageHeight) * 0.25 + offset
+                    for x in rect.x..<rect.maxX {
+                        let value = Float(x) / Float(imageWidth) * 0.5 + rowValue
+                        buffer[index] = value - value.rounded(.down)
+                        index += 1
+                    }
+                }
+            }
+        }
+        return Raster(width: rect.width, height: rect.height, layout: layout, samples: samples)
     }
 }

@@ -49,20 +49,8 @@ public struct PixelRect: Hashable, Sendable, CustomStringConvertible {
 
     /// Row-major rectangles of at most `tileWidth`×`tileHeight` that cover this one exactly, the
     /// last column and row clipped to its edge.
-    public func tiles(width tileWidth: Int, height tileHeight: Int) -> [PixelRect] {
-        precondition(tileWidth > 0 && tileHeight > 0, "tile size must be positive")
-        var result: [PixelRect] = []
-        var top = y
-        while top < maxY {
-            var left = x
-            while left < maxX {
-                result.append(
-                    PixelRect(x: left, y: top, width: min(tileWidth, maxX - left), height: min(tileHeight, maxY - top)))
-                left += tileWidth
-            }
-            top += tileHeight
-        }
-        return result
+    public func tiles(width tileWidth: Int, height tileHeight: Int) -> RegionGrid {
+        RegionGrid(bounds: self, cellWidth: tileWidth, cellHeight: tileHeight)
     }
 
     public var description: String { "\(width)x\(height)+\(x)+\(y)" }

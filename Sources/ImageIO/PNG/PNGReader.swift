@@ -19,14 +19,11 @@ public final class PNGReader: ImageSource {
     }
 
     public func read(region: PixelRect) throws -> Raster {
-        let image = PixelRect(width: info.width, height: info.height)
-        guard !region.isEmpty, image.contains(region) else {
-            throw ImageIOError.invalidRequest(path: path, reason: "region \(region) is not inside the image \(image)")
-        }
+        try requireInside(region)
         if decoded == nil { decoded = try PNGDecoder(path: path).decode(limits: limits) }
-        return region == image ? decoded! : decoded!.cropped(to: region)
+        return region == bounds ? decoded! : decoded!.cropped(to: region)
     }
 
     /// The whole image at once: PNG is stored as one block.
-    public var readingRegions: [PixelRect] { [PixelRect(width: info.width, height: info.height)] }
+    public var readingRegions: RegionGrid { bounds.tiles(width: info.width, height: info.height) }
 }

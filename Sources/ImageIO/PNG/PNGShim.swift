@@ -11,8 +11,9 @@ enum PNGShim {
     enum Direction { case reading, writing }
 
     /// Runs `body` with a message buffer and maps its status.
-    /// - Throws: `.io` for open/read/write failures of the file itself, `.decode` or `.encode`
-    ///   for libpng errors (`.decode` with "not a PNG file" for a bad signature).
+    /// - Throws: when reading, `.io` if the file cannot be opened and `.decode` for libpng's
+    ///   errors (and "not a PNG file" for a bad signature); when writing, `.encode` for any
+    ///   failure, so that a bad output is never mistaken for a bad input.
     static func call(
         path: String, _ direction: Direction,
         _ body: (UnsafeMutablePointer<CChar>, Int) -> CImageShims_PNGStatus
@@ -22,7 +23,7 @@ enum PNGShim {
         if status == CImageShims_PNGStatusOK { return }
         let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         switch (status, direction) {
-        case (CImageShims_PNGStatusIOError, _): throw ImageIOError.io(path: path, reason: reason)
+        case (CImageShims_PNGStatusIOError, .reading): throw ImageIOError.io(path: path, reason: reason)
         case (_, .reading): throw ImageIOError.decode(path: path, reason: reason)
         case (_, .writing): throw ImageIOError.encode(path: path, reason: reason)
         }

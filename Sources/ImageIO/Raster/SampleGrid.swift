@@ -39,7 +39,8 @@ extension Raster {
                 let channel = grid.firstChannel + sample
                 guard channel < layout.channelCount else { continue }
                 for row in region.y..<region.maxY {
-                    var from = ((row - grid.originY) * grid.width + (region.x - grid.originX)) * grid.samplesPerPixel + sample
+                    var from =
+                        ((row - grid.originY) * grid.width + (region.x - grid.originX)) * grid.samplesPerPixel + sample
                     var to = channel * planeSize + (row - origin.y) * rasterWidth + (region.x - origin.x)
                     for _ in 0..<region.width {
                         planes[to] = Float(buffer[from]) * scale
@@ -63,7 +64,8 @@ extension Raster {
                 guard channel < layout.channelCount else { continue }
                 for row in region.y..<region.maxY {
                     var from = channel * planeSize + (row - origin.y) * width + (region.x - origin.x)
-                    var to = ((row - grid.originY) * grid.width + (region.x - grid.originX)) * grid.samplesPerPixel + sample
+                    var to =
+                        ((row - grid.originY) * grid.width + (region.x - grid.originX)) * grid.samplesPerPixel + sample
                     for _ in 0..<region.width {
                         let value = planes[from]
                         // NaN would trap in the integer conversion; it is written as 0.

@@ -11,8 +11,10 @@ public enum AreaDownsampling {
     /// The input rectangle that output rectangle `output` needs (STYLE.md §5): its blocks,
     /// clipped to the input's `sourceSize`.
     public static func inputRect(for output: PixelRect, factor: Int, sourceSize: PixelSize) -> PixelRect {
-        PixelRect(x: output.x * factor, y: output.y * factor, width: output.width * factor, height: output.height * factor)
-            .intersection(PixelRect(width: sourceSize.width, height: sourceSize.height))
+        PixelRect(
+            x: output.x * factor, y: output.y * factor, width: output.width * factor, height: output.height * factor
+        )
+        .intersection(PixelRect(width: sourceSize.width, height: sourceSize.height))
     }
 
     /// Downsamples a raster whose top-left pixel sits on a block corner (a multiple of `factor`

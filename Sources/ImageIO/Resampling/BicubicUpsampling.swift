@@ -18,8 +18,12 @@ public enum BicubicUpsampling {
         _ input: Raster, inputRect: PixelRect, output: PixelRect, sourceSize: PixelSize, targetSize: PixelSize
     ) -> Raster {
         precondition(inputRect.contains(Self.inputRect(for: output, sourceSize: sourceSize, targetSize: targetSize)))
-        let columnWeights = (output.x..<output.maxX).map { kernel(at: $0, source: sourceSize.width, target: targetSize.width) }
-        let rowWeights = (output.y..<output.maxY).map { kernel(at: $0, source: sourceSize.height, target: targetSize.height) }
+        let columnWeights = (output.x..<output.maxX).map {
+            kernel(at: $0, source: sourceSize.width, target: targetSize.width)
+        }
+        let rowWeights = (output.y..<output.maxY).map {
+            kernel(at: $0, source: sourceSize.height, target: targetSize.height)
+        }
         var result = Raster(width: output.width, height: output.height, layout: input.layout, bitDepth: input.bitDepth)
         // Horizontal pass into `across` (input rows × output columns), then the vertical pass.
         var across = [Float](repeating: 0, count: inputRect.height * output.width)
@@ -49,7 +53,9 @@ public enum BicubicUpsampling {
     }
 
     /// Reads what `output` needs from `source` and upsamples it to `targetSize`.
-    public static func upsample(region output: PixelRect, of source: any ImageSource, to targetSize: PixelSize) throws -> Raster {
+    public static func upsample(region output: PixelRect, of source: any ImageSource, to targetSize: PixelSize) throws
+        -> Raster
+    {
         let sourceSize = PixelSize(width: source.info.width, height: source.info.height)
         let needed = inputRect(for: output, sourceSize: sourceSize, targetSize: targetSize)
         let input = try source.read(region: needed)

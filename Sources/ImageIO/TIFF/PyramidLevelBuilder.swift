@@ -1,5 +1,5 @@
-import Foundation
 internal import CTIFF
+import Foundation
 
 /// Builds one reduced level of a pyramid from the tiles of the level above as they arrive, in
 /// any order, without holding either level: each incoming tile is area-downsampled by 2 into the
@@ -25,8 +25,10 @@ final class PyramidLevelBuilder {
         let scratch = try TIFFHandle(path: scratchPath, mode: "w8", limits: limits)
         self.scratch = scratch
         try format.apply(to: scratch, reduced: true)
-        next = remaining > 1
-            ? try PyramidLevelBuilder(parent: format, outputPath: outputPath, level: level + 1, remaining: remaining - 1, limits: limits)
+        next =
+            remaining > 1
+            ? try PyramidLevelBuilder(
+                parent: format, outputPath: outputPath, level: level + 1, remaining: remaining - 1, limits: limits)
             : nil
     }
 
@@ -36,7 +38,10 @@ final class PyramidLevelBuilder {
         let target = (column: column / 2, row: row / 2)
         let key = target.row * format.columns + target.column
         let rect = format.rect(column: target.column, row: target.row)
-        var entry = pending[key] ?? (Raster(width: rect.width, height: rect.height, layout: format.layout, bitDepth: format.bitDepth), 0)
+        var entry =
+            pending[key] ?? (
+                Raster(width: rect.width, height: rect.height, layout: format.layout, bitDepth: format.bitDepth), 0
+            )
         pending[key] = nil  // keep the raster uniquely referenced while pasting into it
         entry.tile.paste(AreaDownsampling.halved(child), atX: (column % 2) * half, y: (row % 2) * half)
         entry.received += 1
@@ -79,8 +84,12 @@ final class PyramidLevelBuilder {
             let size = Int(TIFFGetStrileByteCount(source.raw, tile))
             if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
             try buffer.withUnsafeMutableBytes { bytes in
-                let read = try source.call("TIFFReadRawTile", failsWhen: { $0 != size }) { Int(TIFFReadRawTile($0, tile, bytes.baseAddress, tmsize_t(size))) }
-                try output.call("TIFFWriteRawTile", failsWhen: { $0 != read }) { Int(TIFFWriteRawTile($0, tile, bytes.baseAddress, tmsize_t(read))) }
+                let read = try source.call("TIFFReadRawTile", failsWhen: { $0 != size }) {
+                    Int(TIFFReadRawTile($0, tile, bytes.baseAddress, tmsize_t(size)))
+                }
+                try output.call("TIFFWriteRawTile", failsWhen: { $0 != read }) {
+                    Int(TIFFWriteRawTile($0, tile, bytes.baseAddress, tmsize_t(read)))
+                }
             }
         }
         try source.close()

@@ -57,7 +57,9 @@ struct TIFFDirectoryLayout: Equatable {
         }
 
         samplesPerPixel = Int(handle.uint16Field(TIFFTAG_SAMPLESPERPIXEL) ?? 1)
-        let photometric = Int32(handle.uint16Field(TIFFTAG_PHOTOMETRIC) ?? UInt16(samplesPerPixel >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK))
+        let photometric = Int32(
+            handle.uint16Field(TIFFTAG_PHOTOMETRIC)
+                ?? UInt16(samplesPerPixel >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK))
         let colourChannels: Int
         switch photometric {
         case PHOTOMETRIC_MINISBLACK, PHOTOMETRIC_MINISWHITE: colourChannels = 1
@@ -67,7 +69,13 @@ struct TIFFDirectoryLayout: Equatable {
             try handle.setField(TIFFTAG_JPEGCOLORMODE, Int32(JPEGCOLORMODE_RGB))
             colourChannels = 3
         default:
-            throw unsupported("photometric interpretation \(photometric) (gray and RGB are read)")
+            let names: [Int32: String] = [
+                PHOTOMETRIC_PALETTE: "palette colour", PHOTOMETRIC_SEPARATED: "CMYK (separated)",
+                PHOTOMETRIC_YCBCR: "YCbCr without JPEG compression", PHOTOMETRIC_CIELAB: "CIE L*a*b*",
+                PHOTOMETRIC_MASK: "transparency mask",
+            ]
+            throw unsupported(
+                "\(names[photometric] ?? "photometric interpretation \(photometric)") images (gray and RGB are read)")
         }
         invertsGray = photometric == PHOTOMETRIC_MINISWHITE
         guard samplesPerPixel >= colourChannels else {
@@ -112,7 +120,8 @@ struct TIFFDirectoryLayout: Equatable {
         var result: [PixelRect] = []
         for row in firstRow...lastRow {
             for column in firstColumn...lastColumn {
-                result.append(PixelRect(x: column * chunkWidth, y: row * chunkHeight, width: chunkWidth, height: chunkHeight))
+                result.append(
+                    PixelRect(x: column * chunkWidth, y: row * chunkHeight, width: chunkWidth, height: chunkHeight))
             }
         }
         return result

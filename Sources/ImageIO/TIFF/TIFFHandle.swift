@@ -21,7 +21,8 @@ final class TIFFHandle {
         let diagnostics = TIFFDiagnostics()
         self.diagnostics = diagnostics
         let writing = mode.hasPrefix("w")
-        failure = writing ? { ImageIOError.encode(path: $0, reason: $1) } : { ImageIOError.decode(path: $0, reason: $1) }
+        failure =
+            writing ? { ImageIOError.encode(path: $0, reason: $1) } : { ImageIOError.decode(path: $0, reason: $1) }
         guard let options = TIFFOpenOptionsAlloc() else {
             throw ImageIOError.io(path: path, reason: "out of memory")
         }
@@ -32,7 +33,7 @@ final class TIFFHandle {
         TIFFOpenOptionsSetMaxSingleMemAlloc(options, tmsize_t(limits.maxChunkBytes))
         guard let tiff = TIFFOpenExt(path, mode, options) else {
             let reason = diagnostics.takeErrors() ?? "TIFFOpenExt failed"
-            throw writing ? ImageIOError.io(path: path, reason: reason) : ImageIOError.decode(path: path, reason: reason)
+            throw failure(path, reason)
         }
         self.tiff = tiff
     }

@@ -12,8 +12,11 @@ public final class TIFFReader: ImageSource {
     let limits: ImageLimits
     let handle: TIFFHandle
     let directory: TIFFDirectoryLayout
-    /// One decoded strip or tile, reused across chunks.
-    private var chunkBuffer: [UInt8]
+    private var cache: TIFFChunkCache
+    /// Strips and tiles decoded so far (tests check that each is decoded once per pass).
+    private(set) var chunksDecoded = 0
+    /// Rows per region of `readingRegions`; see there.
+    private let bandHeight: Int
 
     /// Opens `path` at pyramid `level` (0 is the full-resolution image; 1… the reduced images
     /// listed in `info.pyramid`, from SubIFDs or from further IFDs marked reduced).
@@ -28,7 +31,8 @@ public final class TIFFReader: ImageSource {
         let levels = try TIFFPyramidScan(handle: handle)
         let base = try TIFFDirectoryLayout(handle: handle)
         guard level >= 0, level <= levels.locations.count else {
-            throw ImageIOError.invalidRequest(path: path, reason: "no pyramid level \(level) (it has \(levels.locations.count))")
+            throw ImageIOError.invalidRequest(
+                path: path, reason: "no pyramid level \(level) (it has \(levels.locations.count))")
         }
         if level > 0 { try levels.select(level: level, on: handle) }
         directory = level > 0 ? try TIFFDirectoryLayout(handle: handle) : base
@@ -38,7 +42,8 @@ public final class TIFFReader: ImageSource {
                 reason: "one strip or tile holds \(directory.chunkBytes) bytes, above the \(limits.maxChunkBytes)-byte"
                     + " limit for region reads; rewrite it tiled (tiffcp -t)")
         }
-        chunkBuffer = []
+        cache = TIFFChunkCache(capacity: directory.planesToRead.count)
+        bandHeight = Self.bandHeight(for: directory, regionPixels: limits.regionPixels)
         info = ImageInfo(
             format: TIFFIsBigTIFF(handle.raw) != 0 ? .bigTIFF : .tiff,
             width: directory.width, height: directory.height, layout: directory.layout,
@@ -52,27 +57,26 @@ public final class TIFFReader: ImageSource {
     /// - Throws: `.invalidRequest` for a region off the image, `.tooLarge` for a region above
     ///   `limits.maxInMemoryPixels`, `.decode` for a damaged strip or tile.
     public func read(region: PixelRect) throws -> Raster {
-        let image = PixelRect(width: info.width, height: info.height)
-        guard !region.isEmpty, image.contains(region) else {
-            throw ImageIOError.invalidRequest(path: path, reason: "region \(region) is not inside the image \(image)")
-        }
+        try requireInside(region)
         try limits.check(width: region.width, height: region.height, path: path)
-        var raster = Raster(width: region.width, height: region.height, layout: directory.layout, bitDepth: directory.bitDepth)
+        var raster = Raster(
+            width: region.width, height: region.height, layout: directory.layout, bitDepth: directory.bitDepth)
         for plane in directory.planesToRead {
             for chunk in directory.chunks(meeting: region) {
-                try decode(chunk: chunk, plane: plane)
+                let entry = try decoded(chunk: chunk, plane: plane)
                 let grid = SampleGrid(
                     originX: chunk.x, originY: chunk.y, width: directory.chunkWidth,
                     samplesPerPixel: directory.samplesPerChunkPixel, firstChannel: plane)
                 let overlap = chunk.intersection(region)
-                switch directory.bitDepth {
-                case .eight:
-                    chunkBuffer.withUnsafeBytes { bytes in
-                        raster.importSamples(from: bytes.bindMemory(to: UInt8.self), grid: grid, region: overlap, origin: (region.x, region.y))
-                    }
-                case .sixteen:
-                    chunkBuffer.withUnsafeBytes { bytes in
-                        raster.importSamples(from: bytes.bindMemory(to: UInt16.self), grid: grid, region: overlap, origin: (region.x, region.y))
+                let origin = (region.x, region.y)
+                cache.entries[entry].bytes.withUnsafeBytes { bytes in
+                    switch directory.bitDepth {
+                    case .eight:
+                        raster.importSamples(
+                            from: bytes.bindMemory(to: UInt8.self), grid: grid, region: overlap, origin: origin)
+                    case .sixteen:
+                        raster.importSamples(
+                            from: bytes.bindMemory(to: UInt16.self), grid: grid, region: overlap, origin: origin)
                     }
                 }
             }
@@ -83,34 +87,66 @@ public final class TIFFReader: ImageSource {
         return raster
     }
 
-    /// Regions that cover the image one strip or tile at a time (clipped to the image), so a
-    /// pass over them decodes each chunk once and holds one at a time.
-    public var readingRegions: [PixelRect] {
-        PixelRect(width: info.width, height: info.height).tiles(width: directory.chunkWidth, height: directory.chunkHeight)
+    /// Regions that cover the image one strip or tile at a time, so that a pass over them
+    /// decodes each chunk once and holds one at a time. A strip taller than
+    /// `limits.regionPixels` allows is cut into bands of rows whose height divides the strip's,
+    /// so that no band straddles two strips and the chunk cache serves every band of a strip
+    /// from one decode.
+    public var readingRegions: RegionGrid {
+        bounds.tiles(width: directory.tiled ? directory.chunkWidth : info.width, height: bandHeight)
     }
 
-    /// Decodes the strip or tile whose rectangle is `chunk` (of `plane`) into `chunkBuffer`.
-    /// A short strip at the bottom decodes fewer bytes; the rest of the buffer is not read.
-    private func decode(chunk: PixelRect, plane: Int) throws {
-        if chunkBuffer.count != directory.chunkBytes { chunkBuffer = [UInt8](repeating: 0, count: directory.chunkBytes) }
+    /// The largest divisor of the strip height whose band stays within `regionPixels` (tiles are
+    /// read whole: cutting them would visit each tile once per band).
+    private static func bandHeight(for directory: TIFFDirectoryLayout, regionPixels: Int) -> Int {
+        guard !directory.tiled else { return directory.chunkHeight }
+        let rows = max(1, regionPixels / directory.width)
+        if rows >= directory.chunkHeight { return directory.chunkHeight }
+        return (1...rows).reversed().first { directory.chunkHeight % $0 == 0 } ?? 1
+    }
+
+    /// The cache entry holding the strip or tile whose rectangle is `chunk` (of `plane`),
+    /// decoding it with `TIFFReadEncodedTile` / `TIFFReadEncodedStrip` when it is not cached.
+    /// A short strip at the bottom decodes fewer bytes; the rest of its buffer is not read.
+    private func decoded(chunk: PixelRect, plane: Int) throws -> Int {
+        if let entry = cache.index(of: chunk, plane: plane) { return entry }
+        let entry = cache.slot(for: chunk, plane: plane, bytes: directory.chunkBytes)
         let x = UInt32(chunk.x)
         let y = UInt32(chunk.y)
         let sample = UInt16(plane)
         let tiled = directory.tiled
-        let expected = (min(chunk.maxY, info.height) - chunk.y) * directory.chunkWidth * directory.samplesPerChunkPixel
-            * directory.bitDepth.bytesPerSample
-        let decoded = try chunkBuffer.withUnsafeMutableBytes { buffer in
-            try handle.call(tiled ? "TIFFReadEncodedTile" : "TIFFReadEncodedStrip", failsWhen: { $0 < 0 }) { tiff in
-                if tiled {
-                    return TIFFReadEncodedTile(tiff, TIFFComputeTile(tiff, x, y, 0, sample), buffer.baseAddress, tmsize_t(buffer.count))
+        let expected =
+            tiled
+            ? directory.chunkBytes
+            : (min(chunk.maxY, info.height) - chunk.y) * directory.chunkWidth * directory.samplesPerChunkPixel
+                * directory.bitDepth.bytesPerSample
+        do {
+            let decoded = try cache.withBytes(entry) { bytes in
+                try bytes.withUnsafeMutableBytes { buffer in
+                    let size = tmsize_t(buffer.count)
+                    return try handle.call(
+                        tiled ? "TIFFReadEncodedTile" : "TIFFReadEncodedStrip", failsWhen: { $0 < 0 }
+                    ) {
+                        tiff in
+                        tiled
+                            ? TIFFReadEncodedTile(
+                                tiff, TIFFComputeTile(tiff, x, y, 0, sample), buffer.baseAddress, size)
+                            : TIFFReadEncodedStrip(tiff, TIFFComputeStrip(tiff, y, sample), buffer.baseAddress, size)
+                    }
                 }
-                return TIFFReadEncodedStrip(tiff, TIFFComputeStrip(tiff, y, sample), buffer.baseAddress, tmsize_t(buffer.count))
             }
+            // libtiff returns fewer bytes than a chunk holds when the data runs out; trusting the
+            // buffer then would read stale pixels of another chunk.
+            guard Int(decoded) >= expected else {
+                throw ImageIOError.decode(
+                    path: path, reason: "strip or tile at \(chunk.x),\(chunk.y) decoded \(decoded) of \(expected) bytes"
+                )
+            }
+        } catch {
+            cache.discard(entry)
+            throw error
         }
-        // libtiff returns fewer bytes than a chunk holds when the data runs out; trusting the
-        // buffer then would read stale pixels of the previous chunk.
-        guard Int(decoded) >= (tiled ? directory.chunkBytes : expected) else {
-            throw ImageIOError.decode(path: path, reason: "strip or tile at \(chunk.x),\(chunk.y) decoded \(decoded) of \(expected) bytes")
-        }
+        chunksDecoded += 1
+        return entry
     }
 }

@@ -10,17 +10,15 @@ struct TiledTIFFFormat {
     var bitDepth: BitDepth
     var tileSize: Int
 
-    var columns: Int { (width + tileSize - 1) / tileSize }
-    var rows: Int { (height + tileSize - 1) / tileSize }
+    var grid: RegionGrid { PixelRect(width: width, height: height).tiles(width: tileSize, height: tileSize) }
+    var columns: Int { grid.columns }
+    var rows: Int { grid.rows }
     var tileCount: Int { columns * rows }
     /// Bytes of one full (padded) tile.
     var tileBytes: Int { tileSize * tileSize * layout.channelCount * bitDepth.bytesPerSample }
 
     /// The tile's rectangle clipped to the image.
-    func rect(column: Int, row: Int) -> PixelRect {
-        PixelRect(x: column * tileSize, y: row * tileSize, width: tileSize, height: tileSize)
-            .intersection(PixelRect(width: width, height: height))
-    }
+    func rect(column: Int, row: Int) -> PixelRect { grid.cell(column: column, row: row) }
 
     /// The same format halved (rounding up), for the next pyramid level.
     func halved() -> TiledTIFFFormat {
@@ -45,7 +43,9 @@ struct TiledTIFFFormat {
         if layout.hasAlpha {
             // Alpha is not premultiplied: Atelier carries it through untouched.
             var extra = [UInt16(EXTRASAMPLE_UNASSALPHA)]
-            try extra.withUnsafeMutableBufferPointer { try handle.setField(TIFFTAG_EXTRASAMPLES, Int32(1), $0.baseAddress!) }
+            try extra.withUnsafeMutableBufferPointer {
+                try handle.setField(TIFFTAG_EXTRASAMPLES, Int32(1), $0.baseAddress!)
+            }
         }
         try handle.setField(TIFFTAG_COMPRESSION, Int32(COMPRESSION_ADOBE_DEFLATE))
         try handle.setField(TIFFTAG_PREDICTOR, Int32(PREDICTOR_HORIZONTAL))
@@ -62,14 +62,18 @@ struct TiledTIFFFormat {
         bytes.withUnsafeMutableBytes { buffer in
             switch bitDepth {
             case .eight:
-                raster.exportSamples(into: buffer.bindMemory(to: UInt8.self), grid: grid, region: rect, origin: (rect.x, rect.y))
+                raster.exportSamples(
+                    into: buffer.bindMemory(to: UInt8.self), grid: grid, region: rect, origin: (rect.x, rect.y))
             case .sixteen:
-                raster.exportSamples(into: buffer.bindMemory(to: UInt16.self), grid: grid, region: rect, origin: (rect.x, rect.y))
+                raster.exportSamples(
+                    into: buffer.bindMemory(to: UInt16.self), grid: grid, region: rect, origin: (rect.x, rect.y))
             }
         }
         try bytes.withUnsafeMutableBytes { buffer in
             _ = try handle.call("TIFFWriteEncodedTile", failsWhen: { $0 < 0 }) { tiff in
-                TIFFWriteEncodedTile(tiff, TIFFComputeTile(tiff, UInt32(rect.x), UInt32(rect.y), 0, 0), buffer.baseAddress, tmsize_t(buffer.count))
+                TIFFWriteEncodedTile(
+                    tiff, TIFFComputeTile(tiff, UInt32(rect.x), UInt32(rect.y), 0, 0), buffer.baseAddress,
+                    tmsize_t(buffer.count))
             }
         }
     }

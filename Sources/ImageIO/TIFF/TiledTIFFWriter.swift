@@ -1,5 +1,5 @@
-import Foundation
 internal import CTIFF
+import Foundation
 
 /// Writes a large image tile by tile as a tiled BigTIFF (Deflate with the horizontal predictor),
 /// tiles in any order, with an optional reduced-resolution pyramid stored as SubIFDs of the
@@ -58,7 +58,8 @@ public final class TiledTIFFWriter {
             throw ImageIOError.invalidRequest(path: path, reason: "image size \(width)x\(height)")
         }
         guard options.tileSize >= 16, options.tileSize % 16 == 0, options.pyramidLevels >= 0 else {
-            throw ImageIOError.invalidRequest(path: path, reason: "tile size \(options.tileSize) is not a multiple of 16")
+            throw ImageIOError.invalidRequest(
+                path: path, reason: "tile size \(options.tileSize) is not a multiple of 16")
         }
         self.path = path
         self.width = width
@@ -67,7 +68,8 @@ public final class TiledTIFFWriter {
         self.bitDepth = bitDepth
         self.options = options
         self.limits = limits
-        format = TiledTIFFFormat(width: width, height: height, layout: layout, bitDepth: bitDepth, tileSize: options.tileSize)
+        format = TiledTIFFFormat(
+            width: width, height: height, layout: layout, bitDepth: bitDepth, tileSize: options.tileSize)
         written = [Bool](repeating: false, count: format.tileCount)
         let handle = try TIFFHandle(path: path, mode: "w8", limits: limits)
         self.handle = handle
@@ -81,8 +83,10 @@ public final class TiledTIFFWriter {
                     try handle.setField(TIFFTAG_SUBIFD, Int32(options.pyramidLevels), $0.baseAddress!)
                 }
             }
-            pyramid = options.pyramidLevels > 0
-                ? try PyramidLevelBuilder(parent: format, outputPath: path, level: 1, remaining: options.pyramidLevels, limits: limits)
+            pyramid =
+                options.pyramidLevels > 0
+                ? try PyramidLevelBuilder(
+                    parent: format, outputPath: path, level: 1, remaining: options.pyramidLevels, limits: limits)
                 : nil
         } catch {
             try? handle.close()
@@ -109,12 +113,16 @@ public final class TiledTIFFWriter {
     public func write(_ tile: Raster, column: Int, row: Int) throws {
         guard !isClosed else { throw ImageIOError.invalidRequest(path: path, reason: "write after close") }
         guard (0..<format.columns).contains(column), (0..<format.rows).contains(row) else {
-            throw ImageIOError.invalidRequest(path: path, reason: "tile \(column),\(row) is off the \(format.columns)x\(format.rows) grid")
+            throw ImageIOError.invalidRequest(
+                path: path, reason: "tile \(column),\(row) is off the \(format.columns)x\(format.rows) grid")
         }
         let rect = format.rect(column: column, row: row)
         guard tile.width == rect.width, tile.height == rect.height, tile.layout == layout else {
             throw ImageIOError.invalidRequest(
-                path: path, reason: "tile \(column),\(row) must be \(rect.width)x\(rect.height) \(layout), not \(tile.width)x\(tile.height) \(tile.layout)")
+                path: path,
+                reason:
+                    "tile \(column),\(row) must be \(rect.width)x\(rect.height) \(layout), not \(tile.width)x\(tile.height) \(tile.layout)"
+            )
         }
         let index = row * format.columns + column
         guard !written[index] else {
@@ -166,7 +174,8 @@ public final class TiledTIFFWriter {
         options: Options = Options(), limits: ImageLimits = .default, _ body: (TiledTIFFWriter) throws -> Result
     ) throws -> Result {
         let writer = try TiledTIFFWriter(
-            path: path, width: width, height: height, layout: layout, bitDepth: bitDepth, options: options, limits: limits)
+            path: path, width: width, height: height, layout: layout, bitDepth: bitDepth, options: options,
+            limits: limits)
         let result: Result
         do {
             result = try body(writer)
