@@ -5,7 +5,7 @@ import XCTest
 @testable import Transfer
 
 final class LBFGSTests: XCTestCase {
-    func testBoundedQuadraticEndsAtTheProjectedMinimum() {
+    func testBoundedQuadraticEndsAtTheProjectedMinimum() throws {
         // f(x) = Σ a_i (x_i − c_i)², with some c_i outside [0, 1]: the constrained minimum is clamp(c).
         var random = SeededRandom(seed: 111)
         let count = 40
@@ -14,7 +14,7 @@ final class LBFGSTests: XCTestCase {
         let x = Tensor(Shape(channels: 1, height: 1, width: count))
         x.fill(0.5)
         let optimizer = LBFGS(shape: x.shape)
-        let trace = optimizer.minimize(x, iterations: 60) { x, g in
+        let trace = try optimizer.minimize(x, iterations: 60) { x, g in
             var f = 0.0
             for i in 0..<count {
                 let d = x[flat: i] - c[i]
@@ -27,7 +27,7 @@ final class LBFGSTests: XCTestCase {
         for (before, after) in zip(trace, trace.dropFirst()) { XCTAssertLessThanOrEqual(after, before + 1e-9) }
     }
 
-    func testRosenbrockValleyIsFollowedToTheMinimum() {
+    func testRosenbrockValleyIsFollowedToTheMinimum() throws {
         let x = Tensor(Shape(channels: 1, height: 1, width: 2), values: [-1.2, 1])
         var settings = LBFGS.Settings()
         settings.lowerBound = -5
@@ -35,7 +35,7 @@ final class LBFGSTests: XCTestCase {
         settings.initialStep = 0.1
         settings.maximumBacktracks = 20
         let optimizer = LBFGS(shape: x.shape, settings: settings)
-        optimizer.minimize(x, iterations: 200) { x, g in
+        try optimizer.minimize(x, iterations: 200) { x, g in
             let (u, v) = (Double(x[flat: 0]), Double(x[flat: 1]))
             g[flat: 0] = Float(-2 * (1 - u) - 400 * u * (v - u * u))
             g[flat: 1] = Float(200 * (v - u * u))

@@ -145,8 +145,10 @@ enum Progress {
         let first = report.lossTrace.first ?? .nan, last = report.lossTrace.last ?? .nan
         let rest = report.seconds - report.vggSeconds - report.searchSeconds
         let text = String(
-            format: "level %d/%d %dx%d: %d iterations, loss %.4g -> %.4g, %.1f s (VGG %.1f s, search %.1f s, rest %.1f s)",
-            report.index + 1, report.count, report.width, report.height, report.iterations, first, last,
+            format: "level %d/%d %dx%d: %d iterations (%d evaluations), loss %.4g -> %.4g "
+                + "(content %.3g, style %.3g, tv %.3g), %.1f s (VGG %.1f s, search %.1f s, rest %.1f s)",
+            report.index + 1, report.count, report.width, report.height, report.iterations, report.evaluations,
+            first, last, report.terms.content, report.terms.style, report.terms.tv,
             report.seconds, report.vggSeconds, report.searchSeconds, rest)
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

@@ -18,13 +18,13 @@ public final class ContentLoss {
         features.withUnsafeBufferPointer { f in
             target.withUnsafeBufferPointer { t in
                 gradient.withUnsafeMutableBufferPointer { g in
-                    var sum: Float = 0
+                    var sum = 0.0
                     for i in 0..<count {
                         let d = f[i] - t[i]
-                        sum += d * d
+                        sum += Double(d * d)
                         g[i] = scale * d
                     }
-                    loss = Double(sum)
+                    loss = sum
                 }
             }
         }

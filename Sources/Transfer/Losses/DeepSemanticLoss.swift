@@ -87,7 +87,9 @@ public final class DeepSemanticLoss {
     /// - Parameters:
     ///   - features: the image's features at this layer, C×H×W with H, W ≥ 3.
     ///   - semantics: the image's DSS groups at this layer's size (the content's), as in `init`.
-    public func evaluate(features: Tensor, semantics: [Tensor], gradient: Tensor) -> Double {
+    ///   - searching: false keeps the matches of the previous evaluation (same shape), so that the
+    ///     loss is a smooth function of the features (for a line search); true searches anew.
+    public func evaluate(features: Tensor, semantics: [Tensor], gradient: Tensor, searching: Bool = true) -> Double {
         precondition(features.channels * 9 == styleFeaturePatches.width,
                      "features have \(features.channels) channels, the style \(styleFeaturePatches.width / 9)")
         precondition(semantics.map(\.channels) == semanticChannels,
@@ -96,12 +98,14 @@ public final class DeepSemanticLoss {
         precondition(features.height >= 3 && features.width >= 3, "features \(features.shape) smaller than a patch")
         plan(for: features.shape)
         Patches.extract(features, into: featurePatches)
-        for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
-        PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
-                        weights: semanticWeights, into: keys)
-        let start = DispatchTime.now().uptimeNanoseconds
-        search.search(queries: keys, matches: &matches, scores: &scores)
-        searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if searching || matches.count != featurePatches.height {
+            for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
+            PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
+                            weights: semanticWeights, into: keys)
+            let start = DispatchTime.now().uptimeNanoseconds
+            search.search(queries: keys, matches: &matches, scores: &scores)
+            searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
 
         let count = featurePatches.height, length = featurePatches.width
         let scale = 2 / (Float(count) * Float(length))

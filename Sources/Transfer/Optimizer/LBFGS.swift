@@ -53,15 +53,24 @@ public final class LBFGS {
 
     /// Runs `iterations` iterations from `x` (updated in place, first projected into the box).
     ///
-    /// - Parameter objective: writes ∂f/∂x at its first argument into its second and returns f.
+    /// - Parameters:
+    ///   - objective: writes ∂f/∂x at its first argument into its second and returns f.
+    ///   - refresh: if given, called at the start of every iteration after the first to
+    ///     re-evaluate f and ∂f/∂x at the current point when the objective itself moves between
+    ///     iterations (the patch losses' nearest neighbours are searched anew there and held fixed
+    ///     during the line search, where `objective` is called).
     /// - Returns: f after each iteration (the loss trace), preceded by f at the start.
     @discardableResult
-    public func minimize(_ x: Tensor, iterations: Int, objective: (Tensor, Tensor) throws -> Double) rethrows -> [Double] {
+    public func minimize(
+        _ x: Tensor, iterations: Int, objective: (Tensor, Tensor) throws -> Double,
+        refresh: ((Tensor, Tensor) throws -> Double)? = nil
+    ) throws -> [Double] {
         precondition(x.shape == shape, "L-BFGS planned for \(shape), given \(x.shape)")
         project(x)
-        var value = try objective(x, gradient)
+        var value = try refresh?(x, gradient) ?? objective(x, gradient)
         var trace = [value]
-        for _ in 0..<iterations {
+        for iteration in 0..<iterations {
+            if let refresh, iteration > 0 { value = try refresh(x, gradient) }
             computeDirection(at: x)
             var directional = dot(direction, gradient)
             if !(directional < 0) {

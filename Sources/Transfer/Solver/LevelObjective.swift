@@ -27,6 +27,8 @@ public final class LevelObjective {
     /// Wall-clock split of the evaluations so far.
     public private(set) var vggSeconds = 0.0
     public private(set) var totalSeconds = 0.0
+    /// How many times the loss has been evaluated (L-BFGS's line search may take several per iteration).
+    public private(set) var evaluations = 0
     public var searchSeconds: Double {
         styleTerms.reduce(0) { sum, entry in
             if case .patches(let loss, _) = entry.term { return sum + loss.searchSeconds }
@@ -105,7 +107,9 @@ public final class LevelObjective {
     }
 
     /// The total loss at `image` (3×h×w), with ∂loss/∂image written into `gradient`.
-    public func evaluate(_ image: Tensor, gradient: Tensor) throws -> Double {
+    /// - Parameter searching: whether the patch losses search for new matches (true) or keep
+    ///   the previous evaluation's (false: the loss is then smooth along a line search).
+    public func evaluate(_ image: Tensor, gradient: Tensor, searching: Bool = true) throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         var vggNanoseconds: UInt64 = 0
         let forwardStart = DispatchTime.now().uptimeNanoseconds
@@ -125,7 +129,7 @@ public final class LevelObjective {
             let value: Double
             switch entry.term {
             case .patches(let loss, let semantics):
-                value = loss.evaluate(features: layerFeatures, semantics: semantics, gradient: buffer)
+                value = loss.evaluate(features: layerFeatures, semantics: semantics, gradient: buffer, searching: searching)
             case .gram(let loss):
                 value = loss.evaluate(features: layerFeatures, gradient: buffer)
             }
@@ -140,6 +144,7 @@ public final class LevelObjective {
 
         let tvValue = settings.tvWeight > 0 ? TotalVariation.accumulate(image, weight: settings.tvWeight, into: gradient) : 0
         lastTerms = (contentValue, styleValue, tvValue)
+        evaluations += 1
         vggSeconds += Double(vggNanoseconds) / 1e9
         totalSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return contentValue + styleValue + tvValue

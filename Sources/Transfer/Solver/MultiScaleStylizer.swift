@@ -40,6 +40,10 @@ public final class MultiScaleStylizer {
         public var seconds: Double
         public var vggSeconds: Double
         public var searchSeconds: Double
+        /// Loss evaluations (VGG forward + backward), at least one per iteration.
+        public var evaluations: Int
+        /// The weighted content, style and TV terms at the end of the level.
+        public var terms: (content: Double, style: Double, tv: Double)
     }
 
     public let vgg: VGG
@@ -93,15 +97,18 @@ public final class MultiScaleStylizer {
                 x = content.clone()
             }
             let optimizer = LBFGS(shape: x.shape)
-            let trace = try optimizer.minimize(x, iterations: level.iterations) { image, gradient in
-                try objective.evaluate(image, gradient: gradient)
-            }
+            // Matches are searched once per iteration and held during its line search.
+            let trace = try optimizer.minimize(
+                x, iterations: level.iterations,
+                objective: { image, gradient in try objective.evaluate(image, gradient: gradient, searching: false) },
+                refresh: { image, gradient in try objective.evaluate(image, gradient: gradient, searching: true) })
             image = x
             let report = LevelReport(
                 index: index, count: schedule.levels.count, width: level.width, height: level.height,
                 iterations: level.iterations, lossTrace: trace,
                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
-                vggSeconds: objective.vggSeconds, searchSeconds: objective.searchSeconds)
+                vggSeconds: objective.vggSeconds, searchSeconds: objective.searchSeconds,
+                evaluations: objective.evaluations, terms: objective.lastTerms)
             try levelFinished(report, x)
         }
         return image!
