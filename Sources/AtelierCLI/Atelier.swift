@@ -6,7 +6,9 @@ struct Atelier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "atelier",
         abstract: "Deep-semantic-space guided multi-scale neural style transfer, at any scale.",
-        subcommands: [BenchCommand.self, InfoCommand.self, MakeTestImageCommand.self, EdgesCommand.self]
+        subcommands: [
+            BenchCommand.self, InfoCommand.self, MakeTestImageCommand.self, EdgesCommand.self, DssCommand.self,
+        ]
     )
 }
 
