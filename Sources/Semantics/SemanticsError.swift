@@ -4,8 +4,9 @@ public enum SemanticsError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The content's and the style's segmentation maps have no dominant colour in common, so no
     /// region of the content has a partner in the style.
     case noSharedColours(contentMap: String, styleMap: String)
-    /// A segmentation map in which no colour fills a solid region (a photo given as a map, say).
-    case noDominantColour(map: String)
+    /// A segmentation map that is not colour-coded: fewer than half of its pixels lie inside
+    /// regions of one solid colour (a photo given as a map, say).
+    case notColourCoded(map: String)
     /// One image of the pair has a map (segmentation or lighting) and the other has none.
     case missingPartnerMap(given: String, role: MapRole, kind: MapKind)
 
@@ -27,8 +28,8 @@ public enum SemanticsError: Error, Equatable, Sendable, CustomStringConvertible 
         case .noSharedColours(let content, let style):
             return "\(content) and \(style) share no region colour: the same colour must mark the same kind of"
                 + " region in both maps"
-        case .noDominantColour(let map):
-            return "\(map): no colour fills a solid region; is it a colour-coded segmentation map?"
+        case .notColourCoded(let map):
+            return "\(map): not a colour-coded map: most of it is not solid regions of one colour"
         case .missingPartnerMap(let given, let role, let kind):
             return "\(given) is a \(role) \(kind) map but the \(role.partner) has none: give both or neither"
         }

@@ -2,8 +2,8 @@ extension ColourCodes {
     /// The index in `colours` of each pixel's region.
     ///
     /// A pixel within `tolerance` of a region colour is that region's. Any other pixel is a border
-    /// blend, and it goes to the region colour nearest to it among the regions found around it
-    /// (in windows of growing radius), so a blend of two regions lands in one of those two and
+    /// blend, and it joins the region nearest to it in colour among the regions it touches, as
+    /// the regions grow into the borders, so a blend of two regions lands in one of those two and
     /// never in a third region whose colour happens to be closer: a red–blue blend (128, 26, 143)
     /// is nearer in colour to dark red (192, 0, 0) than to either of its own regions.
     func assign(to colours: [SIMD3<Float>], tolerance: Float) -> [Int32] {
@@ -19,35 +19,45 @@ extension ColourCodes {
             let (near, distance) = nearestOfCode[code]!
             if distance <= tolerance { assigned[index] = near }
         }
-        // Border pixels read only the first pass's regions, so the order of the loop cannot matter.
-        var labels = assigned
-        for index in codes.indices where assigned[index] < 0 {
-            let colour = ColourCodes.colour(of: codes[index])
-            let around = regionsAround(index, in: assigned)
-            let candidates = around.isEmpty ? Array(colours.indices) : around
-            let best = candidates.min {
-                (colourDistance(colours[$0], colour), $0) < (colourDistance(colours[$1], colour), $1)
-            }!
-            labels[index] = Int32(best)
+        // Grow the regions into the borders one ring of pixels at a time; each ring reads only the
+        // rings before it, so the order of the loop cannot matter.
+        var pending = codes.indices.filter { assigned[$0] < 0 }
+        while !pending.isEmpty {
+            var joined: [(index: Int, label: Int32)] = []
+            var left: [Int] = []
+            for index in pending {
+                let around = regionsAround(index, in: assigned)
+                if around.isEmpty {
+                    left.append(index)
+                    continue
+                }
+                let colour = ColourCodes.colour(of: codes[index])
+                let best = around.min {
+                    (colourDistance(colours[$0], colour), $0) < (colourDistance(colours[$1], colour), $1)
+                }!
+                joined.append((index, Int32(best)))
+            }
+            guard !joined.isEmpty else {
+                // No region anywhere to grow from: plain nearest colour.
+                for index in left { assigned[index] = nearestOfCode[codes[index]]!.index }
+                break
+            }
+            for (index, label) in joined { assigned[index] = label }
+            pending = left
         }
-        return labels
+        return assigned
     }
 
-    /// The regions present in the smallest window (radius 1, 2, 4, … 32) around `index` that holds
-    /// any assigned pixel; empty if none is that close.
+    /// The regions of the 8 neighbours of `index` that already have one.
     private func regionsAround(_ index: Int, in assigned: [Int32]) -> [Int] {
         let x = index % width, y = index / width
-        var radius = 1
-        while radius <= 32 {
-            var found = Set<Int>()
-            for ny in max(0, y - radius)...min(height - 1, y + radius) {
-                for nx in max(0, x - radius)...min(width - 1, x + radius) where assigned[ny * width + nx] >= 0 {
-                    found.insert(Int(assigned[ny * width + nx]))
-                }
+        var found: [Int] = []
+        for ny in max(0, y - 1)...min(height - 1, y + 1) {
+            for nx in max(0, x - 1)...min(width - 1, x + 1) where assigned[ny * width + nx] >= 0 {
+                let label = Int(assigned[ny * width + nx])
+                if !found.contains(label) { found.append(label) }
             }
-            if !found.isEmpty { return found.sorted() }
-            radius *= 2
         }
-        return []
+        return found
     }
 }

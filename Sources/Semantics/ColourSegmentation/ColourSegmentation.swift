@@ -22,7 +22,7 @@ public struct ColourSegmentation: Sendable {
 
     /// The labels of one map, at `size` (the map is resampled by nearest neighbour if its size
     /// differs). Labels are ordered by area, largest first.
-    /// - Throws: `SemanticsError.noDominantColour` when no colour fills a region.
+    /// - Throws: `SemanticsError.notColourCoded` when the map is not mostly solid regions.
     public func labels(map: GuideMap, size: PixelSize) throws -> LabelMap {
         let pixels = ColourCodes(map.raster)
         let colours = try regionColours(of: pixels, map: map)
@@ -33,7 +33,7 @@ public struct ColourSegmentation: Sendable {
     /// maps first (largest first), then those only in the content map, then those only in the
     /// style map. Each map is resampled by nearest neighbour to its image's size.
     /// - Throws: `SemanticsError.noSharedColours` when the maps have no region colour in common,
-    ///   `.noDominantColour` when one of them has none at all.
+    ///   `.notColourCoded` when one of them is not colour-coded.
     public func labels(
         contentMap: GuideMap, styleMap: GuideMap, contentSize: PixelSize, styleSize: PixelSize
     ) throws -> (content: LabelMap, style: LabelMap) {
@@ -56,7 +56,12 @@ public struct ColourSegmentation: Sendable {
     private func regionColours(of pixels: ColourCodes, map: GuideMap) throws -> [DominantColour] {
         let colours = DominantColours.find(
             in: pixels, tolerance: tolerance, minimumInteriorPixels: minimumInteriorPixels)
-        guard !colours.isEmpty else { throw SemanticsError.noDominantColour(map: map.source) }
+        // Inside its regions a painted map is solid: their interior pixels are nearly all of it
+        // (over 90% in the sample maps), and almost none of a photo's.
+        let interior = colours.reduce(0) { $0 + $1.interiorPixels }
+        guard !colours.isEmpty, 2 * interior >= pixels.codes.count else {
+            throw SemanticsError.notColourCoded(map: map.source)
+        }
         return colours
     }
 

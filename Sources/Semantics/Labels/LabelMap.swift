@@ -26,7 +26,7 @@ public struct LabelMap: Sendable, Equatable {
     }
 
     /// The label at (`x`, `y`).
-    public subscript(x: Int, y: Int) -> Int { Int(labels[y * width + x]) }
+    public subscript(x x: Int, y y: Int) -> Int { Int(labels[y * width + x]) }
 
     /// The number of pixels that carry each label.
     public var areas: [Int] {
