@@ -48,7 +48,7 @@ final class IlluminationTests: XCTestCase {
         XCTAssertLessThan(standardDeviation(lit), 0.03, "texture smoothed out on the lit side")
         XCTAssertLessThan(standardDeviation(shadowed), 0.03, "texture smoothed out on the shadowed side")
 
-        // A Gaussian blur of the same radius leaves a step 2.56σ wide (10%–90%).
+        // A Gaussian blur of the same scale leaves a step 2.56σ wide (10%–90%).
         let radius = Int((Float(width) * illumination.radiusFraction).rounded())
         let blurred = gaussianBlur(Illumination.logLuminance(scene()), sigma: Float(radius))
         let ours = stepWidth(values), gaussian = stepWidth(blurred.values)
@@ -57,13 +57,14 @@ final class IlluminationTests: XCTestCase {
             ours * 2, gaussian, "our edge (\(ours) px) should stay far sharper than a blur's (\(gaussian) px)")
     }
 
-    /// Soft ranks spread a smooth range of lighting over 0…1, evenly.
+    /// Soft ranks spread a smooth range of lighting over 0…1, evenly (the extremes stay a little
+    /// inside: values within the level tolerance of them count half).
     func testNormalisedLevelsSpreadOverZeroToOne() {
         let grey = Tensor(channels: 1, height: 32, width: 200)
         for y in 0..<32 { for x in 0..<200 { grey[0, y, x] = 0.05 + 0.9 * Float(x) / 199 } }
         let values = Illumination().normalise(grey: grey).array.sorted()
-        XCTAssertLessThan(values.first!, 0.05)
-        XCTAssertGreaterThan(values.last!, 0.95)
+        XCTAssertLessThan(values.first!, 0.1)
+        XCTAssertGreaterThan(values.last!, 0.9)
         for quartile in [0.25, 0.5, 0.75] as [Float] {
             XCTAssertEqual(values[Int(quartile * Float(values.count))], quartile, accuracy: 0.05)
         }

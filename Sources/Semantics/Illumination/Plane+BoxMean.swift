@@ -3,7 +3,7 @@ extension Plane {
     /// (divided by the pixels it really covers, so borders are not darkened).
     ///
     /// Running sums along rows, then along columns: O(1) per pixel whatever the radius, which is
-    /// what makes a guided filter with a large radius cheap.
+    /// what keeps the texture-clearing step cheap at any radius.
     func boxMean(radius: Int) -> Plane {
         precondition(radius >= 0, "negative box radius")
         if radius == 0 { return self }

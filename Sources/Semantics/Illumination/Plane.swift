@@ -1,5 +1,5 @@
 /// One channel of values, row-major: the working form of the illumination estimate, whose steps
-/// (box means, guided filter, levels) are all per pixel on a single plane.
+/// (box means, edge-preserving filter, levels) are all per pixel on a single plane.
 struct Plane: Equatable {
     let width: Int
     let height: Int
