@@ -6,7 +6,10 @@ struct Atelier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "atelier",
         abstract: "Deep-semantic-space guided multi-scale neural style transfer, at any scale.",
-        subcommands: [StylizeCommand.self, BenchCommand.self, InfoCommand.self, MakeTestImageCommand.self, EdgesCommand.self]
+        subcommands: [
+            StylizeCommand.self, DssCommand.self, EdgesCommand.self, InfoCommand.self, BenchCommand.self,
+            MakeTestImageCommand.self,
+        ]
     )
 }
 

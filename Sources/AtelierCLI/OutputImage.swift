@@ -1,15 +1,6 @@
 import ImageIO
+import Semantics
 import Tensor
-
-extension Raster {
-    /// An 8-bit RGB raster holding the 3×H×W `tensor` (values clamped to 0…1).
-    static func rgb(_ tensor: Tensor, bitDepth: BitDepth = .eight) -> Raster {
-        precondition(tensor.channels == 3, "an RGB raster from \(tensor.shape)")
-        return Raster(
-            width: tensor.width, height: tensor.height, layout: .rgb, bitDepth: bitDepth,
-            samples: tensor.array.map { min(max($0, 0), 1) })
-    }
-}
 
 /// The image written at the end of a run: the stylised colour, at the content's bit depth, with
 /// the content's alpha carried over (resampled when the output size differs).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageIO
 import Network
+import Semantics
 
 /// `atelier edges --image I --out E.png [--weights FILE] [--max-side PX]`: the HED edge map of an
 /// image, white on black. Useful on its own, and a visible check that the weights load the right

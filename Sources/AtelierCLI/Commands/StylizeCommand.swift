@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageIO
 import Network
+import Semantics
 import Tensor
 import Transfer
 

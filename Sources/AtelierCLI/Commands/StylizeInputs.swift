@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import Network
+import Semantics
 import Tensor
 import Transfer
 

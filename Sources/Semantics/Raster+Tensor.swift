@@ -2,10 +2,11 @@ import ImageIO
 import Tensor
 
 /// Conversions between ImageIO's rasters and the engine's tensors: both are Float32, planar and
-/// in 0…1, so only the channel count changes.
+/// in 0…1, so only the channel count changes. They live here because Semantics is the first
+/// module that depends on both ImageIO and Tensor.
 extension Raster {
     /// The colour of the image as a 3×H×W RGB tensor: alpha is dropped, grey is repeated.
-    func rgbTensor() -> Tensor {
+    public func rgbTensor() -> Tensor {
         let colour = colour()
         let planes =
             colour.channelCount == 3 ? colour.samples : Array([[Float]](repeating: colour.samples, count: 3).joined())
@@ -13,10 +14,18 @@ extension Raster {
     }
 
     /// An 8-bit grey raster holding the single-channel `tensor` (values clamped to 0…1).
-    static func gray(_ tensor: Tensor) -> Raster {
+    public static func gray(_ tensor: Tensor) -> Raster {
         precondition(tensor.channels == 1, "a grey raster from \(tensor.shape)")
         return Raster(
             width: tensor.width, height: tensor.height, layout: .gray, bitDepth: .eight,
+            samples: tensor.array.map { min(max($0, 0), 1) })
+    }
+
+    /// An RGB raster (8-bit unless told) holding the three-channel `tensor` (values clamped to 0…1).
+    public static func rgb(_ tensor: Tensor, bitDepth: BitDepth = .eight) -> Raster {
+        precondition(tensor.channels == 3, "an RGB raster from \(tensor.shape)")
+        return Raster(
+            width: tensor.width, height: tensor.height, layout: .rgb, bitDepth: bitDepth,
             samples: tensor.array.map { min(max($0, 0), 1) })
     }
 }

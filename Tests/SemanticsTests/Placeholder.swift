@@ -1,2 +1,0 @@
-import XCTest
-final class SemanticsPlaceholderTests: XCTestCase { func testPlaceholder() { XCTAssertTrue(true) } }
