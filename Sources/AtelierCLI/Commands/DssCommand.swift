@@ -66,7 +66,7 @@ struct DssCommand: ParsableCommand {
             let features = try deepFeatures(of: picture)
             labels = AutomaticSegmentation(k: segments, seed: seed).labels(image: picture, features: features)
             labelSource =
-                features == nil ? "automatic: colour and position" : "automatic: colour, position, \(Self.featureLayer)"
+                features == nil ? "automatic: colour and position" : "automatic: colour, position, \(SegmentationFeatures.layer)"
         }
         let illumination = Illumination()
         let level =
@@ -87,12 +87,6 @@ struct DssCommand: ParsableCommand {
     private func deepFeatures(of picture: Tensor) throws -> Tensor? {
         let path = WeightsLocation.resolve(explicit: weights)
         if weights == nil && !FileManager.default.fileExists(atPath: path) { return nil }
-        let vgg = try VGG(contentsOf: path)
-        let scale = min(1, Double(Self.featureSide) / Double(max(picture.height, picture.width)))
-        let input = Tensor(
-            channels: 3, height: max(16, Int((Double(picture.height) * scale).rounded())),
-            width: max(16, Int((Double(picture.width) * scale).rounded())))
-        Resample.area(picture, into: input)
-        return try vgg.forward(input, layers: [Self.featureLayer])[Self.featureLayer]!
+        return try SegmentationFeatures.of(picture, vgg: VGG(contentsOf: path))
     }
 }

@@ -19,9 +19,27 @@ struct StylizeInputs {
 
     func make(settings: TransferSettings, vgg: VGG) throws -> MultiScaleStylizer.Inputs {
         var inputs = MultiScaleStylizer.Inputs(content: content.rgbTensor(), style: style.rgbTensor())
-        guard settings.mode == .dss else { return inputs }
-        _ = vgg
-        _ = inputs
-        throw UsageError("mode dss needs the Semantics module (not yet merged)")
+        guard settings.mode == .dss, settings.semanticWeight > 0 || settings.illuminationWeight > 0 else {
+            return inputs
+        }
+        let guides = DeepSemanticSpace.Guides(
+            contentMap: try contentSeg.map { try GuideMap(contentsOf: $0) },
+            styleMap: try styleSeg.map { try GuideMap(contentsOf: $0) },
+            contentLight: try contentLight.map { try GuideMap(contentsOf: $0) },
+            styleLight: try styleLight.map { try GuideMap(contentsOf: $0) })
+        // Deep features only feed the automatic segmentation, which runs when no maps are given.
+        let needsFeatures = contentSeg == nil && settings.semanticWeight > 0
+        let features = needsFeatures
+            ? (try SegmentationFeatures.of(inputs.content, vgg: vgg), try SegmentationFeatures.of(inputs.style, vgg: vgg))
+            : nil
+        let space = try DeepSemanticSpace(
+            content: inputs.content, style: inputs.style, guides: guides, features: features,
+            automaticSegmentation: AutomaticSegmentation(k: settings.segments, seed: settings.seed))
+        let (kept, weights) = space.keeping(
+            segmentationWeight: settings.semanticWeight, illuminationWeight: settings.illuminationWeight)
+        inputs.contentSemantics = kept.content.groups(height: inputs.content.height, width: inputs.content.width)
+        inputs.styleSemantics = kept.style.groups(height: inputs.style.height, width: inputs.style.width)
+        inputs.semanticWeights = weights
+        return inputs
     }
 }
