@@ -46,10 +46,10 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["Tensor", "Network"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
-        .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "TestSupport"]),
+        .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "TestSupport"]),
-        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "TestSupport"]),
+        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "Tensor", "TestSupport"]),
     ]
 )

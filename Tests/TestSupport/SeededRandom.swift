@@ -1,18 +1,12 @@
 import Tensor
 
-/// A small, fast, seedable generator (SplitMix64) so that every test input is reproducible.
+/// The engine's seedable generator with helpers for test inputs, so every input is reproducible.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// A uniform value in `range`.
     public mutating func float(in range: ClosedRange<Float> = -1...1) -> Float {

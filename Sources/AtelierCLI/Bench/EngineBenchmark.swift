@@ -10,8 +10,12 @@ struct EngineBenchmark {
         var lowering: String
         var forward_gflops: Double
         var backward_gflops: Double
+        /// Rate over the SGEMM rate timed alternately with this layer (see `Timing.measurePaired`).
         var forward_ratio: Double
         var backward_ratio: Double
+        /// The SGEMM rates timed alternately with the forward and the backward runs.
+        var forward_sgemm_gflops: Double
+        var backward_sgemm_gflops: Double
         var forward_seconds: [Double]
         var backward_seconds: [Double]
     }
@@ -51,7 +55,7 @@ struct EngineBenchmark {
 
     func run() -> Report {
         var random = SystemRandomNumberGenerator()
-        let sgemm = measureSGEMM(n: sgemmSize)
+        let (sgemm, sgemmWork) = sgemmTimer(n: sgemmSize)
         let sgemmFlops = 2 * pow(Double(sgemmSize), 3)
         let sgemmRate = sgemmFlops / sgemm.median / 1e9
         log(String(format: "SGEMM %d³: %.1f GFLOP/s (median of %d)", sgemmSize, sgemmRate, max(repeats, 5)))
@@ -71,15 +75,21 @@ struct EngineBenchmark {
                 input.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = Float.random(in: 0...1, using: &random) } }
                 let output = Tensor(channels: layer.output, height: side, width: side)
                 let gradient = Tensor(input.shape)
-                let forward = Timing.measure(repeats: repeats) { conv.forward(input, into: output, workspace: workspace) }
-                let backward = Timing.measure(repeats: repeats) {
+                let (forward, forwardReference) = Timing.measurePaired(repeats: repeats, reference: sgemmWork) {
+                    conv.forward(input, into: output, workspace: workspace)
+                }
+                let (backward, backwardReference) = Timing.measurePaired(repeats: repeats, reference: sgemmWork) {
                     conv.backward(outputGradient: output, into: gradient, workspace: workspace)
                 }
                 let flops = conv.flops(height: side, width: side) / 1e9
+                let referenceRate = { (timing: Timing) in sgemmFlops / timing.median / 1e9 }
                 let result = LayerResult(
                     name: layer.name, size: size, lowering: lowering.rawValue,
                     forward_gflops: flops / forward.median, backward_gflops: flops / backward.median,
-                    forward_ratio: flops / forward.median / sgemmRate, backward_ratio: flops / backward.median / sgemmRate,
+                    forward_ratio: flops / forward.median / referenceRate(forwardReference),
+                    backward_ratio: flops / backward.median / referenceRate(backwardReference),
+                    forward_sgemm_gflops: referenceRate(forwardReference),
+                    backward_sgemm_gflops: referenceRate(backwardReference),
                     forward_seconds: [forward.min, forward.median, forward.max],
                     backward_seconds: [backward.min, backward.median, backward.max])
                 log(String(format: "%@ %@ @%d (%d²): forward %.1f GFLOP/s (%.2f), backward %.1f GFLOP/s (%.2f)",
@@ -91,8 +101,9 @@ struct EngineBenchmark {
         }
         Conv3x3.lowering = lowerings[0]
 
-        let (pass, passFlops) = measurePassToRelu4_2(size: passSize)
-        let floor = passFlops / 1e9 / sgemmRate
+        let (pass, passReference, passFlops) = measurePassToRelu4_2(size: passSize, reference: sgemmWork)
+        // The floor uses the SGEMM rate timed alternately with the pass (same machine load).
+        let floor = passFlops / 1e9 / (sgemmFlops / passReference.median / 1e9)
         return Report(
             threads: Engine.threads, repeats: repeats, sgemm_size: sgemmSize,
             sgemm_gflops: sgemmRate,
@@ -104,12 +115,14 @@ struct EngineBenchmark {
             floor_seconds: floor, pass_over_floor: pass.median / floor)
     }
 
-    private func measureSGEMM(n: Int) -> Timing {
+    /// The reference SGEMM (n³), timed on its own (median of at least 5), and the work itself
+    /// for pairing with other measurements.
+    private func sgemmTimer(n: Int) -> (Timing, () -> Void) {
         let a = Tensor(channels: 1, height: n, width: n), b = Tensor(channels: 1, height: n, width: n)
         let c = Tensor(channels: 1, height: n, width: n)
         a.fill(0.5)
         b.fill(0.25)
-        return Timing.measure(repeats: max(repeats, 5)) {
+        let work = {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
@@ -118,11 +131,12 @@ struct EngineBenchmark {
                 }
             }
         }
+        return (Timing.measure(repeats: max(repeats, 5), work), work)
     }
 
     /// One forward pass from the image to relu4_2 and one backward pass from relu4_2 to the
     /// image, with planned buffers; returns its timing and its convolution FLOPs.
-    private func measurePassToRelu4_2(size: Int) -> (Timing, Double) {
+    private func measurePassToRelu4_2(size: Int, reference: () -> Void) -> (Timing, Timing, Double) {
         var random = SystemRandomNumberGenerator()
         let chain = Self.layers.prefix(9)  // conv1_1 … conv4_2
         let convs = chain.map { layer in
@@ -151,7 +165,7 @@ struct EngineBenchmark {
         var flops = 0.0
         for (conv, activation) in zip(convs, activations) { flops += 2 * conv.flops(height: activation.height, width: activation.width) }
 
-        let timing = Timing.measure(repeats: max(3, repeats / 2)) {
+        let (timing, referenceTiming) = Timing.measurePaired(repeats: max(3, repeats / 2), reference: reference) {
             for index in convs.indices {
                 convs[index].forward(inputs[index], into: activations[index], workspace: workspace)
                 ReLU.forward(activations[index], into: activations[index])
@@ -175,6 +189,6 @@ struct EngineBenchmark {
                 }
             }
         }
-        return (timing, flops)
+        return (timing, referenceTiming, flops)
     }
 }

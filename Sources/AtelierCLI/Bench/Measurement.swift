@@ -15,16 +15,31 @@ struct Timing: Codable {
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 
+    /// Times `work` and a `reference` alternately (reference, work, reference, work, …), so
+    /// that both see the same machine load: on a shared machine a ratio of the two is far
+    /// steadier than either figure alone.
+    static func measurePaired(repeats: Int, reference: () -> Void, _ work: () -> Void) -> (work: Timing, reference: Timing) {
+        reference()
+        work()
+        var workSeconds: [Double] = [], referenceSeconds: [Double] = []
+        for _ in 0..<repeats {
+            referenceSeconds.append(clock(reference))
+            workSeconds.append(clock(work))
+        }
+        return (Timing(seconds: workSeconds), Timing(seconds: referenceSeconds))
+    }
+
+    /// Wall-clock seconds of one run of `work`.
+    static func clock(_ work: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        work()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
     /// Runs `work` once to warm caches and buffers, then `repeats` times under the clock.
     static func measure(repeats: Int, _ work: () -> Void) -> Timing {
         work()
-        var seconds: [Double] = []
-        for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
-            work()
-            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        }
-        return Timing(seconds: seconds)
+        return Timing(seconds: (0..<repeats).map { _ in clock(work) })
     }
 }
 

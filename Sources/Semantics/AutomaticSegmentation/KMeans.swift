@@ -1,3 +1,5 @@
+import Tensor
+
 /// k-means on points in rows of a matrix: k-means++ seeding from a seeded generator, then Lloyd
 /// iterations until no point changes cluster. Sums run in Double, in a fixed order, so the result
 /// is the same for the same seed on every run.

@@ -31,7 +31,7 @@ public struct TransferSettings: Sendable, Equatable {
     public var search = Search.exact
     public var pooling = Pool2x2.Kind.average
     public var styleScale: Float = 1
-    public var segments = 4
+    public var segments = 5
     public var seed: UInt64 = 0
 
     public init() {}

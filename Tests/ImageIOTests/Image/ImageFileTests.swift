@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Tensor
 import TestSupport
 import XCTest
 
