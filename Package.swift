@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "TestSupport"]),
-        .testTarget(name: "TransferTests", dependencies: ["Transfer", "TestSupport"]),
-        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "TestSupport"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "TestSupport"]),
+        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "TestSupport"]),
     ]
 )
