@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),
-        .testTarget(name: "TransferTests", dependencies: ["Transfer", "TestSupport"]),
-        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "Tensor", "TestSupport"]),
+        .testTarget(
+            name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "Tensor", "TestSupport"]),
     ]
 )

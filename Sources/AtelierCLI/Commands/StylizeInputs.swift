@@ -18,7 +18,7 @@ struct StylizeInputs {
     var styleLight: String?
 
     func make(settings: TransferSettings, vgg: VGG) throws -> MultiScaleStylizer.Inputs {
-        var inputs = MultiScaleStylizer.Inputs(content: content.rgbTensor(), style: style.rgbTensor())
+        let inputs = MultiScaleStylizer.Inputs(content: content.rgbTensor(), style: style.rgbTensor())
         guard settings.mode == .dss, settings.semanticWeight > 0 || settings.illuminationWeight > 0 else {
             return inputs
         }
@@ -35,11 +35,6 @@ struct StylizeInputs {
         let space = try DeepSemanticSpace(
             content: inputs.content, style: inputs.style, guides: guides, features: features,
             automaticSegmentation: AutomaticSegmentation(k: settings.segments, seed: settings.seed))
-        let (kept, weights) = space.keeping(
-            segmentationWeight: settings.semanticWeight, illuminationWeight: settings.illuminationWeight)
-        inputs.contentSemantics = kept.content.groups(height: inputs.content.height, width: inputs.content.width)
-        inputs.styleSemantics = kept.style.groups(height: inputs.style.height, width: inputs.style.width)
-        inputs.semanticWeights = weights
-        return inputs
+        return MultiScaleStylizer.Inputs(content: inputs.content, style: inputs.style, space: space, settings: settings)
     }
 }

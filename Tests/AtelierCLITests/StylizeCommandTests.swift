@@ -1,0 +1,134 @@
+import Foundation
+import ImageIO
+import TestSupport
+import XCTest
+
+/// `atelier stylize` end to end: a tiny real run (real VGG-16), its reproducibility, and the
+/// documented exit status with one stderr line naming the culprit for each kind of bad input.
+final class StylizeCommandTests: XCTestCase {
+    private static func example(_ name: String) -> String {
+        Fixtures.projectRoot.appendingPathComponent("Examples/" + name).path
+    }
+
+    /// Settings for a run of seconds: 48 px output, two levels (32 and 48 on the long side), three iterations each.
+    private static let tiny = ["--size", "48", "--set", "iterations=[3]", "--set", "coarse_size=32", "--threads", "2"]
+
+    /// The width and height of a PNG, as ImageIO reads it.
+    private func size(of path: String) throws -> [Int] {
+        let raster = try PNGFile.read(path: path)
+        return [raster.width, raster.height]
+    }
+
+    /// A colour-coded map of one `colour`, size×size, written as a PNG.
+    private func solidMap(_ colour: [Float], size: Int, at path: String) throws {
+        let plane = size * size
+        let samples = colour.flatMap { [Float](repeating: $0, count: plane) }
+        try PNGFile.write(Raster(width: size, height: size, layout: .rgb, samples: samples), to: path)
+    }
+
+    // MARK: - A real run
+
+    /// Monet painted into the Coastline doodle (both maps): a PNG of the output size, and one
+    /// progress line per level on stderr.
+    func testTinyDoodleRunWritesThePNGAndOneProgressLinePerLevel() throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.path("doodle.png")
+        let run = try AtelierProcess.run(
+            [
+                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
+                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
+                "--set", "content_weight=0", "--out", out,
+            ] + Self.tiny)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try size(of: out), [48, 36])
+        let lines = run.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, run.stderr)
+        XCTAssertTrue(lines.first?.hasPrefix("level 1/2 32x24: 3 iterations") ?? false, run.stderr)
+        XCTAssertTrue(lines.last?.hasPrefix("level 2/2 48x36: 3 iterations") ?? false, run.stderr)
+    }
+
+    /// The same seed and thread count give the same bytes (automatic segmentation included).
+    func testSameSeedAndThreadsGiveIdenticalOutput() throws {
+        let folder = try TemporaryDirectory()
+        var outputs: [Data] = []
+        for name in ["first.png", "second.png"] {
+            let run = try AtelierProcess.run(
+                [
+                    "stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("starry_night.png"),
+                    "--seed", "7", "--out", folder.path(name),
+                ] + Self.tiny)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: folder.path(name))))
+        }
+        XCTAssertFalse(outputs[0].isEmpty)
+        XCTAssertEqual(outputs[0], outputs[1], "two runs with --seed 7 --threads 2 differ")
+    }
+
+    // MARK: - Bad inputs: status and one line naming the file or key
+
+    /// Runs `stylize` with the Monet pair unless told otherwise and checks the status and that
+    /// stderr is one line starting `atelier: ` and containing `names`.
+    private func assertFails(
+        _ arguments: [String], status: Int32, naming names: String, content: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let folder = try TemporaryDirectory()
+        let run = try AtelierProcess.run(
+            ["stylize", "--content", content ?? Self.example("Monet.png"), "--style", Self.example("Monet.png"),
+             "--out", folder.path("out.png")] + arguments)
+        XCTAssertEqual(run.status, status, run.stderr, file: file, line: line)
+        XCTAssertEqual(run.stderr.filter { $0 == "\n" }.count, 1, "one line: \(run.stderr)", file: file, line: line)
+        XCTAssertTrue(run.stderr.hasPrefix("atelier: "), run.stderr, file: file, line: line)
+        XCTAssertTrue(run.stderr.contains(names), "'\(names)' not in: \(run.stderr)", file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("out.png")), file: file, line: line)
+    }
+
+    func testMissingContentFileIsABadInput() throws {
+        try assertFails([], status: 3, naming: "/nonexistent/content.png: no such file", content: "/nonexistent/content.png")
+    }
+
+    func testUnreadableImageIsABadInput() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("garbage.png")
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: path))
+        try assertFails([], status: 3, naming: path, content: path)
+    }
+
+    func testContentMapWithoutStyleMapIsAUsageError() throws {
+        try assertFails(["--content-seg", Self.example("Monet_sem.png")], status: 2, naming: "--style-seg")
+    }
+
+    func testMapsWithNoSharedColourAreABadInput() throws {
+        let folder = try TemporaryDirectory()
+        let red = folder.path("red.png"), blue = folder.path("blue.png")
+        try solidMap([1, 0, 0], size: 64, at: red)
+        try solidMap([0, 0, 1], size: 64, at: blue)
+        try assertFails(["--content-seg", red, "--style-seg", blue, "--size", "48"], status: 3, naming: red)
+    }
+
+    func testUnknownSetKeyIsAUsageErrorNamingIt() throws {
+        try assertFails(["--set", "brush_size=3"], status: 2, naming: "brush_size")
+    }
+
+    func testNegativeWeightIsAUsageErrorNamingTheKey() throws {
+        try assertFails(["--set", "style_weight=-1"], status: 2, naming: "style_weight")
+    }
+
+    func testTooSmallSizeIsAUsageError() throws {
+        try assertFails(["--size", "10"], status: 2, naming: "--size")
+    }
+
+    func testContentSmallerThanTheNetworkNeedsIsABadInput() throws {
+        let folder = try TemporaryDirectory()
+        let small = folder.path("small.png")
+        try solidMap([0.5, 0.5, 0.5], size: 20, at: small)
+        try assertFails([], status: 3, naming: small, content: small)
+    }
+
+    func testBadConfigFileIsAUsageErrorNamingIt() throws {
+        let folder = try TemporaryDirectory()
+        let config = folder.path("bad.yaml")
+        try Data("style_weight: [1\n".utf8).write(to: URL(fileURLWithPath: config))
+        try assertFails(["--config", config], status: 2, naming: config)
+    }
+}
