@@ -51,5 +51,22 @@ final class LevelObjectiveTests: XCTestCase {
             refresh: { image, gradient in try objective.evaluate(image, gradient: gradient, searching: true) })
         XCTAssertLessThan(trace.last!, 0.5 * trace.first!, "loss trace \(trace)")
         XCTAssertLessThan(objective.evaluations, 3 * 10 + 1, "the line search should rarely backtrack")
+        // Each fresh search at an accepted point reuses that point's forward pass.
+        XCTAssertLessThanOrEqual(objective.forwardPasses, objective.evaluations - 9)
+    }
+
+    func testReusedForwardPassGivesTheSameLossAndGradient() throws {
+        let (objective, x) = try objective(mode: .dss, seed: 9)
+        let first = Tensor(x.shape), second = Tensor(x.shape)
+        let a = try objective.evaluate(x, gradient: first)
+        let b = try objective.evaluate(x, gradient: second)
+        XCTAssertEqual(objective.forwardPasses, 1)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(first.array, second.array)
+        // A changed image runs the network again and changes the loss.
+        x[flat: 0] = 1 - x[flat: 0]
+        let c = try objective.evaluate(x, gradient: second)
+        XCTAssertEqual(objective.forwardPasses, 2)
+        XCTAssertNotEqual(a, c)
     }
 }

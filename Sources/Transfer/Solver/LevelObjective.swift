@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Network
 import Tensor
 
@@ -24,6 +25,13 @@ public final class LevelObjective {
     /// One gradient buffer per loss term (content first), and the per-layer sums handed to VGG.
     private let termGradients: [Tensor]
     private let layerGradients: [String: Tensor]
+    /// The image of the last forward pass and its features (the network's own buffers, valid
+    /// until the next pass). L-BFGS re-evaluates the point it has just accepted, with a fresh
+    /// search: the forward pass at that point is already done, so it is reused.
+    private let lastImage: Tensor
+    private var lastFeatures: [String: Tensor] = [:]
+    /// Forward passes run so far (≤ `evaluations`: a repeated image reuses the last pass).
+    public private(set) var forwardPasses = 0
     /// Wall-clock split of the evaluations so far.
     public private(set) var vggSeconds = 0.0
     public private(set) var totalSeconds = 0.0
@@ -97,6 +105,7 @@ public final class LevelObjective {
         }
         termGradients = buffers
         layerGradients = sums
+        lastImage = Tensor(contentImage.shape)
     }
 
     /// An area resize of a DSS group to a layer's height and width.
@@ -112,9 +121,17 @@ public final class LevelObjective {
     public func evaluate(_ image: Tensor, gradient: Tensor, searching: Bool = true) throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         var vggNanoseconds: UInt64 = 0
-        let forwardStart = DispatchTime.now().uptimeNanoseconds
-        let features = try vgg.forward(image, layers: requestedLayers)
-        vggNanoseconds += DispatchTime.now().uptimeNanoseconds - forwardStart
+        let features: [String: Tensor]
+        if !lastFeatures.isEmpty && Self.same(image, lastImage) {
+            features = lastFeatures
+        } else {
+            let forwardStart = DispatchTime.now().uptimeNanoseconds
+            features = try vgg.forward(image, layers: requestedLayers)
+            vggNanoseconds += DispatchTime.now().uptimeNanoseconds - forwardStart
+            lastImage.copy(from: image)
+            lastFeatures = features
+            forwardPasses += 1
+        }
 
         let contentValue = Double(settings.contentWeight)
             * content.evaluate(features: features[settings.contentLayer]!, gradient: termGradients[0])
@@ -148,6 +165,16 @@ public final class LevelObjective {
         vggSeconds += Double(vggNanoseconds) / 1e9
         totalSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return contentValue + styleValue + tvValue
+    }
+
+    /// Whether two images hold exactly the same values.
+    private static func same(_ a: Tensor, _ b: Tensor) -> Bool {
+        guard a.shape == b.shape else { return false }
+        return a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                memcmp(pa.baseAddress!, pb.baseAddress!, pa.count * MemoryLayout<Float>.stride) == 0
+            }
+        }
     }
 
     private func scale(_ tensor: Tensor, by factor: Float) {
