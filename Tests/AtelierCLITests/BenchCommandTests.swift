@@ -25,12 +25,14 @@ final class BenchCommandTests: XCTestCase {
                 let value = try XCTUnwrap(layer[key] as? Double, "\(key) missing in \(layer)")
                 XCTAssertGreaterThan(value, 0, key)
             }
-            // Ratios are against the SGEMM timed alternately with the layer (same machine load).
+            // ratio = rate / sgemm_gflops; paired_ratio = rate / the SGEMM timed alternately with it.
             for pass in ["forward", "backward"] {
                 let ratio = try XCTUnwrap(layer["\(pass)_ratio"] as? Double)
+                let paired = try XCTUnwrap(layer["\(pass)_paired_ratio"] as? Double)
                 let rate = try XCTUnwrap(layer["\(pass)_gflops"] as? Double)
                 let reference = try XCTUnwrap(layer["\(pass)_sgemm_gflops"] as? Double)
-                XCTAssertEqual(ratio, rate / reference, accuracy: 1e-9 * max(1, ratio))
+                XCTAssertEqual(ratio, rate / sgemm, accuracy: 1e-9 * max(1, ratio))
+                XCTAssertEqual(paired, rate / reference, accuracy: 1e-9 * max(1, paired))
             }
         }
         XCTAssertGreaterThan(try XCTUnwrap(object["vgg16_relu4_2_seconds"] as? Double), 0)

@@ -10,9 +10,13 @@ struct EngineBenchmark {
         var lowering: String
         var forward_gflops: Double
         var backward_gflops: Double
-        /// Rate over the SGEMM rate timed alternately with this layer (see `Timing.measurePaired`).
+        /// Rate over `sgemm_gflops`, the process's SGEMM rate.
         var forward_ratio: Double
         var backward_ratio: Double
+        /// Rate over the SGEMM rate timed alternately with this layer (see `Timing.measurePaired`):
+        /// the steadier figure on a shared machine, whose speed drifts during a run.
+        var forward_paired_ratio: Double
+        var backward_paired_ratio: Double
         /// The SGEMM rates timed alternately with the forward and the backward runs.
         var forward_sgemm_gflops: Double
         var backward_sgemm_gflops: Double
@@ -33,6 +37,9 @@ struct EngineBenchmark {
         var vgg16_relu4_2_seconds_max: Double
         var floor_seconds: Double
         var pass_over_floor: Double
+        /// The floor and the ratio with the SGEMM rate timed alternately with the pass.
+        var paired_floor_seconds: Double
+        var pass_over_paired_floor: Double
     }
 
     /// VGG-16's convolutions up to conv5_3: name, input channels, output channels, and the
@@ -86,8 +93,10 @@ struct EngineBenchmark {
                 let result = LayerResult(
                     name: layer.name, size: size, lowering: lowering.rawValue,
                     forward_gflops: flops / forward.median, backward_gflops: flops / backward.median,
-                    forward_ratio: flops / forward.median / referenceRate(forwardReference),
-                    backward_ratio: flops / backward.median / referenceRate(backwardReference),
+                    forward_ratio: flops / forward.median / sgemmRate,
+                    backward_ratio: flops / backward.median / sgemmRate,
+                    forward_paired_ratio: flops / forward.median / referenceRate(forwardReference),
+                    backward_paired_ratio: flops / backward.median / referenceRate(backwardReference),
                     forward_sgemm_gflops: referenceRate(forwardReference),
                     backward_sgemm_gflops: referenceRate(backwardReference),
                     forward_seconds: [forward.min, forward.median, forward.max],
@@ -102,8 +111,9 @@ struct EngineBenchmark {
         Conv3x3.lowering = lowerings[0]
 
         let (pass, passReference, passFlops) = measurePassToRelu4_2(size: passSize, reference: sgemmWork)
-        // The floor uses the SGEMM rate timed alternately with the pass (same machine load).
-        let floor = passFlops / 1e9 / (sgemmFlops / passReference.median / 1e9)
+        let floor = passFlops / 1e9 / sgemmRate
+        // The paired floor uses the SGEMM rate timed alternately with the pass (same machine load).
+        let pairedFloor = passFlops / 1e9 / (sgemmFlops / passReference.median / 1e9)
         return Report(
             threads: Engine.threads, repeats: repeats, sgemm_size: sgemmSize,
             sgemm_gflops: sgemmRate,
@@ -112,7 +122,8 @@ struct EngineBenchmark {
             layers: results,
             vgg16_relu4_2_seconds: pass.median, vgg16_relu4_2_seconds_min: pass.min,
             vgg16_relu4_2_seconds_max: pass.max,
-            floor_seconds: floor, pass_over_floor: pass.median / floor)
+            floor_seconds: floor, pass_over_floor: pass.median / floor,
+            paired_floor_seconds: pairedFloor, pass_over_paired_floor: pass.median / pairedFloor)
     }
 
     /// The reference SGEMM (n³), timed on its own (median of at least 5), and the work itself

@@ -79,13 +79,17 @@ struct EngineBenchCommand: ParsableCommand {
         }
         print(String(format: "threads %d, SGEMM %d³ %.1f GFLOP/s (min %.1f, max %.1f)",
                      report.threads, report.sgemm_size, report.sgemm_gflops, report.sgemm_gflops_min, report.sgemm_gflops_max))
-        print("layer    lowering  size  fwd GFLOP/s  fwd/SGEMM  bwd GFLOP/s  bwd/SGEMM")
+        print("ratios: against the process's SGEMM rate, and [paired] against an SGEMM timed alternately with the layer")
+        print("layer    lowering  size  fwd GFLOP/s  fwd/SGEMM [paired]  bwd GFLOP/s  bwd/SGEMM [paired]")
         for layer in report.layers {
-            print(String(format: "%-8@ %-8@ %5d  %11.1f  %9.2f  %11.1f  %9.2f", layer.name, layer.lowering, layer.size,
-                         layer.forward_gflops, layer.forward_ratio, layer.backward_gflops, layer.backward_ratio))
+            print(String(format: "%-8@ %-8@ %5d  %11.1f  %9.2f [%6.2f]  %11.1f  %9.2f [%6.2f]", layer.name,
+                         layer.lowering, layer.size, layer.forward_gflops, layer.forward_ratio, layer.forward_paired_ratio,
+                         layer.backward_gflops, layer.backward_ratio, layer.backward_paired_ratio))
         }
-        print(String(format: "VGG-16 forward+backward to relu4_2 at %d²: %.3f s (min %.3f, max %.3f); floor %.3f s; ratio %.2f",
+        print(String(format: "VGG-16 forward+backward to relu4_2 at %d²: %.3f s (min %.3f, max %.3f); "
+                         + "floor %.3f s, ratio %.2f; paired floor %.3f s, ratio %.2f",
                      passSize, report.vgg16_relu4_2_seconds, report.vgg16_relu4_2_seconds_min,
-                     report.vgg16_relu4_2_seconds_max, report.floor_seconds, report.pass_over_floor))
+                     report.vgg16_relu4_2_seconds_max, report.floor_seconds, report.pass_over_floor,
+                     report.paired_floor_seconds, report.pass_over_paired_floor))
     }
 }
