@@ -16,16 +16,18 @@ extension Raster {
     /// An 8-bit grey raster holding the single-channel `tensor` (values clamped to 0…1).
     public static func gray(_ tensor: Tensor) -> Raster {
         precondition(tensor.channels == 1, "a grey raster from \(tensor.shape)")
-        return Raster(
-            width: tensor.width, height: tensor.height, layout: .gray, bitDepth: .eight,
-            samples: tensor.array.map { min(max($0, 0), 1) })
+        return clamped(tensor, layout: .gray, bitDepth: .eight)
     }
 
     /// An RGB raster (8-bit unless told) holding the three-channel `tensor` (values clamped to 0…1).
     public static func rgb(_ tensor: Tensor, bitDepth: BitDepth = .eight) -> Raster {
         precondition(tensor.channels == 3, "an RGB raster from \(tensor.shape)")
-        return Raster(
-            width: tensor.width, height: tensor.height, layout: .rgb, bitDepth: bitDepth,
+        return clamped(tensor, layout: .rgb, bitDepth: bitDepth)
+    }
+
+    private static func clamped(_ tensor: Tensor, layout: ChannelLayout, bitDepth: BitDepth) -> Raster {
+        Raster(
+            width: tensor.width, height: tensor.height, layout: layout, bitDepth: bitDepth,
             samples: tensor.array.map { min(max($0, 0), 1) })
     }
 }

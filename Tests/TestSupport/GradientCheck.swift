@@ -34,10 +34,7 @@ public enum GradientCheck {
     /// Σ weights ⊙ values in Float64: a random linear functional that turns a tensor-valued
     /// operation into a scalar loss whose gradient with respect to the output is `weights`.
     public static func dot(_ weights: Tensor, _ values: Tensor) -> Double {
-        precondition(weights.shape == values.shape, "dot of \(weights.shape) and \(values.shape)")
-        var sum = 0.0
-        for i in 0..<weights.count { sum += Double(weights[flat: i]) * Double(values[flat: i]) }
-        return sum
+        weights.dot(values)
     }
 
     /// `count` distinct flat indices of a tensor with `total` elements, spread deterministically.

@@ -72,19 +72,19 @@ public final class LBFGS {
         for iteration in 0..<iterations {
             if let refresh, iteration > 0 { value = try refresh(x, gradient) }
             computeDirection(at: x)
-            var directional = dot(direction, gradient)
+            var directional = direction.dot(gradient)
             if !(directional < 0) {
                 // Not a descent direction (curvature pairs gone stale): restart from steepest descent.
                 reset()
                 computeDirection(at: x)
-                directional = dot(direction, gradient)
+                directional = direction.dot(gradient)
                 if !(directional < 0) { break }  // at a constrained stationary point
             }
-            var step: Float = stored == 0 ? settings.initialStep / max(maxAbs(direction), 1e-20) : 1
+            var step: Float = stored == 0 ? settings.initialStep / max(direction.maximumMagnitude, 1e-20) : 1
             var accepted = false
             for _ in 0...settings.maximumBacktracks {
                 trial.copy(from: x)
-                axpy(step, direction, into: trial)
+                trial.add(direction, scaledBy: step)
                 project(trial)
                 let trialValue = try objective(trial, trialGradient)
                 // Armijo condition along the projected path: f(x⁺) ≤ f(x) + c · g·(x⁺ − x).
@@ -116,17 +116,17 @@ public final class LBFGS {
         let m = settings.memory
         var k = newest
         for _ in 0..<stored {
-            alphas[k] = curvatures[k] * dot(steps[k], direction)
-            axpy(Float(-alphas[k]), changes[k], into: direction)
+            alphas[k] = curvatures[k] * steps[k].dot(direction)
+            direction.add(changes[k], scaledBy: Float(-alphas[k]))
             k = (k - 1 + m) % m
         }
         // Initial Hessian scale γ = s·y / y·y of the newest pair.
-        let gamma = 1 / (curvatures[newest] * dot(changes[newest], changes[newest]))
-        scale(direction, by: Float(gamma))
+        let gamma = 1 / (curvatures[newest] * changes[newest].dot(changes[newest]))
+        direction.scale(by: Float(gamma))
         k = (newest - stored + 1 + m) % m
         for _ in 0..<stored {
-            let beta = curvatures[k] * dot(changes[k], direction)
-            axpy(Float(alphas[k] - beta), steps[k], into: direction)
+            let beta = curvatures[k] * changes[k].dot(direction)
+            direction.add(steps[k], scaledBy: Float(alphas[k] - beta))
             k = (k + 1) % m
         }
         for i in 0..<x.count {
@@ -151,42 +151,11 @@ public final class LBFGS {
     }
 
     private func project(_ x: Tensor) {
-        let lower = settings.lowerBound, upper = settings.upperBound
-        x.withUnsafeMutableBufferPointer { v in
-            for i in v.indices { v[i] = min(max(v[i], lower), upper) }
-        }
-    }
-
-    private func dot(_ a: Tensor, _ b: Tensor) -> Double {
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                var sum = 0.0
-                for i in pa.indices { sum += Double(pa[i]) * Double(pb[i]) }
-                return sum
-            }
-        }
+        x.clamp(to: settings.lowerBound...settings.upperBound)
     }
 
     /// g · (a − b).
     private func dotDifference(_ g: Tensor, _ a: Tensor, _ b: Tensor) -> Double {
-        var sum = 0.0
-        for i in 0..<g.count { sum += Double(g[flat: i]) * Double(a[flat: i] - b[flat: i]) }
-        return sum
-    }
-
-    private func axpy(_ alpha: Float, _ x: Tensor, into y: Tensor) {
-        x.withUnsafeBufferPointer { px in
-            y.withUnsafeMutableBufferPointer { py in
-                for i in px.indices { py[i] += alpha * px[i] }
-            }
-        }
-    }
-
-    private func scale(_ x: Tensor, by factor: Float) {
-        x.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= factor } }
-    }
-
-    private func maxAbs(_ x: Tensor) -> Float {
-        x.withUnsafeBufferPointer { p in p.reduce(0) { max($0, abs($1)) } }
+        g.dot(a) - g.dot(b)
     }
 }

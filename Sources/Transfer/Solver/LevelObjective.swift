@@ -135,9 +135,9 @@ public final class LevelObjective {
 
         let contentValue = Double(settings.contentWeight)
             * content.evaluate(features: features[settings.contentLayer]!, gradient: termGradients[0])
-        scale(termGradients[0], by: settings.contentWeight)
+        termGradients[0].scale(by: settings.contentWeight)
         for (_, sum) in layerGradients { sum.fill(0) }
-        add(termGradients[0], into: layerGradients[settings.contentLayer]!)
+        layerGradients[settings.contentLayer]!.add(termGradients[0])
 
         var styleValue = 0.0
         for (index, entry) in styleTerms.enumerated() {
@@ -151,8 +151,8 @@ public final class LevelObjective {
                 value = loss.evaluate(features: layerFeatures, gradient: buffer)
             }
             styleValue += Double(settings.styleWeight) * value
-            scale(buffer, by: settings.styleWeight)
-            add(buffer, into: layerGradients[entry.layer]!)
+            buffer.scale(by: settings.styleWeight)
+            layerGradients[entry.layer]!.add(buffer)
         }
 
         let backwardStart = DispatchTime.now().uptimeNanoseconds
@@ -173,20 +173,6 @@ public final class LevelObjective {
         return a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 memcmp(pa.baseAddress!, pb.baseAddress!, pa.count * MemoryLayout<Float>.stride) == 0
-            }
-        }
-    }
-
-    private func scale(_ tensor: Tensor, by factor: Float) {
-        tensor.withUnsafeMutableBufferPointer { values in
-            for i in values.indices { values[i] *= factor }
-        }
-    }
-
-    private func add(_ source: Tensor, into target: Tensor) {
-        source.withUnsafeBufferPointer { s in
-            target.withUnsafeMutableBufferPointer { t in
-                for i in t.indices { t[i] += s[i] }
             }
         }
     }

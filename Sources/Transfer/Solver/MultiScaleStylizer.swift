@@ -121,11 +121,7 @@ public final class MultiScaleStylizer {
         let chosen = kind ?? (width <= image.width && height <= image.height ? .area : .bicubic)
         let result = Tensor(Shape(channels: image.channels, height: height, width: width))
         Resample.forward(image, into: result, kind: chosen)
-        if chosen == .bicubic {
-            result.withUnsafeMutableBufferPointer { values in
-                for i in values.indices { values[i] = min(max(values[i], 0), 1) }
-            }
-        }
+        if chosen == .bicubic { result.clamp(to: 0...1) }
         return result
     }
 }
