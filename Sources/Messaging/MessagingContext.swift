@@ -65,8 +65,9 @@ public final class MessagingContext: @unchecked Sendable {
         let open = try state.withLock { state -> Bool in
             if state.closed { return false }
             guard state.openSockets == 0 else {
+                let hint = state.zapHandlerRunning ? " (and stop the ZAPHandler)" : ""
                 throw MessagingError.misuse(
-                    operation: "zmq_ctx_term", reason: "\(state.openSockets) socket(s) still open; close them first")
+                    operation: "zmq_ctx_term", reason: "\(state.openSockets) socket(s) still open; close them\(hint) first")
             }
             state.closed = true
             return true

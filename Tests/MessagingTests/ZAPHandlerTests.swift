@@ -82,6 +82,12 @@ final class ZAPHandlerTests: MessagingTestCase {
 
     func testOneHandlerPerContext() throws {
         _ = try startZAPHandler(trusting: [trustedWorker], log: log)
+        XCTAssertThrowsError(try context.close()) { error in
+            XCTAssertEqual(
+                error as? MessagingError,
+                .misuse(
+                    operation: "zmq_ctx_term", reason: "1 socket(s) still open; close them (and stop the ZAPHandler) first"))
+        }
         XCTAssertThrowsError(try startZAPHandler(trusting: [strangerWorker], log: log)) { error in
             guard case MessagingError.misuse(_, "a ZAP handler already serves this context") = error else {
                 return XCTFail("\(error)")

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Messaging
 
 /// `atelier keys generate --out DIR`: the CurveZMQ key pair of a coordinator or a worker
@@ -29,12 +28,9 @@ struct KeysCommand: ParsableCommand {
             } catch MessagingError.keyExists(let path) {
                 throw UsageError("\(path) already exists; use --force to replace it")
             }
-            let folder = URL(fileURLWithPath: out)
-            let secretPath = folder.appendingPathComponent(CurveKeyPair.secretKeyFileName).path
-            let publicPath = folder.appendingPathComponent(CurveKeyPair.publicKeyFileName).path
             print("public key: \(pair.publicKey.z85)")
-            print("wrote \(publicPath) (public: copy it to the peers that must trust this one)")
-            print("wrote \(secretPath) (secret, mode 0600: keep it on this machine)")
+            print("wrote \(CurveKeyPair.publicKeyPath(in: out)) (public: copy it to the peers that must trust this one)")
+            print("wrote \(CurveKeyPair.secretKeyPath(in: out)) (secret, mode 0600: keep it on this machine)")
         }
     }
 }

@@ -8,6 +8,12 @@ extension CurveKeyPair {
     public static let publicKeyFileName = "key.pub"
     public static let secretKeyFileName = "key"
 
+    /// `directory/key.pub`, as the error messages and the command line spell it.
+    public static func publicKeyPath(in directory: String) -> String { KeyFiles.path(directory, publicKeyFileName) }
+
+    /// `directory/key`.
+    public static func secretKeyPath(in directory: String) -> String { KeyFiles.path(directory, secretKeyFileName) }
+
     /// Writes `key` then `key.pub` into `directory`, creating it if needed. Each file is written
     /// under a temporary name with its final mode from the start and renamed into place, so the
     /// secret key is never readable by others, not even for a moment.
@@ -17,8 +23,8 @@ extension CurveKeyPair {
     ///   if the folder or a file cannot be written.
     public func write(to directory: String, replacing: Bool = false) throws {
         try KeyFiles.makeFolder(directory)
-        let secretPath = KeyFiles.path(directory, Self.secretKeyFileName)
-        let publicPath = KeyFiles.path(directory, Self.publicKeyFileName)
+        let secretPath = Self.secretKeyPath(in: directory)
+        let publicPath = Self.publicKeyPath(in: directory)
         if !replacing, let existing = [secretPath, publicPath].first(where: KeyFiles.exists) {
             throw MessagingError.keyExists(path: existing)
         }
@@ -30,8 +36,8 @@ extension CurveKeyPair {
     /// the one the secret key makes.
     /// - Throws: `MessagingError.keyFile` naming the missing, short, non-Z85 or mismatched file.
     public static func read(from directory: String) throws -> CurveKeyPair {
-        let publicPath = KeyFiles.path(directory, publicKeyFileName)
-        let secretPath = KeyFiles.path(directory, secretKeyFileName)
+        let publicPath = publicKeyPath(in: directory)
+        let secretPath = secretKeyPath(in: directory)
         let secret = try CurveKey(contentsOf: secretPath)
         let pair = try CurveKeyPair(secretKey: secret)
         guard try CurveKey(contentsOf: publicPath) == pair.publicKey else {
