@@ -67,6 +67,34 @@ final class MessageSocketTests: MessagingTestCase {
         XCTAssertNil(try dealers["worker-c"]!.receive(timeout: .zero))
     }
 
+    /// The worker pattern: a socket made here is handed to a thread that runs it (an echo loop)
+    /// and closes it there; the context closes cleanly afterwards.
+    func testASocketHandedToAnotherThread() throws {
+        let (router, endpoint) = try boundRouter()
+        let worker = try context.socket(.dealer)
+        try worker.connect(endpoint)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            defer { try? worker.close(); done.signal() }
+            do {
+                try worker.send(frames("READY"))
+                while let task = try worker.receive(timeout: .seconds(5)), task != frames("STOP") {
+                    try worker.send(frames("RESULT") + task)
+                }
+            } catch {
+                XCTFail("worker: \(error)")
+            }
+        }.start()
+        let ready = try XCTUnwrap(router.receive(timeout: Self.patience))
+        XCTAssertEqual(text(Array(ready.dropFirst())), ["READY"])
+        for index in 0..<20 {
+            try router.send([ready[0], Data("tile \(index)".utf8)])
+            XCTAssertEqual(text(try router.receive(timeout: Self.patience))?.dropFirst(), ["RESULT", "tile \(index)"])
+        }
+        try router.send([ready[0], Data("STOP".utf8)])
+        XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
+    }
+
     /// A receive with nothing to receive returns nil after its timeout, not before and not much
     /// later; a zero timeout does not wait.
     func testReceiveTimesOutPromptly() throws {
