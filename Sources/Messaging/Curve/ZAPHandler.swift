@@ -9,7 +9,8 @@ import Synchronization
 ///
 /// Start it before making a CURVE server socket (`MessagingContext.socket` refuses one without
 /// it); stop it after closing that socket and before closing the context. Should it stop while
-/// a server is open, the server admits no one (`ZMQ_ZAP_ENFORCE_DOMAIN`), never everyone.
+/// a server is open, the server admits no one, never everyone (`ZMQ_ZAP_ENFORCE_DOMAIN`, a draft
+/// option that Debian's libzmq 4.3.4 has; see `MessageSocket+Options.swift`).
 public final class ZAPHandler: Sendable {
     /// The endpoint libzmq's ZAP requests go to (RFC 27).
     public static let endpoint = "inproc://zeromq.zap.01"
