@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "Network", dependencies: ["Tensor"]),
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "Network", "Semantics"]),
+        .target(name: "Pipeline", dependencies: ["Tensor", "ImageIO"], path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(
             name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Tensor", "ImageIO", "TestSupport"]),
         .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "Tensor", "TestSupport"]),
     ]
 )
