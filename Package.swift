@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
-                "Tensor", "ImageIO", "Network", "Semantics", "Transfer",
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -53,6 +53,10 @@ let package = Package(
         .testTarget(
             name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Tensor", "ImageIO", "TestSupport"]),
-        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(
+            name: "AtelierCLITests",
+            dependencies: [
+                "AtelierCLI", "ImageIO", "Tensor", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
     ]
 )
