@@ -25,11 +25,15 @@ final class ClusterFilesTests: XCTestCase {
         }
     }
 
-    func testScriptsAreExecutableAndPassBashSyntaxCheck() throws {
+    /// `bash -n` and shellcheck (installed by Scripts/setup) find nothing in the scripts.
+    func testScriptsAreExecutableAndPassBashAndShellcheck() throws {
+        XCTAssertTrue(
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/shellcheck"), "shellcheck is missing: run Scripts/setup")
         for script in scripts {
             let path = root.appendingPathComponent(script).path
             XCTAssertTrue(FileManager.default.isExecutableFile(atPath: path), script)
             XCTAssertNoThrow(try ReferenceTool.run("/bin/bash", ["-n", path]), script)
+            XCTAssertNoThrow(try ReferenceTool.run("/usr/bin/shellcheck", ["--shell=bash", path]), script)
             XCTAssertTrue(try text(script).hasPrefix("#!/usr/bin/env bash\n"), script)
         }
     }

@@ -58,14 +58,7 @@ struct CanvasFileHeader: Equatable {
                 path: path, reason: "truncated header (\(fileSize) bytes, a canvas file starts with \(Self.size))")
         }
         var reader = ByteReader(bytes, path: path)
-        guard Array(try reader.take(8, "magic")) == Self.magic else {
-            throw PipelineStoreError.corrupt(path: path, reason: "not an Atelier canvas file (bad magic)")
-        }
-        let version = try reader.read(UInt32.self, "version")
-        guard version == Self.version else {
-            throw PipelineStoreError.unsupported(
-                path: path, reason: "canvas format version \(version) (this build reads version \(Self.version))")
-        }
+        try reader.readSignature(magic: Self.magic, version: Self.version, kind: "canvas")
         switch try reader.read(UInt32.self, "precision") {
         case 2: precision = .float16
         case 4: precision = .float32

@@ -36,6 +36,19 @@ struct ByteReader {
         return raw.withUnsafeBytes { Value(littleEndian: $0.loadUnaligned(as: Value.self)) }
     }
 
+    /// Reads and checks the magic and the format version that start every file of the store.
+    /// - Throws: `.corrupt` for another magic, `.unsupported` for another version, naming `kind`.
+    mutating func readSignature(magic: [UInt8], version: UInt32, kind: String) throws {
+        guard Array(try take(magic.count, "magic")) == magic else {
+            throw PipelineStoreError.corrupt(path: path, reason: "not an Atelier \(kind) file (bad magic)")
+        }
+        let found = try read(UInt32.self, "version")
+        guard found == version else {
+            throw PipelineStoreError.unsupported(
+                path: path, reason: "\(kind) format version \(found) (this build reads version \(version))")
+        }
+    }
+
     /// The next `count` bytes.
     mutating func take(_ count: Int, _ what: String) throws -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else {

@@ -40,14 +40,7 @@ extension TileResultRecord {
     /// - Throws: `.corrupt` (truncated, wrong magic, bad fields, checksum), `.unsupported` (version).
     init(decoding bytes: [UInt8], path: String) throws {
         var reader = ByteReader(bytes, path: path)
-        guard Array(try reader.take(8, "magic")) == Self.magic else {
-            throw PipelineStoreError.corrupt(path: path, reason: "not an Atelier tile result (bad magic)")
-        }
-        let version = try reader.read(UInt32.self, "version")
-        guard version == Self.version else {
-            throw PipelineStoreError.unsupported(
-                path: path, reason: "tile result format version \(version) (this build reads version \(Self.version))")
-        }
+        try reader.readSignature(magic: Self.magic, version: Self.version, kind: "tile result")
         var fields: [Int] = []
         for name in ["level", "round", "tile", "channels", "loss count"] {
             fields.append(Int(try reader.read(UInt32.self, name)))
