@@ -13,6 +13,9 @@ import Glibc
 /// call `sync()` first for durability (a checkpoint). Reads and writes of disjoint rectangles may
 /// run on several threads at once, which is why the class is `@unchecked Sendable`: each touches
 /// only its rectangle's bytes of the shared mapping.
+///
+/// A mapped file that another process truncates would fault (`SIGBUS`) on access; the run
+/// directory's lock keeps other coordinators out, and `open` checks the size against the header.
 public final class CanvasFile: Canvas, @unchecked Sendable {
     public let path: String
     public let precision: CanvasPrecision

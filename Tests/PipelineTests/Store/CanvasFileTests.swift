@@ -120,6 +120,13 @@ final class CanvasFileTests: XCTestCase {
         assertStoreError(
             try CanvasFile.create(at: folder.path("bad"), channels: 3, width: 0, height: 5, precision: .float32),
             path: folder.path("bad"), contains: "must be positive")
+        // Petabytes: refused at creation by posix_fallocate (no space, or too large a file), and
+        // the half-made file is removed.
+        let vast = folder.path("vast.canvas")
+        assertStoreError(
+            try CanvasFile.create(at: vast, channels: 3, width: 1 << 24, height: 1 << 24, precision: .float32),
+            path: vast, contains: "posix_fallocate(\(64 + 12 << 48) bytes) failed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: vast))
         assertStoreError(
             try CanvasFile.create(at: folder.path("no/such/dir.canvas"), channels: 1, width: 1, height: 1,
                 precision: .float32),
