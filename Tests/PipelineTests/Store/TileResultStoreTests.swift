@@ -84,6 +84,32 @@ final class TileResultStoreTests: XCTestCase {
         assertStoreError(try store.read(missing), path: store.path(of: missing), contains: "No such file")
     }
 
+    /// The cost of storing one full-size result (a 512 core with 32 of overlap: 3×576×576), with
+    /// its checksum and fsyncs, measured for the report; the round trip is exact.
+    func testAFullSizeTileResultRoundTripsAndIsTimed() throws {
+        let folder = try TemporaryDirectory()
+        let store = try TileResultStore(directory: folder.path("tiles"))
+        var random = SeededRandom(seed: 4)
+        let rect = PixelRect(x: 480, y: 960, width: 576, height: 576)
+        var times: [Double] = []
+        for tile in 0..<5 {
+            let record = TileResultRecord(
+                key: TileResultKey(job: job, level: 6, round: 1, tile: tile), rect: rect,
+                pixels: random.tensor(Shape(channels: 3, height: 576, width: 576), in: 0...1), lossTrace: [3, 2, 1])
+            let start = Date()
+            try store.write(record)
+            let written = Date()
+            let stored = try store.read(record.key)
+            times += [written.timeIntervalSince(start), Date().timeIntervalSince(written)]
+            XCTAssertEqual(stored.pixels.array, record.pixels.array)
+        }
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] * 1000 }
+        print(
+            "tile result 3x576x576: write (checksum, fsync, rename) "
+                + String(format: "%.1f ms, read %.1f ms (median of 5)", median(times.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)),
+                    median(times.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))))
+    }
+
     /// No byte string makes decoding trap: random bytes, and a valid record cut or flipped anywhere.
     func testDecodingArbitraryBytesNeverTraps() throws {
         var random = SeededRandom(seed: 8)
