@@ -60,7 +60,11 @@ public final class RunDirectory {
 
     /// Replaces the checkpoint atomically. Sync the canvases it names first (`CanvasFile.sync()`),
     /// so that the manifest never points at canvas bytes that a crash could still lose.
+    /// - Throws: `.invalidRequest` for a manifest that could not be read back, `.io` when writing fails.
     public func writeManifest(_ manifest: RunManifest) throws {
+        if let problem = manifest.problem {
+            throw PipelineStoreError.invalidRequest(path: manifestPath, reason: problem)
+        }
         try AtomicFile.write(manifest.encoded(), to: manifestPath)
     }
 

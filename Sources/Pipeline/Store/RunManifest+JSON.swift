@@ -34,8 +34,8 @@ extension RunManifest {
         }
     }
 
-    /// What is impossible in these fields, or nil.
-    private var problem: String? {
+    /// What is impossible in these fields, or nil (checked on reading and before writing).
+    var problem: String? {
         let hexDigits = Set("0123456789abcdef")
         guard jobHash.count == 64, jobHash.allSatisfy(hexDigits.contains) else {
             return "jobHash is not 64 lowercase hexadecimal digits"

@@ -15,6 +15,20 @@ extension TileResultRecord {
     static let maximumSide = 1 << 16
     static let maximumChannels = 1 << 12
     static let maximumJobLength = 4096
+    static let maximumLossCount = 1 << 20
+
+    /// Why this record cannot be stored (a field beyond what the format or the reader accepts),
+    /// or nil when it can.
+    var storageProblem: String? {
+        guard [key.level, key.round, key.tile].allSatisfy({ (0...Int(UInt32.max)).contains($0) }) else {
+            return "negative or oversized key (\(key))"
+        }
+        guard key.job.utf8.count <= Self.maximumJobLength, (1...Self.maximumChannels).contains(pixels.channels),
+            (1...Self.maximumSide).contains(rect.width), (1...Self.maximumSide).contains(rect.height),
+            rect.x.magnitude <= 1 << 40, rect.y.magnitude <= 1 << 40, lossTrace.count <= Self.maximumLossCount
+        else { return "a \(pixels.shape) result at \(rect) with \(lossTrace.count) losses is beyond the format's bounds" }
+        return nil
+    }
 
     /// The record's file contents.
     func encoded() -> [UInt8] {
@@ -51,7 +65,7 @@ extension TileResultRecord {
         let (channels, lossCount) = (fields[3], fields[4])
         guard (1...Self.maximumChannels).contains(channels),
             (1...Int64(Self.maximumSide)).contains(geometry[2]), (1...Int64(Self.maximumSide)).contains(geometry[3]),
-            geometry[0].magnitude <= 1 << 40, geometry[1].magnitude <= 1 << 40, lossCount <= 1 << 20,
+            geometry[0].magnitude <= 1 << 40, geometry[1].magnitude <= 1 << 40, lossCount <= Self.maximumLossCount,
             jobLength <= Self.maximumJobLength
         else {
             throw PipelineStoreError.corrupt(path: path, reason: "impossible fields in the header")

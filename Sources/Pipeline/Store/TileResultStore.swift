@@ -23,8 +23,12 @@ public final class TileResultStore: Sendable {
     /// Stores `record` unless a result for its key is already stored: the first accepted result
     /// wins, so a duplicate (a speculative copy, a late worker) changes nothing.
     /// - Returns: whether the record was written.
+    /// - Throws: `.invalidRequest` for a record the format cannot hold, `.io` when writing fails.
     @discardableResult
     public func write(_ record: TileResultRecord) throws -> Bool {
+        if let problem = record.storageProblem {
+            throw PipelineStoreError.invalidRequest(path: directory, reason: problem)
+        }
         guard !contains(record.key) else { return false }
         try Self.makeDirectory(roundDirectory(level: record.key.level, round: record.key.round))
         try AtomicFile.write(record.encoded(), to: path(of: record.key))

@@ -76,6 +76,9 @@ final class RunManifestTests: XCTestCase {
         let manifestPath = directory.manifestPath
         assertStoreError(try directory.start(jobHash: hashB, resume: true), path: manifestPath, contains: "another job")
         assertStoreError(try directory.start(jobHash: hashA, resume: false), path: path, contains: "pass --resume")
+        var unreadable = RunManifest(jobHash: hashA)
+        unreadable.levels.append(.init(level: 0, width: 0, height: 8, rounds: 1, canvas: "c", precision: .float32))
+        assertStoreError(try directory.writeManifest(unreadable), path: manifestPath, contains: "impossible progress")
         let resumed = try directory.start(jobHash: hashA, resume: true)
         XCTAssertEqual(resumed.levels.first?.roundsCompleted, 1)
         XCTAssertEqual(try directory.readManifest(), resumed)

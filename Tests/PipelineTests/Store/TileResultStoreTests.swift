@@ -41,6 +41,10 @@ final class TileResultStoreTests: XCTestCase {
         let names = try FileManager.default.subpathsOfDirectory(atPath: store.directory)
         XCTAssertFalse(names.contains { $0.contains(".tmp-") }, "\(names)")
 
+        var negative = record(tile: 1, seed: 1)
+        negative.key.round = -1
+        assertStoreError(try store.write(negative), path: store.directory, contains: "negative or oversized key")
+
         try store.removeRound(level: 1, round: 0)
         XCTAssertEqual(try store.completedTiles(level: 1, round: 0), [])
         XCTAssertEqual(try store.completedTiles(level: 1, round: 1), [0])
