@@ -16,13 +16,16 @@ final class RunDirectoryTests: XCTestCase {
         let second = try RunDirectory(path: path)
         try second.close()
 
-        // Another process (util-linux flock(1)) holds the same lock: refused too.
+        // Another process (util-linux flock(1)) holds the same lock, until its `cat` reads the end
+        // of our pipe: refused too.
         let holder = Process()
+        let input = Pipe()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = ["-o", "\(path)/lock", "sleep", "3"]
+        holder.arguments = ["-o", "\(path)/lock", "cat"]
+        holder.standardInput = input
         try holder.run()
         defer {
-            holder.terminate()
+            try? input.fileHandleForWriting.close()
             holder.waitUntilExit()
         }
         let deadline = Date().addingTimeInterval(10)
