@@ -38,10 +38,11 @@ let package = Package(
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
         .target(name: "Messaging", dependencies: ["CZMQ"]),
+        .target(name: "Pipeline", dependencies: ["Tensor", "ImageIO"], path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
-                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging",
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -54,7 +55,11 @@ let package = Package(
         .testTarget(
             name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Tensor", "ImageIO", "TestSupport"]),
         .testTarget(
-            name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "Messaging", "Tensor", "TestSupport"]),
+            name: "AtelierCLITests",
+            dependencies: [
+                "AtelierCLI", "ImageIO", "Messaging", "Tensor", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
     ]
 )
