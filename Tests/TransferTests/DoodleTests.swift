@@ -26,7 +26,7 @@ final class DoodleTests: XCTestCase {
         let space = try DeepSemanticSpace(
             content: doodle, style: monet, guides: DeepSemanticSpace.Guides(contentMap: contentMap, styleMap: styleMap))
 
-        var settings = TransferSettings()
+        var settings = TransferSettings.lossAlone
         settings.contentWeight = 0
         settings.coarseSize = Self.width
         settings.iterations = [60]

@@ -49,4 +49,24 @@ final class LossesTests: XCTestCase {
         }
         XCTAssertLessThan(error, 1e-2)
     }
+
+    func testChromaTotalVariationIgnoresGreyEdgesAndMatchesFiniteDifferences() {
+        // A grey step (luminance only) has no chroma variation.
+        let grey = Tensor(Shape(channels: 3, height: 3, width: 4))
+        for c in 0..<3 { for y in 0..<3 { for x in 0..<4 { grey[c, y, x] = x < 2 ? 0.2 : 0.9 } } }
+        XCTAssertEqual(TotalVariation.accumulateChroma(grey, weight: 1, into: Tensor(grey.shape)), 0, accuracy: 1e-12)
+        // A red/green step of equal luminance has: (r−g) jumps by 2·0.5 on 3 rows.
+        let redGreen = Tensor(grey.shape)
+        for y in 0..<3 { for x in 0..<4 { redGreen[0, y, x] = x < 2 ? 0.75 : 0.25; redGreen[1, y, x] = x < 2 ? 0.25 : 0.75 } }
+        XCTAssertEqual(TotalVariation.accumulateChroma(redGreen, weight: 1, into: Tensor(grey.shape)),
+                       3 * 1.0 / Double(redGreen.count), accuracy: 1e-6)
+        var random = SeededRandom(seed: 104)
+        let image = random.tensor(Shape(channels: 3, height: 4, width: 5))
+        let gradient = Tensor(image.shape)
+        _ = TotalVariation.accumulateChroma(image, weight: 3, into: gradient)
+        let error = GradientCheck.relativeError(of: gradient, input: image) {
+            TotalVariation.accumulateChroma(image, weight: 3, into: Tensor(image.shape))
+        }
+        XCTAssertLessThan(error, 1e-2)
+    }
 }

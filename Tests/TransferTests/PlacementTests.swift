@@ -15,7 +15,7 @@ final class PlacementTests: XCTestCase {
     static let margin = 8
 
     private func settings(mode: TransferSettings.Mode) -> TransferSettings {
-        var settings = TransferSettings()
+        var settings = TransferSettings.lossAlone
         settings.mode = mode
         // One level: at 32 px a coarse level's features are mostly the network's zero padding, so
         // its matches follow position and the output copies the style's layout (measured: the

@@ -5,9 +5,9 @@ import Tensor
 extension TransferSettings {
     /// The configuration keys, in the order `Configs/default.yaml` documents them.
     public static let keys = [
-        "mode", "content_weight", "style_weight", "tv_weight", "semantic_weight", "illumination_weight",
+        "mode", "content_weight", "style_weight", "tv_weight", "chroma_tv_weight", "semantic_weight", "illumination_weight",
         "style_layers", "content_layer", "coarse_size", "iterations", "search", "pooling", "style_scale",
-        "segments", "seed",
+        "segments", "seed", "init",
     ]
 
     /// Sets the setting named `key` from a parsed YAML value.
@@ -52,6 +52,7 @@ extension TransferSettings {
         case "content_weight": contentWeight = try number()
         case "style_weight": styleWeight = try number()
         case "tv_weight": tvWeight = try number()
+        case "chroma_tv_weight": chromaTVWeight = try number()
         case "semantic_weight": semanticWeight = try number()
         case "illumination_weight": illuminationWeight = try number()
         case "style_layers": styleLayers = try list { $0 as? String }
@@ -66,6 +67,7 @@ extension TransferSettings {
             let parsed = try integer()
             guard parsed >= 0 else { throw TransferError.setting(key: key, reason: "must be ≥ 0, not \(parsed)") }
             seed = UInt64(parsed)
+        case "init": initialisation = try choice(Initialisation.self)
         default:
             throw TransferError.setting(
                 key: key, reason: "unknown configuration key (known: \(Self.keys.joined(separator: ", ")))")

@@ -18,10 +18,19 @@ public struct TransferSettings: Sendable, Equatable {
         case exact
     }
 
+    /// The image the coarsest level starts from.
+    public enum Initialisation: String, Sendable, CaseIterable {
+        /// The content itself.
+        case content
+        /// The content recoloured region by region with the style's palette (`PaletteTransfer`).
+        case palette
+    }
+
     public var mode = Mode.dss
-    public var contentWeight: Float = 1
+    public var contentWeight: Float = 30
     public var styleWeight: Float = 1
-    public var tvWeight: Float = 10
+    public var tvWeight: Float = 300
+    public var chromaTVWeight: Float = 30000
     public var semanticWeight: Float = 1
     public var illuminationWeight: Float = 0.5
     public var styleLayers = ["relu3_1", "relu4_1"]
@@ -33,6 +42,7 @@ public struct TransferSettings: Sendable, Equatable {
     public var styleScale: Float = 1
     public var segments = 5
     public var seed: UInt64 = 0
+    public var initialisation = Initialisation.palette
 
     public init() {}
 
@@ -47,7 +57,7 @@ public struct TransferSettings: Sendable, Equatable {
         func require(_ condition: Bool, _ key: String, _ reason: String) throws {
             if !condition { throw TransferError.setting(key: key, reason: reason) }
         }
-        for (key, value) in [("content_weight", contentWeight), ("style_weight", styleWeight), ("tv_weight", tvWeight),
+        for (key, value) in [("content_weight", contentWeight), ("style_weight", styleWeight), ("tv_weight", tvWeight), ("chroma_tv_weight", chromaTVWeight),
                              ("semantic_weight", semanticWeight), ("illumination_weight", illuminationWeight)] {
             try require(value.isFinite && value >= 0, key, "must be a finite number ≥ 0, not \(value)")
         }

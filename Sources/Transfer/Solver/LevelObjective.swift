@@ -158,7 +158,10 @@ public final class LevelObjective {
         try vgg.backward(from: layerGradients, into: gradient)
         vggNanoseconds += DispatchTime.now().uptimeNanoseconds - backwardStart
 
-        let tvValue = settings.tvWeight > 0 ? TotalVariation.accumulate(image, weight: settings.tvWeight, into: gradient) : 0
+        var tvValue = settings.tvWeight > 0 ? TotalVariation.accumulate(image, weight: settings.tvWeight, into: gradient) : 0
+        if settings.chromaTVWeight > 0 {
+            tvValue += TotalVariation.accumulateChroma(image, weight: settings.chromaTVWeight, into: gradient)
+        }
         lastTerms = (contentValue, styleValue, tvValue)
         evaluations += 1
         vggSeconds += Double(vggNanoseconds) / 1e9

@@ -5,11 +5,18 @@ extension MultiScaleStylizer.Inputs {
     /// The inputs of a run guided by `space`: in `dss` mode, the space's groups whose weight in
     /// `settings` is not 0 (segmentation, illumination), at the images' resolutions, with those
     /// weights; in the other modes, the images alone (`mrf` and `gatys` match on features only).
+    /// With `init: palette` the starting image is the content in the style's palette, matched
+    /// region by region in `dss` mode (labels from the space's segmentation) and globally otherwise.
     /// The command line and the tests build their inputs here, so both run the same method.
     /// - Parameters:
     ///   - content, style: RGB 3×H×W and 3×Hs×Ws in 0…1; `space` was made from them.
     public init(content: Tensor, style: Tensor, space: DeepSemanticSpace, settings: TransferSettings) {
         self.init(content: content, style: style)
+        if settings.initialisation == .palette {
+            let labels = space.content.segmentation.flatMap { content in
+                space.style.segmentation.map { (content: content, style: $0) } }
+            initial = PaletteTransfer.apply(content: content, style: style, labels: settings.mode == .dss ? labels : nil)
+        }
         guard settings.mode == .dss else { return }
         let (kept, weights) = space.keeping(
             segmentationWeight: settings.semanticWeight, illuminationWeight: settings.illuminationWeight)

@@ -17,9 +17,13 @@ public final class MultiScaleStylizer {
         public var contentSemantics: [Tensor]
         public var styleSemantics: [Tensor]
         public var semanticWeights: [Float]
+        /// The image the coarsest level starts from, at the content's resolution (nil: the content).
+        public var initial: Tensor?
 
         public init(content: Tensor, style: Tensor, contentSemantics: [Tensor] = [], styleSemantics: [Tensor] = [],
-                    semanticWeights: [Float] = []) {
+                    semanticWeights: [Float] = [], initial: Tensor? = nil) {
+            precondition(initial.map { $0.shape == content.shape } ?? true, "the initial image has the content's shape")
+            self.initial = initial
             self.content = content
             self.style = style
             self.contentSemantics = contentSemantics
@@ -83,7 +87,7 @@ public final class MultiScaleStylizer {
 
             // The first level starts from the content; the others from the level below, enlarged.
             let x = image.map { Self.resized($0, width: level.width, height: level.height, kind: .bicubic) }
-                ?? content.clone()
+                ?? inputs.initial.map { Self.resized($0, width: level.width, height: level.height) } ?? content.clone()
             let trace = try objective.optimise(x, iterations: level.iterations)
             image = x
             let report = LevelReport(
