@@ -36,10 +36,11 @@ let package = Package(
         .target(name: "Network", dependencies: ["Tensor"]),
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "Network", "Semantics"]),
+        .target(name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer"]),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
-                "Tensor", "ImageIO", "Network", "Semantics", "Transfer",
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -51,6 +52,9 @@ let package = Package(
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(
             name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "Tensor", "TestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageIO
 import Network
+import Pipeline
 import Semantics
 import Tensor
 import Transfer
@@ -82,20 +83,21 @@ struct StylizeCommand: ParsableCommand {
     }
 
     /// The settings from defaults, the config file, the overrides and the flags, in that order.
-    func settings() throws -> TransferSettings {
-        var settings = TransferSettings()
+    func settings() throws -> StylizeSettings {
+        var settings = StylizeSettings()
         if let config { try Configuration.apply(file: config, to: &settings) }
         for override in overrides { try Configuration.apply(override: override, to: &settings) }
         if let mode { try settings.set("mode", to: mode) }
         if let semanticWeight { try settings.set("semantic_weight", to: Double(semanticWeight)) }
         if let illuminationWeight { try settings.set("illumination_weight", to: Double(illuminationWeight)) }
-        if let seed { settings.seed = seed }
+        if let seed { settings.transfer.seed = seed }
         return settings
     }
 
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let settings = try settings()
+        let all = try settings()
+        let settings = all.transfer
         // Inputs first, before the weights: a bad file fails fast.
         let contentRaster = try ImageFile.open(content).readAll()
         let styleRaster = try ImageFile.open(style).readAll()
@@ -110,7 +112,7 @@ struct StylizeCommand: ParsableCommand {
                 what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
         }
         let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: settings.pooling)
-        try settings.validate(layerNames: vgg.architecture.layerNames)
+        try all.validate(architecture: vgg.architecture)
 
         let inputs = try StylizeInputs(
             content: contentRaster, style: styleRaster, contentPath: content, stylePath: style,
