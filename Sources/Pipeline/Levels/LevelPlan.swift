@@ -20,6 +20,8 @@ public struct LevelPlan: Sendable {
         /// The level's iteration count (the sum over its rounds).
         public let iterations: Int
         public let rounds: [Round]
+        /// The schedule's own level (what `MultiScaleStylizer.content(of:at:settings:)` takes).
+        public let schedule: MultiScaleSchedule.Level
 
         /// Whether the level is optimised whole, as `MultiScaleStylizer` would.
         public var isSingleTile: Bool { rounds.count == 1 && rounds[0].grid.isSingleTile }
@@ -48,7 +50,7 @@ public struct LevelPlan: Sendable {
                         settings: Self.roundSettings(tile, rounds: count), alignment: alignment))
             }
             return Level(index: index, width: level.width, height: level.height, scale: level.scale,
-                         iterations: level.iterations, rounds: rounds)
+                         iterations: level.iterations, rounds: rounds, schedule: level)
         }
     }
 
