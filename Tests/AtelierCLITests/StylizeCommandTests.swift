@@ -64,6 +64,27 @@ final class StylizeCommandTests: XCTestCase {
         XCTAssertEqual(outputs[0], outputs[1], "two runs with --seed 7 --threads 2 differ")
     }
 
+    /// A level larger than a tile is cut into tiles: one progress line per round and the PNG at
+    /// the output size (the doodle pair, whose maps spare the automatic segmentation's time).
+    func testTiledRunWritesOneProgressLinePerRound() throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.path("tiled.png")
+        let run = try AtelierProcess.run(
+            [
+                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
+                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
+                "--set", "content_weight=0", "--out", out, "--size", "72", "--set", "iterations=[2]",
+                "--set", "coarse_size=72", "--set", "tile.size=32", "--set", "tile.overlap=8", "--threads", "2",
+            ])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try size(of: out), [72, 54])
+        // One level of 72×54, cut at 32 and 64 across, 32 down; then shifted by 16: two rounds of one iteration.
+        let lines = run.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, run.stderr)
+        XCTAssertTrue(lines.first?.hasPrefix("level 1/1 72x54 round 1/2: 6 tiles, 1 iterations") ?? false, run.stderr)
+        XCTAssertTrue(lines.last?.hasPrefix("level 1/1 72x54 round 2/2: 9 tiles, 1 iterations") ?? false, run.stderr)
+    }
+
     // MARK: - Bad inputs: status and one line naming the file or key
 
     /// Runs `stylize` with the Monet pair unless told otherwise and checks the status and that
@@ -112,6 +133,10 @@ final class StylizeCommandTests: XCTestCase {
 
     func testNegativeWeightIsAUsageErrorNamingTheKey() throws {
         try assertFails(["--set", "style_weight=-1"], status: 2, naming: "style_weight")
+    }
+
+    func testHaloBelowTheReceptiveFieldIsAUsageErrorNamingTheKey() throws {
+        try assertFails(["--set", "tile.halo=16"], status: 2, naming: "tile.halo")
     }
 
     func testTooSmallSizeIsAUsageError() throws {

@@ -122,14 +122,26 @@ struct StylizeCommand: ParsableCommand {
         if let previewDir {
             try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
         }
-        let stylizer = MultiScaleStylizer(vgg: vgg, settings: settings)
-        let result = try stylizer.run(inputs, width: width, height: height) { report, image in
-            Progress.line(report)
-            if let previewDir {
-                let path = (previewDir as NSString).appendingPathComponent(
-                    String(format: "level-%d-%dx%d.png", report.index + 1, report.width, report.height))
-                try PNGFile.write(Raster.rgb(image), to: path)
+        func preview(level: Int, _ image: Tensor) throws {
+            guard let previewDir else { return }
+            let path = (previewDir as NSString).appendingPathComponent(
+                String(format: "level-%d-%dx%d.png", level + 1, image.width, image.height))
+            try PNGFile.write(Raster.rgb(image), to: path)
+        }
+        // Levels that all fit one tile run whole (the same bytes as the tiled runner, with the
+        // fuller per-level report); larger ones are cut into tiles (DESIGN.md §2).
+        let plan = LevelPlan(width: width, height: height, transfer: settings, tile: all.tile,
+                             alignment: try all.geometry(of: vgg.architecture).alignment)
+        let result: Tensor
+        if plan.levels.allSatisfy(\.isSingleTile) {
+            result = try MultiScaleStylizer(vgg: vgg, settings: settings).run(inputs, width: width, height: height) {
+                report, image in
+                Progress.line(report)
+                try preview(level: report.index, image)
             }
+        } else {
+            result = try TiledStylizer(vgg: vgg, settings: all).run(
+                inputs, width: width, height: height, roundFinished: Progress.line, levelFinished: preview)
         }
         try PNGFile.write(OutputImage.compose(result, content: contentRaster), to: out)
     }
@@ -153,6 +165,16 @@ enum Progress {
             report.index + 1, report.count, report.width, report.height, report.iterations, report.evaluations,
             first, last, report.terms.content, report.terms.style, report.terms.tv,
             report.seconds, report.vggSeconds, report.searchSeconds, rest)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// One line per finished round of a tiled level: the sums of the tiles' losses.
+    static func line(_ report: TiledStylizer.RoundReport) {
+        let first = report.tileLosses.reduce(0) { $0 + $1.first }, last = report.tileLosses.reduce(0) { $0 + $1.last }
+        let text = String(
+            format: "level %d/%d %dx%d round %d/%d: %d tiles, %d iterations, tile losses %.4g -> %.4g, %.1f s",
+            report.level + 1, report.levels, report.width, report.height, report.round + 1, report.rounds,
+            report.tiles, report.iterations, first, last, report.seconds)
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

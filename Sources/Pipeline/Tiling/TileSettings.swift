@@ -67,9 +67,9 @@ public struct TileSettings: Sendable, Equatable {
                     "must be a multiple of \(alignment) between \(2 * alignment) and 16384, not \(size)")
         try require(overlap >= 0 && 2 * overlap <= size && overlap % alignment == 0, "overlap",
                     "must be a multiple of \(alignment) between 0 and half of tile.size (\(size / 2)), not \(overlap)")
-        try require(halo >= geometry.minimumHalo && halo <= size && halo % alignment == 0, "halo",
+        try require(halo >= geometry.minimumHalo && halo <= 4096 && halo % alignment == 0, "halo",
                     "must be a multiple of \(alignment) between \(geometry.minimumHalo) (half the receptive field of "
-                        + "\(geometry.deepestLayer)) and tile.size (\(size)), not \(halo)")
+                        + "\(geometry.deepestLayer)) and 4096, not \(halo)")
         try require(rounds >= 1 && rounds <= 16, "rounds", "must be between 1 and 16, not \(rounds)")
     }
 }
