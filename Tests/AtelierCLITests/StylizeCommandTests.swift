@@ -28,17 +28,22 @@ final class StylizeCommandTests: XCTestCase {
 
     // MARK: - A real run
 
+    /// Runs Monet painted into the Coastline doodle (both maps, no content loss) into `out`.
+    private func doodle(out: String, _ arguments: [String]) throws -> AtelierProcess.Outcome {
+        try AtelierProcess.run(
+            [
+                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
+                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
+                "--set", "content_weight=0", "--out", out,
+            ] + arguments)
+    }
+
     /// Monet painted into the Coastline doodle (both maps): a PNG of the output size, and one
     /// progress line per level on stderr.
     func testTinyDoodleRunWritesThePNGAndOneProgressLinePerLevel() throws {
         let folder = try TemporaryDirectory()
         let out = folder.path("doodle.png")
-        let run = try AtelierProcess.run(
-            [
-                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
-                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
-                "--set", "content_weight=0", "--out", out,
-            ] + Self.tiny)
+        let run = try doodle(out: out, Self.tiny)
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try size(of: out), [48, 36])
         let lines = run.stderr.split(separator: "\n")
@@ -69,13 +74,10 @@ final class StylizeCommandTests: XCTestCase {
     func testTiledRunWritesOneProgressLinePerRound() throws {
         let folder = try TemporaryDirectory()
         let out = folder.path("tiled.png")
-        let run = try AtelierProcess.run(
-            [
-                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
-                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
-                "--set", "content_weight=0", "--out", out, "--size", "72", "--set", "iterations=[2]",
-                "--set", "coarse_size=72", "--set", "tile.size=32", "--set", "tile.overlap=8", "--threads", "2",
-            ])
+        let run = try doodle(
+            out: out,
+            ["--size", "72", "--set", "iterations=[2]", "--set", "coarse_size=72", "--set", "tile.size=32",
+             "--set", "tile.overlap=8", "--threads", "2"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try size(of: out), [72, 54])
         // One level of 72×54, cut at 32 and 64 across, 32 down; then shifted by 16: two rounds of one iteration.

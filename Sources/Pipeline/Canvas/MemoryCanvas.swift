@@ -23,15 +23,10 @@ public final class MemoryCanvas: Canvas {
 
     public func read(_ rect: PixelRect, into target: Tensor) {
         check(rect, target)
-        let source = tensor
-        source.withUnsafeBufferPointer { from in
-            target.withUnsafeMutableBufferPointer { to in
-                for c in 0..<channels {
-                    for row in 0..<rect.height {
-                        let start = (c * height + rect.y + row) * width + rect.x
-                        let destination = (c * rect.height + row) * rect.width
-                        (to.baseAddress! + destination).update(from: from.baseAddress! + start, count: rect.width)
-                    }
+        target.withUnsafeMutableBufferPointer { to in
+            tensor.withUnsafeBufferPointer { from in
+                copyRows(of: rect) { canvasStart, tensorStart, count in
+                    (to.baseAddress! + tensorStart).update(from: from.baseAddress! + canvasStart, count: count)
                 }
             }
         }
@@ -39,16 +34,21 @@ public final class MemoryCanvas: Canvas {
 
     public func write(_ source: Tensor, at rect: PixelRect) {
         check(rect, source)
-        let target = tensor
         source.withUnsafeBufferPointer { from in
-            target.withUnsafeMutableBufferPointer { to in
-                for c in 0..<channels {
-                    for row in 0..<rect.height {
-                        let start = (c * rect.height + row) * rect.width
-                        let destination = (c * height + rect.y + row) * width + rect.x
-                        (to.baseAddress! + destination).update(from: from.baseAddress! + start, count: rect.width)
-                    }
+            tensor.withUnsafeMutableBufferPointer { to in
+                copyRows(of: rect) { canvasStart, tensorStart, count in
+                    (to.baseAddress! + canvasStart).update(from: from.baseAddress! + tensorStart, count: count)
                 }
+            }
+        }
+    }
+
+    /// Calls `copy` once per channel row of `rect` with the row's start in the canvas, its start in
+    /// a rect-sized tensor, and its length.
+    private func copyRows(of rect: PixelRect, _ copy: (Int, Int, Int) -> Void) {
+        for c in 0..<channels {
+            for row in 0..<rect.height {
+                copy((c * height + rect.y + row) * width + rect.x, (c * rect.height + row) * rect.width, rect.width)
             }
         }
     }
