@@ -3,7 +3,8 @@ import PackageDescription
 
 /// Atelier: deep-semantic-space guided multi-scale neural style transfer (Yu et al. 2022).
 /// Module layout and dependency direction follow DESIGN.md §4: C libraries are reached only
-/// through their one wrapper module (Tensor → CBLAS, ImageIO → CPNG/CTIFF/CImageShims).
+/// through their one wrapper module (Tensor → CBLAS, ImageIO → CPNG/CTIFF/CImageShims,
+/// Messaging → CZMQ).
 let package = Package(
     name: "Atelier",
     platforms: [.macOS(.v14)],
@@ -36,11 +37,14 @@ let package = Package(
         .target(name: "Network", dependencies: ["Tensor"]),
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
-        .target(name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer"]),
+        .target(name: "Messaging", dependencies: ["CZMQ"]),
+        .target(
+            name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer"],
+            path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
-                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Pipeline",
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -52,9 +56,14 @@ let package = Package(
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(
             name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["Pipeline", "Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
-        .testTarget(name: "AtelierCLITests", dependencies: ["AtelierCLI", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(
+            name: "AtelierCLITests",
+            dependencies: [
+                "AtelierCLI", "ImageIO", "Messaging", "Tensor", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
     ]
 )
