@@ -39,7 +39,7 @@ public final class TaskBoard {
 
     /// One lease of a task to a worker.
     public struct Lease: Equatable, Sendable {
-        public var key: TaskKey
+        public var key: TileResultKey
         public var worker: WorkerID
         public var since: Double
         /// A copy of a task already leased to another worker.
@@ -65,13 +65,13 @@ public final class TaskBoard {
     public let settings: Settings
     public private(set) var counts = Counts()
     /// Tasks given up on, with the last reason.
-    public private(set) var abandoned: [TaskKey: String] = [:]
+    public private(set) var abandoned: [TileResultKey: String] = [:]
 
-    private var known: Set<TaskKey> = []
-    private var pending: [TaskKey] = []  // sorted
-    private var leases: [TaskKey: [Lease]] = [:]
-    private var done: Set<TaskKey> = []
-    private var lost: [TaskKey: Int] = [:]
+    private var known: Set<TileResultKey> = []
+    private var pending: [TileResultKey] = []  // sorted
+    private var leases: [TileResultKey: [Lease]] = [:]
+    private var done: Set<TileResultKey> = []
+    private var lost: [TileResultKey: Int] = [:]
     private var lastHeard: [WorkerID: Double] = [:]
 
     public init(settings: Settings = Settings()) {
@@ -81,7 +81,7 @@ public final class TaskBoard {
     }
 
     /// Puts tasks on the board (a round's tiles, when the previous round is finished).
-    public func add(_ keys: [TaskKey]) {
+    public func add(_ keys: [TileResultKey]) {
         for key in keys where known.insert(key).inserted { insertPending(key) }
     }
 
@@ -90,11 +90,11 @@ public final class TaskBoard {
     /// Whether every task added is done (or abandoned: check `abandoned`).
     public var isFinished: Bool { outstanding == 0 }
     public var pendingCount: Int { pending.count }
-    public func isDone(_ key: TaskKey) -> Bool { done.contains(key) }
+    public func isDone(_ key: TileResultKey) -> Bool { done.contains(key) }
     /// The workers alive as of the last `expire` (heard from, not declared dead).
     public var workers: [WorkerID] { lastHeard.keys.sorted { $0.name < $1.name } }
     /// The current leases of `key`.
-    public func leases(of key: TaskKey) -> [Lease] { leases[key] ?? [] }
+    public func leases(of key: TileResultKey) -> [Lease] { leases[key] ?? [] }
 
     /// Notes that `worker` is alive (any message from it counts).
     public func heartbeat(from worker: WorkerID, now: Double) {
@@ -110,7 +110,7 @@ public final class TaskBoard {
             let key = pending.removeFirst()
             return grant(key, to: worker, now: now, speculative: false)
         }
-        var oldest: (key: TaskKey, since: Double)?
+        var oldest: (key: TileResultKey, since: Double)?
         for (key, copies) in leases where copies.count < settings.maximumCopies && !copies.contains(where: { $0.worker == worker }) {
             let since = copies.map(\.since).min() ?? now
             if let current = oldest, (current.since, current.key) <= (since, key) { continue }
@@ -120,7 +120,7 @@ public final class TaskBoard {
         return grant(oldest.key, to: worker, now: now, speculative: true)
     }
 
-    private func grant(_ key: TaskKey, to worker: WorkerID, now: Double, speculative: Bool) -> Lease {
+    private func grant(_ key: TileResultKey, to worker: WorkerID, now: Double, speculative: Bool) -> Lease {
         let lease = Lease(key: key, worker: worker, since: now, speculative: speculative)
         leases[key, default: []].append(lease)
         counts.leases += 1
@@ -130,7 +130,7 @@ public final class TaskBoard {
 
     /// Takes a result. Only the first for a key is accepted, from whichever worker (even one
     /// declared dead: the result depends on the task alone); the key's other leases end.
-    public func complete(_ key: TaskKey, from worker: WorkerID, now: Double) -> Acceptance {
+    public func complete(_ key: TileResultKey, from worker: WorkerID, now: Double) -> Acceptance {
         heartbeat(from: worker, now: now)
         guard known.contains(key), abandoned[key] == nil else {
             counts.unknown += 1
@@ -147,7 +147,7 @@ public final class TaskBoard {
 
     /// A worker could not run a task: its lease ends, and the task is queued again unless another
     /// copy is still running.
-    public func fail(_ key: TaskKey, from worker: WorkerID, reason: String, now: Double) {
+    public func fail(_ key: TileResultKey, from worker: WorkerID, reason: String, now: Double) {
         heartbeat(from: worker, now: now)
         counts.failures += 1
         guard known.contains(key), !done.contains(key), abandoned[key] == nil else { return }
@@ -173,7 +173,7 @@ public final class TaskBoard {
     }
 
     /// After a lease ended without a result: requeue when no copy is left, or abandon.
-    private func loseLease(of key: TaskKey, reason: String) {
+    private func loseLease(of key: TileResultKey, reason: String) {
         guard leases[key]?.isEmpty ?? true else { return }
         leases[key] = nil
         lost[key, default: 0] += 1
@@ -185,7 +185,7 @@ public final class TaskBoard {
         }
     }
 
-    private func insertPending(_ key: TaskKey) {
+    private func insertPending(_ key: TileResultKey) {
         var low = 0, high = pending.count
         while low < high {
             let middle = (low + high) / 2
@@ -195,7 +195,7 @@ public final class TaskBoard {
         pending.insert(key, at: low)
     }
 
-    private func removePending(_ key: TaskKey) {
+    private func removePending(_ key: TileResultKey) {
         if let index = pending.firstIndex(of: key) { pending.remove(at: index) }
     }
 }

@@ -17,7 +17,7 @@ public enum Frame {
 
     /// The frame around `payload`.
     static func wrap(_ payload: [UInt8], kind: Message.Kind, version: UInt16 = Frame.version) -> [UInt8] {
-        var header = WireWriter()
+        var header = ByteWriter()
         header.append(version)
         header.append(kind.rawValue)
         header.append(UInt8(0))

@@ -2,14 +2,14 @@ import Tensor
 import Transfer
 
 /// Messages to and from frames: each payload is its fields in order, raw little-endian arrays with
-/// small headers (see `WireWriter`).
+/// small headers (see `ByteWriter`).
 extension Message {
     /// The message as one frame.
     public func encoded() -> [UInt8] { encoded(version: Frame.version) }
 
     /// The frame with another version number (for the tests of version refusal).
     func encoded(version: UInt16) -> [UInt8] {
-        var payload = WireWriter()
+        var payload = ByteWriter()
         switch self {
         case .ready(let message):
             payload.append(message.worker)
@@ -36,7 +36,7 @@ extension Message {
             payload.append(message.contentSemantics) { $0.append($1) }
         case .result(let message):
             payload.append(message.key)
-            payload.append(message.result)
+            payload.append(message.rect)
             payload.append(message.pixels)
             payload.append(message.lossTrace) { $0.append($1) }
         case .error(let message):
@@ -62,7 +62,7 @@ extension Message {
         case .style:
             message = .style(
                 StyleMessage(
-                    job: try reader.read(), level: try reader.readSize(), styleSet: try reader.read(),
+                    job: try reader.readString(), level: try reader.readSize(), styleSet: try reader.read(),
                     settings: try reader.readSettings(), style: try reader.readTensor(),
                     styleSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() },
                     semanticWeights: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() }))
@@ -74,10 +74,13 @@ extension Message {
                     seed: try reader.read(), initial: try reader.readTensor(), content: try reader.readTensor(),
                     contentSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() }))
         case .result:
-            message = .result(
-                ResultMessage(
-                    key: try reader.readKey(), result: try reader.readRect(), pixels: try reader.readTensor(),
-                    lossTrace: try reader.readList(elementSize: 8) { (r) throws(ProtocolError) in try r.readDouble() }))
+            let key = try reader.readKey(), rect = try reader.readRect(), pixels = try reader.readTensor()
+            guard pixels.height == rect.height, pixels.width == rect.width else {
+                throw .malformed("\(pixels.shape) result pixels for the rectangle \(rect)")
+            }
+            message = .result(TileResultRecord(
+                key: key, rect: rect, pixels: pixels,
+                lossTrace: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() }))
         case .error:
             let key = try reader.readBool() ? try reader.readKey() : nil
             message = .error(ErrorMessage(key: key, reason: try reader.readString()))
@@ -87,8 +90,8 @@ extension Message {
     }
 }
 
-extension WireWriter {
-    mutating func append(_ key: TaskKey) {
+extension ByteWriter {
+    mutating func append(_ key: TileResultKey) {
         append(key.job)
         append(count: key.level)
         append(count: key.round)
@@ -114,8 +117,8 @@ extension WireWriter {
 }
 
 extension WireReader {
-    mutating func readKey() throws(ProtocolError) -> TaskKey {
-        TaskKey(job: try read(), level: try readSize(), round: try readSize(),
+    mutating func readKey() throws(ProtocolError) -> TileResultKey {
+        TileResultKey(job: try readString(), level: try readSize(), round: try readSize(),
                 tile: try readSize())
     }
 

@@ -2,28 +2,6 @@ import ImageIO
 import Tensor
 import Transfer
 
-/// A task's identity on the coordinator's board and on the wire: which tile of which round of
-/// which level of which job. Ordered lexicographically: the board hands tasks out in this order.
-public struct TaskKey: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public var job: UInt64
-    public var level: Int
-    public var round: Int
-    public var tile: Int
-
-    public init(job: UInt64, level: Int, round: Int, tile: Int) {
-        self.job = job
-        self.level = level
-        self.round = round
-        self.tile = tile
-    }
-
-    public static func < (a: TaskKey, b: TaskKey) -> Bool {
-        (a.job, a.level, a.round, a.tile) < (b.job, b.level, b.round, b.tile)
-    }
-
-    public var description: String { "job \(job) level \(level) round \(round) tile \(tile)" }
-}
-
 /// A worker announces itself and asks for work.
 public struct ReadyMessage: Equatable, Sendable {
     /// A name for logs (host and process).
@@ -47,7 +25,8 @@ public struct HeartbeatMessage: Equatable, Sendable {
 /// the level's style pixels, the style's DSS groups at that size, the groups' weights, and the
 /// transfer settings the objective uses.
 public struct StyleMessage: Sendable {
-    public var job: UInt64
+    /// The job (its `RunManifest.jobHash`, or a name for a local run).
+    public var job: String
     public var level: Int
     /// Names this style set in the tasks that use it.
     public var styleSet: UInt64
@@ -58,7 +37,7 @@ public struct StyleMessage: Sendable {
     public var styleSemantics: [Tensor]
     public var semanticWeights: [Float]
 
-    public init(job: UInt64, level: Int, styleSet: UInt64, settings: TransferSettings, style: Tensor,
+    public init(job: String, level: Int, styleSet: UInt64, settings: TransferSettings, style: Tensor,
                 styleSemantics: [Tensor], semanticWeights: [Float]) {
         self.job = job
         self.level = level
@@ -72,7 +51,7 @@ public struct StyleMessage: Sendable {
 
 /// One tile to optimise: everything over the tile's context rectangle (result + halo).
 public struct TaskMessage: Sendable {
-    public var key: TaskKey
+    public var key: TileResultKey
     public var styleSet: UInt64
     /// The context rectangle in level pixels (for logs and checks).
     public var context: PixelRect
@@ -88,7 +67,7 @@ public struct TaskMessage: Sendable {
     /// The content's DSS groups over the context (Kᵢ×h×w), empty outside `dss` mode.
     public var contentSemantics: [Tensor]
 
-    public init(key: TaskKey, styleSet: UInt64, context: PixelRect, result: PixelRect, iterations: Int, seed: UInt64,
+    public init(key: TileResultKey, styleSet: UInt64, context: PixelRect, result: PixelRect, iterations: Int, seed: UInt64,
                 initial: Tensor, content: Tensor, contentSemantics: [Tensor]) {
         self.key = key
         self.styleSet = styleSet
@@ -102,30 +81,12 @@ public struct TaskMessage: Sendable {
     }
 }
 
-/// A finished tile: its optimised result pixels and its loss trace.
-public struct ResultMessage: Sendable {
-    public var key: TaskKey
-    /// The result rectangle in level pixels.
-    public var result: PixelRect
-    /// 3×result.height×result.width.
-    public var pixels: Tensor
-    /// The loss before the first iteration and after each one.
-    public var lossTrace: [Double]
-
-    public init(key: TaskKey, result: PixelRect, pixels: Tensor, lossTrace: [Double]) {
-        self.key = key
-        self.result = result
-        self.pixels = pixels
-        self.lossTrace = lossTrace
-    }
-}
-
 /// A failure a peer reports: a task it could not run (with its key) or a message it refused.
 public struct ErrorMessage: Equatable, Sendable {
-    public var key: TaskKey?
+    public var key: TileResultKey?
     public var reason: String
 
-    public init(key: TaskKey?, reason: String) {
+    public init(key: TileResultKey?, reason: String) {
         self.key = key
         self.reason = reason
     }
@@ -137,7 +98,9 @@ public enum Message: Sendable {
     case heartbeat(HeartbeatMessage)
     case style(StyleMessage)
     case task(TaskMessage)
-    case result(ResultMessage)
+    /// A finished tile: its optimised result pixels (in level pixels) and its loss trace, as the
+    /// store files it.
+    case result(TileResultRecord)
     case error(ErrorMessage)
 
     /// The type byte of each message in a frame header.

@@ -1,15 +1,10 @@
 import ImageIO
 import Tensor
 
-/// Appends little-endian fields to a payload: fixed-width integers, Float32 arrays and tensors
-/// (channels, height, width as UInt32, then the values), counted lists and UTF-8 strings.
-struct WireWriter {
-    private(set) var bytes: [UInt8] = []
-
-    mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-
+/// The fields of a message payload, appended little-endian to the store's `ByteWriter`: Float32
+/// arrays and tensors (channels, height, width as UInt32, then the values), counted lists and
+/// UTF-8 strings.
+extension ByteWriter {
     mutating func append(_ value: Float) { append(value.bitPattern) }
     mutating func append(_ value: Double) { append(value.bitPattern) }
     mutating func append(_ value: Bool) { append(UInt8(value ? 1 : 0)) }
@@ -21,9 +16,8 @@ struct WireWriter {
     }
 
     mutating func append(_ string: String) {
-        let utf8 = Array(string.utf8)
-        append(count: utf8.count)
-        bytes.append(contentsOf: utf8)
+        append(count: string.utf8.count)
+        append(raw: string.utf8)
     }
 
     mutating func append(_ rect: PixelRect) {
@@ -34,19 +28,16 @@ struct WireWriter {
         append(count: tensor.channels)
         append(count: tensor.height)
         append(count: tensor.width)
-        tensor.withUnsafeBufferPointer { values in
-            bytes.reserveCapacity(bytes.count + values.count * 4)
-            for value in values { append(value) }
-        }
+        tensor.withUnsafeBufferPointer { append(floats: $0) }
     }
 
-    mutating func append<Element>(_ list: [Element], each: (inout WireWriter, Element) -> Void) {
+    mutating func append<Element>(_ list: [Element], each: (inout ByteWriter, Element) -> Void) {
         append(count: list.count)
         for element in list { each(&self, element) }
     }
 }
 
-/// Reads what `WireWriter` wrote. Every read checks the bytes left first, and every count is
+/// Reads what `ByteWriter` wrote into a message payload. Every read checks the bytes left first, and every count is
 /// checked against them before anything is allocated, so no byte string can trap or exhaust memory.
 struct WireReader {
     private let bytes: [UInt8]

@@ -27,10 +27,10 @@ public final class TiledStylizer {
 
     public let vgg: VGG
     public let settings: StylizeSettings
-    /// The job's id in its task keys.
-    public let job: UInt64
+    /// The job's name in its task keys.
+    public let job: String
 
-    public init(vgg: VGG, settings: StylizeSettings, job: UInt64 = 0) {
+    public init(vgg: VGG, settings: StylizeSettings, job: String = "local") {
         self.vgg = vgg
         self.settings = settings
         self.job = job
@@ -74,9 +74,9 @@ public final class TiledStylizer {
             let sources = LevelSources(content: MemoryCanvas(content), semantics: contentSemantics.map(MemoryCanvas.init))
             for round in level.rounds {
                 let start = DispatchTime.now().uptimeNanoseconds
-                var results: [Int: ResultMessage] = [:]
+                var results: [Int: TileResultRecord] = [:]
                 for tile in round.grid.tiles {
-                    let key = TaskKey(job: job, level: level.index, round: round.index, tile: tile.index)
+                    let key = TileResultKey(job: job, level: level.index, round: round.index, tile: tile.index)
                     let task = sources.task(
                         key: key, tile: tile, canvas: levelCanvas, styleSet: UInt64(level.index),
                         iterations: round.iterations, seed: key.seed(jobSeed: transfer.seed))
@@ -87,8 +87,10 @@ public final class TiledStylizer {
                 try roundFinished(RoundReport(
                     level: level.index, levels: plan.levels.count, round: round.index, rounds: level.rounds.count,
                     width: level.width, height: level.height, tiles: round.grid.count, iterations: round.iterations,
-                    tileLosses: round.grid.tiles.map { (results[$0.index]!.lossTrace.first ?? .nan,
-                                                        results[$0.index]!.lossTrace.last ?? .nan) },
+                    tileLosses: round.grid.tiles.map { tile in
+                        let trace = results[tile.index]!.lossTrace
+                        return (Double(trace.first ?? .nan), Double(trace.last ?? .nan))
+                    },
                     seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
             }
             canvas = levelCanvas
@@ -105,7 +107,7 @@ struct LevelSources {
     let semantics: [Canvas]
 
     /// The task of `tile`: the canvas, the content and the DSS over its context.
-    func task(key: TaskKey, tile: Tile, canvas: Canvas, styleSet: UInt64, iterations: Int, seed: UInt64) -> TaskMessage {
+    func task(key: TileResultKey, tile: Tile, canvas: Canvas, styleSet: UInt64, iterations: Int, seed: UInt64) -> TaskMessage {
         TaskMessage(
             key: key, styleSet: styleSet, context: tile.context, result: tile.resultInContext, iterations: iterations,
             seed: seed, initial: canvas.read(tile.context), content: content.read(tile.context),

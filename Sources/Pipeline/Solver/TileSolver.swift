@@ -11,7 +11,7 @@ import Transfer
 public final class TileSolver {
     public let vgg: VGG
     /// The style set in use and its bank (a worker holds one level at a time).
-    private var current: (job: UInt64, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
+    private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
     /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
     public private(set) var banksBuilt = 0
 
@@ -37,20 +37,20 @@ public final class TileSolver {
     }
 
     /// Whether a task of `job` using `styleSet` can run without another STYLE message.
-    public func holds(job: UInt64, styleSet: UInt64) -> Bool {
+    public func holds(job: String, styleSet: UInt64) -> Bool {
         current.map { $0.job == job && $0.styleSet == styleSet } ?? false
     }
 
     /// Optimises the task's tile and returns its result pixels and loss trace.
     /// - Throws: `PipelineError.task` when the style set is not prepared or the task's parts do
     ///   not fit together; the objective's errors.
-    public func solve(_ task: TaskMessage) throws -> ResultMessage {
+    public func solve(_ task: TaskMessage) throws -> TileResultRecord {
         let image = task.initial.clone()
         let trace = try optimise(image, task: task)
         let pixels = MemoryCanvas(image).read(task.result)
-        return ResultMessage(
-            key: task.key, result: task.result.offsetBy(dx: task.context.x, dy: task.context.y), pixels: pixels,
-            lossTrace: trace)
+        return TileResultRecord(
+            key: task.key, rect: task.result.offsetBy(dx: task.context.x, dy: task.context.y), pixels: pixels,
+            lossTrace: trace.map(Float.init))
     }
 
     /// Optimises `image` (the task's context, in place): only the result rectangle moves.

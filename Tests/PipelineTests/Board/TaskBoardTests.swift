@@ -5,16 +5,16 @@ import XCTest
 final class TaskBoardTests: XCTestCase {
     private let a = WorkerID("a"), b = WorkerID("b"), c = WorkerID("c")
 
-    private func keys(_ count: Int, round: Int = 0) -> [TaskKey] {
-        (0..<count).map { TaskKey(job: 1, level: 0, round: round, tile: $0) }
+    private func keys(_ count: Int, round: Int = 0) -> [TileResultKey] {
+        (0..<count).map { TileResultKey(job: "1", level: 0, round: round, tile: $0) }
     }
 
     func testLeasesFollowKeyOrderWhateverTheOrderAdded() {
         let board = TaskBoard()
         board.add(keys(4).reversed())
-        board.add([TaskKey(job: 0, level: 5, round: 0, tile: 9)])
+        board.add([TileResultKey(job: "0", level: 5, round: 0, tile: 9)])
         let order = (0..<5).compactMap { board.lease(to: WorkerID("w\($0)"), now: 0)?.key }
-        XCTAssertEqual(order, [TaskKey(job: 0, level: 5, round: 0, tile: 9)] + keys(4))
+        XCTAssertEqual(order, [TileResultKey(job: "0", level: 5, round: 0, tile: 9)] + keys(4))
         XCTAssertEqual(board.pendingCount, 0)
     }
 
@@ -25,7 +25,7 @@ final class TaskBoardTests: XCTestCase {
         XCTAssertEqual(board.complete(first, from: a, now: 1), .accepted)
         XCTAssertEqual(board.complete(first, from: a, now: 1), .duplicate)
         XCTAssertEqual(board.complete(first, from: b, now: 2), .duplicate)
-        XCTAssertEqual(board.complete(TaskKey(job: 9, level: 0, round: 0, tile: 0), from: b, now: 2), .unknown)
+        XCTAssertEqual(board.complete(TileResultKey(job: "9", level: 0, round: 0, tile: 0), from: b, now: 2), .unknown)
         XCTAssertEqual(board.counts.duplicates, 2)
         XCTAssertEqual(board.counts.unknown, 1)
         XCTAssertEqual(board.outstanding, 1)

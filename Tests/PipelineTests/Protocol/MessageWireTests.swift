@@ -9,7 +9,7 @@ import XCTest
 final class MessageWireTests: XCTestCase {
     private static func sampleMessages() -> [Message] {
         var random = SeededRandom(seed: 21)
-        let key = TaskKey(job: 0xDEAD_BEEF_0000_0001, level: 2, round: 1, tile: 17)
+        let key = TileResultKey(job: "0xdeadbeef00000001", level: 2, round: 1, tile: 17)
         var settings = TransferSettings()
         settings.mode = .mrf
         settings.styleLayers = ["relu2_1", "relu4_1"]
@@ -20,7 +20,7 @@ final class MessageWireTests: XCTestCase {
             .ready(ReadyMessage(worker: "node-7/pid 42 ✓", threads: 8)),
             .heartbeat(HeartbeatMessage(sequence: 1 << 40)),
             .style(StyleMessage(
-                job: 3, level: 1, styleSet: 12, settings: settings, style: random.tensor(Shape(channels: 3, height: 9, width: 7)),
+                job: "3", level: 1, styleSet: 12, settings: settings, style: random.tensor(Shape(channels: 3, height: 9, width: 7)),
                 styleSemantics: [random.tensor(Shape(channels: 4, height: 9, width: 7)),
                                  random.tensor(Shape(channels: 2, height: 9, width: 7))],
                 semanticWeights: [1, 0.5])),
@@ -30,7 +30,7 @@ final class MessageWireTests: XCTestCase {
                 initial: random.tensor(Shape(channels: 3, height: 11, width: 13)),
                 content: random.tensor(Shape(channels: 3, height: 11, width: 13)),
                 contentSemantics: [random.tensor(Shape(channels: 5, height: 11, width: 13))])),
-            .result(ResultMessage(key: key, result: PixelRect(x: 42, y: 19, width: 5, height: 4),
+            .result(TileResultRecord(key: key, rect: PixelRect(x: 42, y: 19, width: 5, height: 4),
                                   pixels: random.tensor(Shape(channels: 3, height: 4, width: 5)), lossTrace: [3.5, 2.25, .infinity])),
             .error(ErrorMessage(key: key, reason: "out of memory")),
             .error(ErrorMessage(key: nil, reason: "")),
@@ -48,7 +48,7 @@ final class MessageWireTests: XCTestCase {
         case .task(let m):
             return "task \(m.key) \(m.styleSet) \(m.context) \(m.result) \(m.iterations) \(m.seed) \(bits(m.initial)) "
                 + "\(bits(m.content)) \(m.contentSemantics.map(bits))"
-        case .result(let m): return "result \(m.key) \(m.result) \(bits(m.pixels)) \(m.lossTrace)"
+        case .result(let m): return "result \(m.key) \(m.rect) \(bits(m.pixels)) \(m.lossTrace)"
         case .error(let m): return "error \(String(describing: m.key)) \(m.reason)"
         }
     }
@@ -105,12 +105,21 @@ final class MessageWireTests: XCTestCase {
         let lying = Frame.wrap([1, 0, 0, 0], kind: .ready)
         guard case .malformed = decodeError(lying) else { return XCTFail("a short string field accepted") }
         // Counts that claim more than the bytes hold are refused before allocating.
-        var huge = WireWriter()
-        huge.append(TaskKey(job: 1, level: 0, round: 0, tile: 0))
+        var huge = ByteWriter()
+        huge.append(TileResultKey(job: "1", level: 0, round: 0, tile: 0))
         huge.append(PixelRect(width: 4, height: 4))
         for size in [3, Int(UInt32.max), Int(Int32.max)] { huge.append(count: size) }
         let hugeTensor = Frame.wrap(huge.bytes, kind: .result)
         guard case .malformed = decodeError(hugeTensor) else { return XCTFail("a huge tensor header accepted") }
+        // Result pixels of another size than their rectangle (the store's record would trap on them).
+        var mismatched = ByteWriter()
+        mismatched.append(TileResultKey(job: "1", level: 0, round: 0, tile: 0))
+        mismatched.append(PixelRect(width: 4, height: 4))
+        mismatched.append(Tensor(channels: 3, height: 2, width: 2))
+        mismatched.append(count: 0)
+        guard case .malformed = decodeError(Frame.wrap(mismatched.bytes, kind: .result)) else {
+            return XCTFail("a result whose pixels do not fill its rectangle accepted")
+        }
     }
 
     /// Decoding is total: truncations, every single-bit flip, random frames and random payloads in

@@ -13,7 +13,7 @@ final class TileSolverTests: XCTestCase {
     private func style(set: UInt64 = 5) -> StyleMessage {
         var random = SeededRandom(seed: 3)
         return StyleMessage(
-            job: 1, level: 0, styleSet: set, settings: TransferSettings(),
+            job: "1", level: 0, styleSet: set, settings: TransferSettings(),
             style: random.tensor(Shape(channels: 3, height: 64, width: 64), in: 0...1),
             styleSemantics: [PipelineFixtures.halves(width: 64, height: 64)], semanticWeights: [1])
     }
@@ -22,7 +22,7 @@ final class TileSolverTests: XCTestCase {
         var random = SeededRandom(seed: 4)
         let shape = Shape(channels: 3, height: context.height, width: context.width)
         return TaskMessage(
-            key: TaskKey(job: 1, level: 0, round: 1, tile: 2), styleSet: 5, context: context, result: result,
+            key: TileResultKey(job: "1", level: 0, round: 1, tile: 2), styleSet: 5, context: context, result: result,
             iterations: iterations, seed: 77, initial: random.tensor(shape, in: 0...1),
             content: random.tensor(shape, in: 0...1),
             contentSemantics: [PipelineFixtures.halves(width: context.width, height: context.height)])
@@ -54,9 +54,9 @@ final class TileSolverTests: XCTestCase {
         // The result message holds exactly the result rectangle, placed in level pixels.
         let message = try solver.solve(task)
         XCTAssertEqual(message.key, task.key)
-        XCTAssertEqual(message.result, PixelRect(x: 80, y: 56, width: 40, height: 32))
+        XCTAssertEqual(message.rect, PixelRect(x: 80, y: 56, width: 40, height: 32))
         XCTAssertEqual(message.pixels.array, MemoryCanvas(image).read(result).array, "same task, same bytes")
-        XCTAssertEqual(message.lossTrace, trace)
+        XCTAssertEqual(message.lossTrace, trace.map(Float.init))
     }
 
     func testTheStyleBankIsBuiltOncePerStyleSet() throws {
@@ -67,11 +67,11 @@ final class TileSolverTests: XCTestCase {
         try solver.prepare(style())
         try solver.prepare(style())
         XCTAssertEqual(solver.banksBuilt, 1)
-        XCTAssertTrue(solver.holds(job: 1, styleSet: 5))
+        XCTAssertTrue(solver.holds(job: "1", styleSet: 5))
         _ = try solver.solve(task(iterations: 1))
         try solver.prepare(style(set: 6))
         XCTAssertEqual(solver.banksBuilt, 2)
-        XCTAssertFalse(solver.holds(job: 1, styleSet: 5))
+        XCTAssertFalse(solver.holds(job: "1", styleSet: 5))
     }
 
     func testTasksWhosePartsDoNotFitAreRefusedNotTrapped() throws {
@@ -96,10 +96,10 @@ final class TileSolverTests: XCTestCase {
     }
 
     func testSeedsDependOnTheKeyAlone() {
-        let key = TaskKey(job: 1, level: 2, round: 1, tile: 7)
+        let key = TileResultKey(job: "1", level: 2, round: 1, tile: 7)
         XCTAssertEqual(key.seed(jobSeed: 5), key.seed(jobSeed: 5))
-        let others = [TaskKey(job: 1, level: 2, round: 1, tile: 8), TaskKey(job: 1, level: 2, round: 0, tile: 7),
-                      TaskKey(job: 1, level: 3, round: 1, tile: 7), TaskKey(job: 2, level: 2, round: 1, tile: 7)]
+        let others = [TileResultKey(job: "1", level: 2, round: 1, tile: 8), TileResultKey(job: "1", level: 2, round: 0, tile: 7),
+                      TileResultKey(job: "1", level: 3, round: 1, tile: 7), TileResultKey(job: "2", level: 2, round: 1, tile: 7)]
         let seeds = Set(others.map { $0.seed(jobSeed: 5) } + [key.seed(jobSeed: 5), key.seed(jobSeed: 6)])
         XCTAssertEqual(seeds.count, 6)
     }
