@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
         .target(name: "Messaging", dependencies: ["CZMQ"]),
         .target(
-            name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer"],
+            name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging"],
             path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",
@@ -59,7 +59,9 @@ let package = Package(
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
+            dependencies: [
+                "Pipeline", "Transfer", "Semantics", "Network", "ImageIO", "Tensor", "Messaging", "TestSupport",
+            ]),
         .testTarget(
             name: "AtelierCLITests",
             dependencies: [

@@ -40,8 +40,9 @@ public final class TiledStylizer {
     /// - Parameters:
     ///   - roundFinished: called after each round with its report.
     ///   - levelFinished: called after each level with its index and image.
+    ///   - executor: runs each round's tasks (default: one after the other, in this process).
     public func run(
-        _ inputs: MultiScaleStylizer.Inputs, width: Int, height: Int,
+        _ inputs: MultiScaleStylizer.Inputs, width: Int, height: Int, executor: TileExecutor? = nil,
         roundFinished: (RoundReport) throws -> Void = { _ in },
         levelFinished: (Int, Tensor) throws -> Void = { _, _ in }
     ) throws -> Tensor {
@@ -57,15 +58,15 @@ public final class TiledStylizer {
             throw TransferError.imageTooSmall(what: "the output", width: width, height: height,
                                               minimum: MultiScaleSchedule.minimumSide)
         }
-        let solver = TileSolver(vgg: vgg)
+        let executor = executor ?? SequentialTileExecutor(solver: TileSolver(vgg: vgg))
         var canvas: MemoryCanvas?
         for level in plan.levels {
             let (content, contentSemantics) = MultiScaleStylizer.content(of: inputs, at: level.schedule, settings: transfer)
             let (style, styleSemantics) = MultiScaleStylizer.style(
                 of: inputs, at: level.schedule, outputWidth: width, outputHeight: height, settings: transfer)
-            try solver.prepare(StyleMessage(
+            let styleMessage = StyleMessage(
                 job: job, level: level.index, styleSet: UInt64(level.index), settings: transfer, style: style,
-                styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : []))
+                styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : [])
             // The first level starts from the content; the others from the level below, enlarged.
             let image = canvas.map {
                 MultiScaleStylizer.resized($0.tensor, width: level.width, height: level.height, kind: .bicubic)
@@ -74,13 +75,16 @@ public final class TiledStylizer {
             let sources = LevelSources(content: MemoryCanvas(content), semantics: contentSemantics.map(MemoryCanvas.init))
             for round in level.rounds {
                 let start = DispatchTime.now().uptimeNanoseconds
-                var results: [Int: TileResultRecord] = [:]
-                for tile in round.grid.tiles {
-                    let key = TileResultKey(job: job, level: level.index, round: round.index, tile: tile.index)
-                    let task = sources.task(
-                        key: key, tile: tile, canvas: levelCanvas, styleSet: UInt64(level.index),
+                let keys = round.grid.tiles.map {
+                    TileResultKey(job: job, level: level.index, round: round.index, tile: $0.index)
+                }
+                let results = try executor.run(style: styleMessage, keys: keys) { key in
+                    sources.task(
+                        key: key, tile: round.grid.tile(key.tile), canvas: levelCanvas, styleSet: styleMessage.styleSet,
                         iterations: round.iterations, seed: key.seed(jobSeed: transfer.seed))
-                    results[tile.index] = try solver.solve(task)
+                }
+                guard keys.allSatisfy({ results[$0.tile]?.rect == round.grid.tile($0.tile).result }) else {
+                    throw PipelineError.task(reason: "level \(level.index) round \(round.index): results missing or misplaced")
                 }
                 // A barrier: every tile of the round read the canvas before any result is blended in.
                 TileBlender(grid: round.grid).blend(into: levelCanvas) { results[$0.index]!.pixels }

@@ -1,0 +1,119 @@
+import Foundation
+import Messaging
+import Synchronization
+import Tensor
+import Transfer
+import XCTest
+
+@testable import Pipeline
+
+/// The central invariant (DESIGN.md §3): the same job gives the same bytes whether one process
+/// solves its tiles in order, or a coordinator hands them to several workers over ZeroMQ, some of
+/// which die mid-task or send garbage.
+final class DistributedRunTests: XCTestCase {
+    private static let settings = PipelineFixtures.settings(tileSize: 64, coarseSize: 96, iterations: [2, 2])
+    private static func inputs() -> MultiScaleStylizer.Inputs { PipelineFixtures.inputs(width: 192, height: 128, seed: 2) }
+    private static let interval = 0.2
+
+    private func sequential() throws -> Tensor {
+        try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings).run(Self.inputs(), width: 192, height: 128)
+    }
+
+    /// Runs the job through a coordinator on inproc:// with `workers` real workers (each with its
+    /// own network and solver, on its own thread), after `prelude` has run against the bound endpoint.
+    private func distributed(
+        workers: Int, copies: Int = 2, prelude: (MessagingContext, String) throws -> Void = { _, _ in }
+    ) throws -> (image: Tensor, board: TaskBoard, log: [String]) {
+        let context = try MessagingContext()
+        let endpoint = "inproc://pipeline-\(UUID().uuidString)"
+        let router = try context.socket(.router)
+        try router.bind(endpoint)
+        let stop = Shared(false)
+        let group = DispatchGroup()
+        var sockets: [MessageSocket] = []
+        for index in 0..<workers {
+            let socket = try context.socket(.dealer)
+            try socket.connect(endpoint)
+            sockets.append(socket)
+            let worker = TileWorker(socket: socket, solver: TileSolver(vgg: PipelineFixtures.vgg()), name: "worker \(index)",
+                                    heartbeatInterval: Self.interval)
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    try worker.run(stop: { stop.value })
+                } catch {
+                    XCTFail("\(worker.name): \(error)")
+                }
+            }.start()
+        }
+        try prelude(context, endpoint)
+        var coordinatorSettings = TileCoordinator.Settings()
+        coordinatorSettings.board.heartbeatInterval = Self.interval
+        coordinatorSettings.board.maximumCopies = copies
+        let log = Shared<[String]>([])
+        let coordinator = TileCoordinator(socket: router, settings: coordinatorSettings) { line in log.value.append(line) }
+        let image = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+            .run(Self.inputs(), width: 192, height: 128, executor: coordinator)
+        stop.value = true
+        XCTAssertEqual(group.wait(timeout: .now() + 30), .success)
+        for socket in sockets + [router] { try socket.close() }
+        try context.close()
+        return (image, coordinator.board, log.value)
+    }
+
+    func testTwoWorkersGiveTheSequentialBytes() throws {
+        let reference = try sequential()
+        let run = try distributed(workers: 2)
+        XCTAssertEqual(run.image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+        XCTAssertEqual(run.board.counts.retries, 0)
+        XCTAssertGreaterThanOrEqual(run.board.counts.leases, 2 + 2 + 6 + 12)
+    }
+
+    /// A worker that takes a task and dies, and a peer that sends garbage and another protocol
+    /// version, change nothing in the output: the task goes back to the queue (speculation is off,
+    /// so that it must), the messages are dropped, and the foreign version is told why.
+    func testADyingWorkerAndForeignMessagesChangeNothing() throws {
+        let reference = try sequential()
+        let refusal = Shared<String?>(nil)
+        let run = try distributed(workers: 1, copies: 1) { context, endpoint in
+            // A peer speaking another version gets an ERROR naming both versions.
+            let stranger = try context.socket(.dealer)
+            try stranger.connect(endpoint)
+            try stranger.send([Data("GET / HTTP/1.1\r\n\r\n".utf8)])
+            try stranger.send([Data(Message.heartbeat(HeartbeatMessage(sequence: 1)).encoded(version: 9))])
+            // A worker that says READY, takes its first task and vanishes without a word.
+            let doomed = try context.socket(.dealer)
+            try doomed.connect(endpoint)
+            try doomed.send([Data(Message.ready(ReadyMessage(worker: "doomed", threads: 1)).encoded())])
+            Thread {
+                defer { try? doomed.close(); try? stranger.close() }
+                while let frames = try? doomed.receive(timeout: .seconds(30)), let payload = frames.last {
+                    if case .task = try? Message.decode(Array(payload)) { break }
+                }
+                if let reply = try? stranger.receive(timeout: .seconds(30)), case .error(let report) = try? Message.decode(Array(reply[0])) {
+                    refusal.value = report.reason
+                }
+            }.start()
+        }
+        XCTAssertEqual(run.image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+        XCTAssertGreaterThanOrEqual(run.board.counts.deadWorkers, 1)
+        XCTAssertEqual(run.board.counts.retries, 1)
+        XCTAssertEqual(run.board.counts.speculativeLeases, 0)
+        XCTAssertTrue(run.log.contains { $0.contains("bad magic") }, "\(run.log)")
+        XCTAssertEqual(refusal.value, "protocol version 9 received, this program speaks version 1")
+    }
+}
+
+/// A value shared between a test and the threads it starts, behind a lock.
+final class Shared<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
