@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 import Messaging
 
 /// The coordinator's side of DESIGN.md §3 on a bound ROUTER socket: workers say READY, get
@@ -24,6 +25,8 @@ public final class TileCoordinator: TileExecutor {
     private var styles: [WorkerID: (job: String, styleSet: UInt64)] = [:]
     /// Workers waiting for a task, in name order.
     private var idle: Set<WorkerID> = []
+    /// The result rectangle of every task handed out: a result must fill exactly its tile's.
+    private var expected: [TileResultKey: PixelRect] = [:]
     private var lastHeartbeat = -Double.infinity
     private var heartbeatSequence: UInt64 = 0
 
@@ -47,14 +50,14 @@ public final class TileCoordinator: TileExecutor {
     public func run(
         style: StyleMessage, keys: [TileResultKey], task: (TileResultKey) throws -> TaskMessage
     ) throws -> [Int: TileResultRecord] {
-        let expected = Set(keys)
+        let round = Set(keys)
         var results: [Int: TileResultRecord] = [:]
         board.add(keys)
         let poll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
         while !keys.allSatisfy({ board.isDone($0) || board.abandoned[$0] != nil }) {
             if let frames = try socket.receive(timeout: poll), frames.count == 2 {
                 let worker = WorkerID(frames[0].map { String(format: "%02x", $0) }.joined())
-                if let record = try handle(Array(frames[1]), from: worker, route: frames[0]), expected.contains(record.key) {
+                if let record = try handle(Array(frames[1]), from: worker, route: frames[0]), round.contains(record.key) {
                     results[record.key.tile] = record
                 }
             }
@@ -66,7 +69,7 @@ public final class TileCoordinator: TileExecutor {
             try dispatch(style: style, task: task)
             try heartbeat()
         }
-        if let (key, reason) = board.abandoned.first(where: { expected.contains($0.key) }) {
+        if let (key, reason) = board.abandoned.first(where: { round.contains($0.key) }) {
             throw PipelineError.task(reason: "\(key) failed \(settings.board.maximumAttempts) times (last: \(reason))")
         }
         return results
@@ -93,6 +96,11 @@ public final class TileCoordinator: TileExecutor {
             break
         case .result(let record):
             idle.insert(worker)
+            if let problem = problem(with: record) {
+                log("worker \(worker) sent a bad result for \(record.key): \(problem)")
+                board.fail(record.key, from: worker, reason: problem, now: now)
+                return nil
+            }
             guard board.complete(record.key, from: worker, now: now) == .accepted else { return nil }
             return record
         case .error(let report):
@@ -115,8 +123,19 @@ public final class TileCoordinator: TileExecutor {
                 try send(.style(style), to: route)
                 styles[worker] = (style.job, style.styleSet)
             }
-            try send(.task(try task(lease.key)), to: route)
+            let message = try task(lease.key)
+            expected[lease.key] = message.result.offsetBy(dx: message.context.x, dy: message.context.y)
+            try send(.task(message), to: route)
         }
+    }
+
+    /// Why a result cannot be blended (not the rectangle of its tile, not RGB, not finite), or nil.
+    private func problem(with record: TileResultRecord) -> String? {
+        guard let rect = expected[record.key] else { return nil }  // not handed out here: the board ignores it
+        if record.rect != rect { return "rectangle \(record.rect), the tile's is \(rect)" }
+        if record.pixels.channels != 3 { return "\(record.pixels.channels) channels" }
+        if !record.pixels.withUnsafeBufferPointer({ $0.allSatisfy(\.isFinite) }) { return "non-finite pixels" }
+        return nil
     }
 
     private func heartbeat() throws {

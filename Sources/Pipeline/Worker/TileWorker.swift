@@ -13,6 +13,9 @@ import Synchronization
 public final class TileWorker: @unchecked Sendable {
     public let name: String
     public let heartbeatInterval: Double
+    /// Heartbeat intervals without a word from the coordinator after which the worker says
+    /// READY again (a restarted coordinator learns of it; libzmq reconnects by itself).
+    public let liveness: Int
     private let socket: MessageSocket
     private let solver: TileSolver
     private let log: @Sendable (String) -> Void
@@ -23,7 +26,8 @@ public final class TileWorker: @unchecked Sendable {
     /// - Parameters:
     ///   - socket: a DEALER socket, connected to the coordinator; used from `run`'s thread only.
     public init(socket: MessageSocket, solver: TileSolver, name: String, heartbeatInterval: Double = 1,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                liveness: Int = 3, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.liveness = liveness
         self.socket = socket
         self.solver = solver
         self.name = name
@@ -36,11 +40,12 @@ public final class TileWorker: @unchecked Sendable {
     ///   version); the socket's errors.
     public func run(stop: () -> Bool) throws {
         try send(.ready(ReadyMessage(worker: name, threads: 1)))
-        var lastSent = Date()
+        var lastSent = Date(), lastHeard = Date()
         var sequence: UInt64 = 0
         let poll = Duration.milliseconds(max(1, Int(heartbeatInterval * 100)))
         while !stop() {
             if let frames = try socket.receive(timeout: poll), let payload = frames.last {
+                lastHeard = Date()
                 do {
                     try accept(try Message.decode(Array(payload)))
                 } catch let error as PipelineError {
@@ -53,7 +58,12 @@ public final class TileWorker: @unchecked Sendable {
                 try send(message)
                 lastSent = Date()
             }
-            if Date().timeIntervalSince(lastSent) >= heartbeatInterval {
+            if Date().timeIntervalSince(lastHeard) > heartbeatInterval * Double(liveness) {
+                log("\(name): no word from the coordinator; saying READY again")
+                try send(.ready(ReadyMessage(worker: name, threads: 1)))
+                lastHeard = Date()
+                lastSent = lastHeard
+            } else if Date().timeIntervalSince(lastSent) >= heartbeatInterval {
                 sequence += 1
                 try send(.heartbeat(HeartbeatMessage(sequence: sequence)))
                 lastSent = Date()

@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 import Messaging
 import Synchronization
 import Tensor
@@ -102,6 +103,73 @@ final class DistributedRunTests: XCTestCase {
         XCTAssertEqual(run.board.counts.speculativeLeases, 0)
         XCTAssertTrue(run.log.contains { $0.contains("bad magic") }, "\(run.log)")
         XCTAssertEqual(refusal.value, "protocol version 9 received, this program speaks version 1")
+    }
+}
+
+
+extension DistributedRunTests {
+    /// A worker whose result does not fit its tile has its task counted as failed and run again
+    /// elsewhere; the output is unchanged.
+    func testAResultThatDoesNotFitItsTileIsRefused() throws {
+        let reference = try sequential()
+        let run = try distributed(workers: 1, copies: 1) { context, endpoint in
+            let liar = try context.socket(.dealer)
+            try liar.connect(endpoint)
+            try liar.send([Data(Message.ready(ReadyMessage(worker: "liar", threads: 1)).encoded())])
+            Thread {
+                defer { try? liar.close() }
+                while let frames = try? liar.receive(timeout: .seconds(30)), let payload = frames.last {
+                    guard case .task(let task) = try? Message.decode(Array(payload)) else { continue }
+                    let wrong = TileResultRecord(
+                        key: task.key, rect: PixelRect(x: 0, y: 0, width: 1, height: 1),
+                        pixels: Tensor(channels: 3, height: 1, width: 1), lossTrace: [])
+                    try? liar.send([Data(Message.result(wrong).encoded())])
+                    break
+                }
+            }.start()
+        }
+        XCTAssertEqual(run.image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+        XCTAssertEqual(run.board.counts.failures, 1)
+        XCTAssertTrue(run.log.contains { $0.contains("sent a bad result") }, "\(run.log)")
+    }
+
+    /// A worker that hears nothing from its coordinator for `liveness` intervals says READY again,
+    /// so that a restarted coordinator on the same endpoint finds it.
+    func testAWorkerGreetsARestartedCoordinator() throws {
+        let context = try MessagingContext()
+        let first = try context.socket(.router)
+        try first.bind("tcp://127.0.0.1:*")
+        let endpoint = try XCTUnwrap(try first.lastEndpoint)
+        let socket = try context.socket(.dealer)
+        try socket.connect(endpoint)
+        let worker = TileWorker(socket: socket, solver: TileSolver(vgg: PipelineFixtures.vgg()), name: "patient",
+                                heartbeatInterval: 0.1, liveness: 3)
+        let stop = Shared(false)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            defer { finished.signal() }
+            do { try worker.run(stop: { stop.value }) } catch { XCTFail("\(error)") }
+        }.start()
+        func kinds(_ frames: [Data]?) -> Message.Kind? { frames.flatMap { try? Message.decode(Array($0[1])).kind } }
+        XCTAssertEqual(kinds(try first.receive(timeout: .seconds(5))), .ready)
+        try first.close()
+        let second = try context.socket(.router)
+        // zmq_close releases the port in libzmq's I/O thread, a moment later.
+        var bound = false
+        for _ in 0..<100 where !bound {
+            bound = (try? second.bind(endpoint)) != nil
+            if !bound { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        XCTAssertTrue(bound, "\(endpoint) not free again")
+        var greeting: Message.Kind?
+        let deadline = Date().addingTimeInterval(10)
+        while greeting != .ready && Date() < deadline { greeting = kinds(try second.receive(timeout: .seconds(1))) }
+        XCTAssertEqual(greeting, .ready)
+        stop.value = true
+        XCTAssertEqual(finished.wait(timeout: .now() + 10), .success)
+        try socket.close()
+        try second.close()
+        try context.close()
     }
 }
 
