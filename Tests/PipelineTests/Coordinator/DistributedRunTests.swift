@@ -21,46 +21,22 @@ final class DistributedRunTests: XCTestCase {
     }
 
     /// Runs the job through a coordinator on inproc:// with `workers` real workers (each with its
-    /// own network and solver, on its own thread), after `prelude` has run against the bound endpoint.
+    /// own network and solver, on its own thread), after `prelude` has run against the endpoint.
     private func distributed(
-        workers: Int, copies: Int = 2, prelude: (MessagingContext, String) throws -> Void = { _, _ in }
+        workers: Int, copies: Int = 2, prelude: (_ peer: () throws -> MessageSocket) throws -> Void = { _ in }
     ) throws -> (image: Tensor, board: TaskBoard, log: [String]) {
-        let context = try MessagingContext()
-        let endpoint = "inproc://pipeline-\(UUID().uuidString)"
-        let router = try context.socket(.router)
-        try router.bind(endpoint)
-        let stop = Shared(false)
-        let group = DispatchGroup()
-        var sockets: [MessageSocket] = []
-        for index in 0..<workers {
-            let socket = try context.socket(.dealer)
-            try socket.connect(endpoint)
-            sockets.append(socket)
-            let worker = TileWorker(socket: socket, solver: TileSolver(vgg: PipelineFixtures.vgg()), name: "worker \(index)",
-                                    heartbeatInterval: Self.interval)
-            group.enter()
-            Thread {
-                defer { group.leave() }
-                do {
-                    try worker.run(stop: { stop.value })
-                } catch {
-                    XCTFail("\(worker.name): \(error)")
-                }
-            }.start()
-        }
-        try prelude(context, endpoint)
-        var coordinatorSettings = TileCoordinator.Settings()
-        coordinatorSettings.board.heartbeatInterval = Self.interval
-        coordinatorSettings.board.maximumCopies = copies
+        var settings = TileCoordinator.Settings()
+        settings.board.heartbeatInterval = Self.interval
+        settings.board.maximumCopies = copies
         let log = Shared<[String]>([])
-        let coordinator = TileCoordinator(socket: router, settings: coordinatorSettings) { line in log.value.append(line) }
+        let pool = try InProcessWorkers(count: workers, settings: settings, makeSolver: { TileSolver(vgg: PipelineFixtures.vgg()) }) {
+            line in log.value.append(line)
+        }
+        try prelude(pool.peer)
         let image = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
-            .run(Self.inputs(), width: 192, height: 128, executor: coordinator)
-        stop.value = true
-        XCTAssertEqual(group.wait(timeout: .now() + 30), .success)
-        for socket in sockets + [router] { try socket.close() }
-        try context.close()
-        return (image, coordinator.board, log.value)
+            .run(Self.inputs(), width: 192, height: 128, executor: pool.coordinator)
+        try pool.shutdown()
+        return (image, pool.coordinator.board, log.value)
     }
 
     func testTwoWorkersGiveTheSequentialBytes() throws {
@@ -77,15 +53,13 @@ final class DistributedRunTests: XCTestCase {
     func testADyingWorkerAndForeignMessagesChangeNothing() throws {
         let reference = try sequential()
         let refusal = Shared<String?>(nil)
-        let run = try distributed(workers: 1, copies: 1) { context, endpoint in
+        let run = try distributed(workers: 1, copies: 1) { peer in
             // A peer speaking another version gets an ERROR naming both versions.
-            let stranger = try context.socket(.dealer)
-            try stranger.connect(endpoint)
+            let stranger = try peer()
             try stranger.send([Data("GET / HTTP/1.1\r\n\r\n".utf8)])
             try stranger.send([Data(Message.heartbeat(HeartbeatMessage(sequence: 1)).encoded(version: 9))])
             // A worker that says READY, takes its first task and vanishes without a word.
-            let doomed = try context.socket(.dealer)
-            try doomed.connect(endpoint)
+            let doomed = try peer()
             try doomed.send([Data(Message.ready(ReadyMessage(worker: "doomed", threads: 1)).encoded())])
             Thread {
                 defer { try? doomed.close(); try? stranger.close() }
@@ -112,9 +86,8 @@ extension DistributedRunTests {
     /// elsewhere; the output is unchanged.
     func testAResultThatDoesNotFitItsTileIsRefused() throws {
         let reference = try sequential()
-        let run = try distributed(workers: 1, copies: 1) { context, endpoint in
-            let liar = try context.socket(.dealer)
-            try liar.connect(endpoint)
+        let run = try distributed(workers: 1, copies: 1) { peer in
+            let liar = try peer()
             try liar.send([Data(Message.ready(ReadyMessage(worker: "liar", threads: 1)).encoded())])
             Thread {
                 defer { try? liar.close() }
