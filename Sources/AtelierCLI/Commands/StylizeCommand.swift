@@ -69,6 +69,11 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Threads for the engine (default: all cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Workers solving the tiles of tiled levels, in this process over inproc:// (default 1: the command itself).",
+        discussion: "The output does not depend on it; each worker holds its own copy of the network."))
+    var workers: Int = 1
+
     func validate() throws {
         if let size, size < MultiScaleSchedule.minimumSide || size > 1 << 16 {
             throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(size)")
@@ -80,6 +85,7 @@ struct StylizeCommand: ParsableCommand {
             throw ValidationError("--content-light and --style-light go together: give both maps or neither")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if workers < 1 || workers > 64 { throw ValidationError("--workers must be between 1 and 64, not \(workers)") }
     }
 
     /// The settings from defaults, the config file, the overrides and the flags, in that order.
@@ -111,7 +117,8 @@ struct StylizeCommand: ParsableCommand {
             throw TransferError.imageTooSmall(
                 what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
         }
-        let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: settings.pooling)
+        let vggWeights = try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights))
+        let vgg = VGG(weights: vggWeights, pooling: settings.pooling)
         try all.validate(architecture: vgg.architecture)
 
         let inputs = try StylizeInputs(
@@ -139,9 +146,23 @@ struct StylizeCommand: ParsableCommand {
                 Progress.line(report)
                 try preview(level: report.index, image)
             }
-        } else {
+        } else if workers == 1 {
             result = try TiledStylizer(vgg: vgg, settings: all).run(
                 inputs, width: width, height: height, roundFinished: Progress.line, levelFinished: preview)
+        } else {
+            // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
+            let pool = try InProcessWorkers(
+                count: workers, makeSolver: { TileSolver(vgg: VGG(weights: vggWeights, pooling: settings.pooling)) },
+                log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
+            do {
+                result = try TiledStylizer(vgg: vgg, settings: all).run(
+                    inputs, width: width, height: height, executor: pool.coordinator, roundFinished: Progress.line,
+                    levelFinished: preview)
+            } catch {
+                try? pool.shutdown()
+                throw error
+            }
+            try pool.shutdown()
         }
         try PNGFile.write(OutputImage.compose(result, content: contentRaster), to: out)
     }
