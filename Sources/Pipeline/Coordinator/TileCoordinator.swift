@@ -69,6 +69,7 @@ public final class TileCoordinator: TileExecutor {
             try dispatch(style: style, task: task)
             try heartbeat()
         }
+        for key in keys { expected[key] = nil }  // late copies of this round find no tile: the board drops them
         if let (key, reason) = board.abandoned.first(where: { round.contains($0.key) }) {
             throw PipelineError.task(reason: "\(key) failed \(settings.board.maximumAttempts) times (last: \(reason))")
         }
