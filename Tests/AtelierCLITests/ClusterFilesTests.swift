@@ -1,4 +1,6 @@
 import Foundation
+import Network
+import Pipeline
 import TestSupport
 import Transfer
 import XCTest
@@ -103,21 +105,16 @@ final class ClusterFilesTests: XCTestCase {
         XCTAssertTrue(coordinator.args.contains("--job=/etc/atelier/job/job.yaml"))
     }
 
-    /// The use-case configurations use only known keys. `tile` and `search: approximate` come
-    /// from other branches (tiles, the approximate search), so those two are checked by name here
-    /// and every other value is applied through the real settings parser.
+    /// The use-case configurations use only known keys, applied through the real settings parser
+    /// (tile keys included), and their tiles are valid for VGG-16. `search: approximate` comes
+    /// from another branch (the approximate search), so it is checked by name here.
     func testUseCaseConfigurationsAndTheJobExampleUseKnownKeys() throws {
         let jobKeys: Set<String> = ["content", "style", "content_seg", "style_seg", "output", "seed"]
-        let tileKeys: Set<String> = ["size", "overlap", "halo", "rounds"]
         for file in ["Configs/gigapixel.yaml", "Configs/preview.yaml", "Configs/job.example.yaml"] {
             let mapping = try XCTUnwrap(try Yams.load(yaml: text(file)) as? [String: Any], file)
-            var settings = TransferSettings()
+            var settings = StylizeSettings()
             for (key, value) in mapping {
-                if key == "tile" {
-                    let tile = try XCTUnwrap(value as? [String: Any], "\(file): tile")
-                    XCTAssertTrue(Set(tile.keys).isSubset(of: tileKeys), "\(file): \(tile.keys)")
-                    XCTAssertTrue(tile.values.allSatisfy { ($0 as? Int).map { $0 > 0 } ?? false }, "\(file): \(tile)")
-                } else if key == "search" {
+                if key == "search" {
                     XCTAssertEqual(value as? String, "approximate", file)
                 } else if file.hasSuffix("job.example.yaml") && jobKeys.contains(key) && key != "seed" {
                     XCTAssertNotNil(value as? String, "\(file): \(key)")
@@ -125,6 +122,10 @@ final class ClusterFilesTests: XCTestCase {
                     XCTAssertNoThrow(try settings.set(key, to: value), "\(file): \(key)")
                 }
             }
+            XCTAssertNoThrow(
+                try settings.tile.validate(
+                    architecture: .vgg16, layers: settings.transfer.styleLayers + [settings.transfer.contentLayer]),
+                file)
             if file.hasSuffix("job.example.yaml") {
                 XCTAssertTrue(Set(mapping.keys).isSuperset(of: jobKeys), "\(file): \(mapping.keys)")
             }

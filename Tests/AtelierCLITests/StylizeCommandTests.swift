@@ -28,17 +28,22 @@ final class StylizeCommandTests: XCTestCase {
 
     // MARK: - A real run
 
+    /// Runs Monet painted into the Coastline doodle (both maps, no content loss) into `out`.
+    private func doodle(out: String, _ arguments: [String]) throws -> AtelierProcess.Outcome {
+        try AtelierProcess.run(
+            [
+                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
+                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
+                "--set", "content_weight=0", "--out", out,
+            ] + arguments)
+    }
+
     /// Monet painted into the Coastline doodle (both maps): a PNG of the output size, and one
     /// progress line per level on stderr.
     func testTinyDoodleRunWritesThePNGAndOneProgressLinePerLevel() throws {
         let folder = try TemporaryDirectory()
         let out = folder.path("doodle.png")
-        let run = try AtelierProcess.run(
-            [
-                "stylize", "--content", Self.example("Coastline_sem.png"), "--style", Self.example("Monet.png"),
-                "--content-seg", Self.example("Coastline_sem.png"), "--style-seg", Self.example("Monet_sem.png"),
-                "--set", "content_weight=0", "--out", out,
-            ] + Self.tiny)
+        let run = try doodle(out: out, Self.tiny)
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try size(of: out), [48, 36])
         let lines = run.stderr.split(separator: "\n")
@@ -62,6 +67,30 @@ final class StylizeCommandTests: XCTestCase {
         }
         XCTAssertFalse(outputs[0].isEmpty)
         XCTAssertEqual(outputs[0], outputs[1], "two runs with --seed 7 --threads 2 differ")
+    }
+
+    /// A level larger than a tile is cut into tiles: one progress line per round and the PNG at
+    /// the output size (the doodle pair, whose maps spare the automatic segmentation's time), the
+    /// same bytes whether the command solves the tiles itself or two in-process workers do.
+    func testTiledRunWritesOneLinePerRoundAndTheSameBytesWithTwoWorkers() throws {
+        let folder = try TemporaryDirectory()
+        var outputs: [Data] = []
+        for workers in ["1", "2"] {
+            let out = folder.path("tiled-\(workers).png")
+            let run = try doodle(
+                out: out,
+                ["--size", "72", "--set", "iterations=[2]", "--set", "coarse_size=72", "--set", "tile.size=32",
+                 "--set", "tile.overlap=8", "--threads", "2", "--workers", workers])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertEqual(try size(of: out), [72, 54])
+            // One level of 72×54, cut at 32 and 64 across, 32 down; then shifted by 16: two rounds of one iteration.
+            let lines = run.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 2, run.stderr)
+            XCTAssertTrue(lines.first?.hasPrefix("level 1/1 72x54 round 1/2: 6 tiles, 1 iterations") ?? false, run.stderr)
+            XCTAssertTrue(lines.last?.hasPrefix("level 1/1 72x54 round 2/2: 9 tiles, 1 iterations") ?? false, run.stderr)
+            outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
+        }
+        XCTAssertEqual(outputs[0], outputs[1], "--workers 2 changed the output")
     }
 
     // MARK: - Bad inputs: status and one line naming the file or key
@@ -112,6 +141,14 @@ final class StylizeCommandTests: XCTestCase {
 
     func testNegativeWeightIsAUsageErrorNamingTheKey() throws {
         try assertFails(["--set", "style_weight=-1"], status: 2, naming: "style_weight")
+    }
+
+    func testZeroWorkersIsAUsageError() throws {
+        try assertFails(["--workers", "0"], status: 2, naming: "--workers")
+    }
+
+    func testHaloBelowTheReceptiveFieldIsAUsageErrorNamingTheKey() throws {
+        try assertFails(["--set", "tile.halo=16"], status: 2, naming: "tile.halo")
     }
 
     func testTooSmallSizeIsAUsageError() throws {

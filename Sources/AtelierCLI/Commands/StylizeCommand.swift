@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageIO
 import Network
+import Pipeline
 import Semantics
 import Tensor
 import Transfer
@@ -68,6 +69,11 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Threads for the engine (default: all cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "Workers solving the tiles of tiled levels, in this process over inproc:// (default 1: the command itself).",
+        discussion: "The output does not depend on it; each worker holds its own copy of the network."))
+    var workers: Int = 1
+
     func validate() throws {
         if let size, size < MultiScaleSchedule.minimumSide || size > 1 << 16 {
             throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(size)")
@@ -79,23 +85,25 @@ struct StylizeCommand: ParsableCommand {
             throw ValidationError("--content-light and --style-light go together: give both maps or neither")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if workers < 1 || workers > 64 { throw ValidationError("--workers must be between 1 and 64, not \(workers)") }
     }
 
     /// The settings from defaults, the config file, the overrides and the flags, in that order.
-    func settings() throws -> TransferSettings {
-        var settings = TransferSettings()
+    func settings() throws -> StylizeSettings {
+        var settings = StylizeSettings()
         if let config { try Configuration.apply(file: config, to: &settings) }
         for override in overrides { try Configuration.apply(override: override, to: &settings) }
         if let mode { try settings.set("mode", to: mode) }
         if let semanticWeight { try settings.set("semantic_weight", to: Double(semanticWeight)) }
         if let illuminationWeight { try settings.set("illumination_weight", to: Double(illuminationWeight)) }
-        if let seed { settings.seed = seed }
+        if let seed { settings.transfer.seed = seed }
         return settings
     }
 
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let settings = try settings()
+        let all = try settings()
+        let settings = all.transfer
         // Inputs first, before the weights: a bad file fails fast.
         let contentRaster = try ImageFile.open(content).readAll()
         let styleRaster = try ImageFile.open(style).readAll()
@@ -109,8 +117,9 @@ struct StylizeCommand: ParsableCommand {
             throw TransferError.imageTooSmall(
                 what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
         }
-        let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: settings.pooling)
-        try settings.validate(layerNames: vgg.architecture.layerNames)
+        let vggWeights = try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights))
+        let vgg = VGG(weights: vggWeights, pooling: settings.pooling)
+        try all.validate(architecture: vgg.architecture)
 
         let inputs = try StylizeInputs(
             content: contentRaster, style: styleRaster, contentPath: content, stylePath: style,
@@ -120,14 +129,40 @@ struct StylizeCommand: ParsableCommand {
         if let previewDir {
             try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
         }
-        let stylizer = MultiScaleStylizer(vgg: vgg, settings: settings)
-        let result = try stylizer.run(inputs, width: width, height: height) { report, image in
-            Progress.line(report)
-            if let previewDir {
-                let path = (previewDir as NSString).appendingPathComponent(
-                    String(format: "level-%d-%dx%d.png", report.index + 1, report.width, report.height))
-                try PNGFile.write(Raster.rgb(image), to: path)
+        func preview(level: Int, _ image: Tensor) throws {
+            guard let previewDir else { return }
+            let path = (previewDir as NSString).appendingPathComponent(
+                String(format: "level-%d-%dx%d.png", level + 1, image.width, image.height))
+            try PNGFile.write(Raster.rgb(image), to: path)
+        }
+        // Levels that all fit one tile run whole (the same bytes as the tiled runner, with the
+        // fuller per-level report); larger ones are cut into tiles (DESIGN.md §2).
+        let plan = LevelPlan(width: width, height: height, transfer: settings, tile: all.tile,
+                             alignment: try all.geometry(of: vgg.architecture).alignment)
+        let result: Tensor
+        if plan.levels.allSatisfy(\.isSingleTile) {
+            result = try MultiScaleStylizer(vgg: vgg, settings: settings).run(inputs, width: width, height: height) {
+                report, image in
+                Progress.line(report)
+                try preview(level: report.index, image)
             }
+        } else if workers == 1 {
+            result = try TiledStylizer(vgg: vgg, settings: all).run(
+                inputs, width: width, height: height, roundFinished: Progress.line, levelFinished: preview)
+        } else {
+            // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
+            let pool = try InProcessWorkers(
+                count: workers, makeSolver: { TileSolver(vgg: VGG(weights: vggWeights, pooling: settings.pooling)) },
+                log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
+            do {
+                result = try TiledStylizer(vgg: vgg, settings: all).run(
+                    inputs, width: width, height: height, executor: pool.coordinator, roundFinished: Progress.line,
+                    levelFinished: preview)
+            } catch {
+                try? pool.shutdown()
+                throw error
+            }
+            try pool.shutdown()
         }
         try PNGFile.write(OutputImage.compose(result, content: contentRaster), to: out)
     }
@@ -151,6 +186,16 @@ enum Progress {
             report.index + 1, report.count, report.width, report.height, report.iterations, report.evaluations,
             first, last, report.terms.content, report.terms.style, report.terms.tv,
             report.seconds, report.vggSeconds, report.searchSeconds, rest)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// One line per finished round of a tiled level: the sums of the tiles' losses.
+    static func line(_ report: TiledStylizer.RoundReport) {
+        let first = report.tileLosses.reduce(0) { $0 + $1.first }, last = report.tileLosses.reduce(0) { $0 + $1.last }
+        let text = String(
+            format: "level %d/%d %dx%d round %d/%d: %d tiles, %d iterations, tile losses %.4g -> %.4g, %.1f s",
+            report.level + 1, report.levels, report.width, report.height, report.round + 1, report.rounds,
+            report.tiles, report.iterations, first, last, report.seconds)
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
+import Pipeline
 import Transfer
 import Yams
 
-/// The configuration of a run: the defaults of `TransferSettings` (documented key by key in
+/// The configuration of a run: the defaults of `StylizeSettings` (documented key by key in
 /// `Configs/default.yaml`), then a YAML file (`--config`), then `--set key=value` overrides,
-/// then the dedicated flags. Unknown keys are errors that name them.
+/// then the dedicated flags. Unknown keys are errors that name them; nested keys are written
+/// with dots on the command line (`--set tile.size=256`) and as mappings in files.
 enum Configuration {
     /// Reads a YAML mapping of configuration keys from `path` into `settings`.
     /// - Throws: `UsageError` naming the file and the reason (unreadable, not a mapping, bad key).
-    static func apply(file path: String, to settings: inout TransferSettings) throws {
+    static func apply(file path: String, to settings: inout StylizeSettings) throws {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -35,7 +37,7 @@ enum Configuration {
     }
 
     /// Applies one `--set key=value` override; the value is parsed as YAML (`[100, 50]`, `0.5`, `dss`).
-    static func apply(override: String, to settings: inout TransferSettings) throws {
+    static func apply(override: String, to settings: inout StylizeSettings) throws {
         guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
             throw UsageError("--set \(override): expected key=value")
         }

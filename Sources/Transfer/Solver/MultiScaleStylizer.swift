@@ -87,7 +87,7 @@ public final class MultiScaleStylizer {
 
             // The first level starts from the content; the others from the level below, enlarged.
             let x = image.map { Self.resized($0, width: level.width, height: level.height, kind: .bicubic) }
-                ?? inputs.initial.map { Self.resized($0, width: level.width, height: level.height) } ?? content.clone()
+                ?? Self.start(of: inputs, at: level, content: content)
             let trace = try objective.optimise(x, iterations: level.iterations)
             image = x
             let report = LevelReport(
@@ -99,6 +99,12 @@ public final class MultiScaleStylizer {
             try levelFinished(report, x)
         }
         return image!
+    }
+
+    /// The image the first level starts from: the inputs' initial image (the palette start) at
+    /// `level`'s size, or a copy of `content`, the content at that size.
+    public static func start(of inputs: Inputs, at level: MultiScaleSchedule.Level, content: Tensor) -> Tensor {
+        inputs.initial.map { resized($0, width: level.width, height: level.height) } ?? content.clone()
     }
 
     /// The content and its DSS groups at `level`'s size (3×h×w, Kᵢ×h×w by area averaging); no DSS

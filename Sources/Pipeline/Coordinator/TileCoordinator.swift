@@ -1,0 +1,165 @@
+import Foundation
+import ImageIO
+import Messaging
+
+/// The coordinator's side of DESIGN.md §3 on a bound ROUTER socket: workers say READY, get
+/// the level's STYLE once and then TASKs, send RESULTs, and heartbeat; the `TaskBoard` decides
+/// who gets what, requeues the tasks of workers that fall silent and ignores duplicates. Every
+/// result is checked against its tile before it is kept, and the round's results go back to
+/// `TiledStylizer`, which blends them in tile order: the output does not depend on the workers.
+public final class TileCoordinator: TileExecutor {
+    public struct Settings: Sendable {
+        public var board = TaskBoard.Settings()
+        /// The largest message accepted from a worker, in bytes.
+        public var messageLimit = Frame.defaultLimit
+        public init() {}
+    }
+
+    public let settings: Settings
+    public let board: TaskBoard
+    private let socket: MessageSocket
+    private let log: (String) -> Void
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    /// The style set each worker holds (sent once per level per worker).
+    private var styles: [WorkerID: (job: String, styleSet: UInt64)] = [:]
+    /// Workers waiting for a task, in name order.
+    private var idle: Set<WorkerID> = []
+    /// The result rectangle of every task handed out: a result must fill exactly its tile's.
+    private var expected: [TileResultKey: PixelRect] = [:]
+    private var lastHeartbeat = -Double.infinity
+    private var heartbeatSequence: UInt64 = 0
+
+    /// - Parameters:
+    ///   - socket: a ROUTER socket, bound; the coordinator uses it from the calling thread only.
+    ///   - log: one line per notable event (a dead worker, a dropped message).
+    public init(socket: MessageSocket, settings: Settings = Settings(), log: @escaping (String) -> Void = { _ in }) {
+        self.socket = socket
+        self.settings = settings
+        self.board = TaskBoard(settings: settings.board)
+        self.log = log
+        start = clock.now
+    }
+
+    /// Seconds since the coordinator started: the board's clock.
+    private var now: Double {
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    public func run(
+        style: StyleMessage, keys: [TileResultKey], task: (TileResultKey) throws -> TaskMessage
+    ) throws -> [Int: TileResultRecord] {
+        let round = Set(keys)
+        var results: [Int: TileResultRecord] = [:]
+        board.add(keys)
+        let poll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
+        while !keys.allSatisfy({ board.isDone($0) || board.abandoned[$0] != nil }) {
+            if let frames = try socket.receive(timeout: poll), frames.count == 2 {
+                let worker = WorkerID(frames[0].map { String(format: "%02x", $0) }.joined())
+                if let record = try handle(Array(frames[1]), from: worker, route: frames[0]), round.contains(record.key) {
+                    results[record.key.tile] = record
+                }
+            }
+            for dead in board.expire(now: now) {
+                log("worker \(dead) stopped responding; its tasks go back to the queue")
+                idle.remove(dead)
+                styles[dead] = nil
+            }
+            try dispatch(style: style, task: task)
+            try heartbeat()
+        }
+        for key in keys { expected[key] = nil }  // late copies of this round find no tile: the board drops them
+        if let (key, reason) = board.abandoned.first(where: { round.contains($0.key) }) {
+            throw PipelineError.task(reason: "\(key) failed \(settings.board.maximumAttempts) times (last: \(reason))")
+        }
+        return results
+    }
+
+    /// Acts on one message; returns a result the board accepted.
+    private func handle(_ bytes: [UInt8], from worker: WorkerID, route: Data) throws -> TileResultRecord? {
+        let message: Message
+        do {
+            message = try Message.decode(bytes, limit: settings.messageLimit)
+        } catch {
+            log("dropped a message from \(worker): \(error)")
+            if case .versionMismatch = error {
+                try send(.error(ErrorMessage(key: nil, reason: "\(error)")), to: route)
+            }
+            return nil
+        }
+        board.heartbeat(from: worker, now: now)
+        switch message {
+        case .ready:
+            styles[worker] = nil  // a (re)started worker holds no style
+            idle.insert(worker)
+        case .heartbeat:
+            break
+        case .result(let record):
+            idle.insert(worker)
+            if let problem = problem(with: record) {
+                log("worker \(worker) sent a bad result for \(record.key): \(problem)")
+                board.fail(record.key, from: worker, reason: problem, now: now)
+                return nil
+            }
+            guard board.complete(record.key, from: worker, now: now) == .accepted else { return nil }
+            return record
+        case .error(let report):
+            idle.insert(worker)
+            if let key = report.key { board.fail(key, from: worker, reason: report.reason, now: now) }
+            log("worker \(worker) reports: \(report.reason)")
+        case .style, .task:
+            log("dropped a \(message.kind) message from worker \(worker): only the coordinator sends those")
+        }
+        return nil
+    }
+
+    /// Leases tasks to idle workers (in name order), sending the level's style first where needed.
+    private func dispatch(style: StyleMessage, task: (TileResultKey) throws -> TaskMessage) throws {
+        for worker in idle.sorted(by: { $0.name < $1.name }) {
+            guard let lease = board.lease(to: worker, now: now) else { continue }
+            idle.remove(worker)
+            let route = Data(hexRoute: worker.name)
+            if styles[worker].map({ $0.job != style.job || $0.styleSet != style.styleSet }) ?? true {
+                try send(.style(style), to: route)
+                styles[worker] = (style.job, style.styleSet)
+            }
+            let message = try task(lease.key)
+            expected[lease.key] = message.result.offsetBy(dx: message.context.x, dy: message.context.y)
+            try send(.task(message), to: route)
+        }
+    }
+
+    /// Why a result cannot be blended (not the rectangle of its tile, not RGB, not finite), or nil.
+    private func problem(with record: TileResultRecord) -> String? {
+        guard let rect = expected[record.key] else { return nil }  // not handed out here: the board ignores it
+        if record.rect != rect { return "rectangle \(record.rect), the tile's is \(rect)" }
+        if record.pixels.channels != 3 { return "\(record.pixels.channels) channels" }
+        if !record.pixels.withUnsafeBufferPointer({ $0.allSatisfy(\.isFinite) }) { return "non-finite pixels" }
+        return nil
+    }
+
+    private func heartbeat() throws {
+        guard now - lastHeartbeat >= settings.board.heartbeatInterval else { return }
+        lastHeartbeat = now
+        heartbeatSequence += 1
+        for worker in board.workers { try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name)) }
+    }
+
+    private func send(_ message: Message, to route: Data) throws {
+        try socket.send([route, Data(message.encoded())])
+    }
+}
+
+extension Data {
+    /// The routing id a `WorkerID` names in hexadecimal.
+    init(hexRoute: String) {
+        var bytes: [UInt8] = []
+        var index = hexRoute.startIndex
+        while index < hexRoute.endIndex, let next = hexRoute.index(index, offsetBy: 2, limitedBy: hexRoute.endIndex) {
+            bytes.append(UInt8(hexRoute[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        self.init(bytes)
+    }
+}

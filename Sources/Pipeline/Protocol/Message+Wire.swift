@@ -1,0 +1,148 @@
+import Tensor
+import Transfer
+
+/// Messages to and from frames: each payload is its fields in order, raw little-endian arrays with
+/// small headers (see `ByteWriter`).
+extension Message {
+    /// The message as one frame.
+    public func encoded() -> [UInt8] { encoded(version: Frame.version) }
+
+    /// The frame with another version number (for the tests of version refusal).
+    func encoded(version: UInt16) -> [UInt8] {
+        var payload = ByteWriter()
+        switch self {
+        case .ready(let message):
+            payload.append(message.worker)
+            payload.append(count: message.threads)
+        case .heartbeat(let message):
+            payload.append(message.sequence)
+        case .style(let message):
+            payload.append(message.job)
+            payload.append(count: message.level)
+            payload.append(message.styleSet)
+            payload.append(message.settings)
+            payload.append(message.style)
+            payload.append(message.styleSemantics) { $0.append($1) }
+            payload.append(message.semanticWeights) { $0.append($1) }
+        case .task(let message):
+            payload.append(message.key)
+            payload.append(message.styleSet)
+            payload.append(message.context)
+            payload.append(message.result)
+            payload.append(count: message.iterations)
+            payload.append(message.seed)
+            payload.append(message.initial)
+            payload.append(message.content)
+            payload.append(message.contentSemantics) { $0.append($1) }
+        case .result(let message):
+            payload.append(message.key)
+            payload.append(message.rect)
+            payload.append(message.pixels)
+            payload.append(message.lossTrace) { $0.append($1) }
+        case .error(let message):
+            payload.append(message.key != nil)
+            if let key = message.key { payload.append(key) }
+            payload.append(message.reason)
+        }
+        return Frame.wrap(payload.bytes, kind: kind, version: version)
+    }
+
+    /// The message in `bytes` (one whole frame).
+    /// - Parameter limit: the largest payload accepted, in bytes.
+    /// - Throws: `ProtocolError` for anything that is not a well-formed frame of this version; never traps.
+    public static func decode(_ bytes: [UInt8], limit: Int = Frame.defaultLimit) throws(ProtocolError) -> Message {
+        let (kind, payload) = try Frame.unwrap(bytes, limit: limit)
+        var reader = WireReader(bytes, from: payload.lowerBound)
+        let message: Message
+        switch kind {
+        case .ready:
+            message = .ready(ReadyMessage(worker: try reader.readString(), threads: try reader.readSize()))
+        case .heartbeat:
+            message = .heartbeat(HeartbeatMessage(sequence: try reader.read(UInt64.self)))
+        case .style:
+            message = .style(
+                StyleMessage(
+                    job: try reader.readString(), level: try reader.readSize(), styleSet: try reader.read(),
+                    settings: try reader.readSettings(), style: try reader.readTensor(),
+                    styleSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() },
+                    semanticWeights: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() }))
+        case .task:
+            message = .task(
+                TaskMessage(
+                    key: try reader.readKey(), styleSet: try reader.read(), context: try reader.readRect(),
+                    result: try reader.readRect(), iterations: try reader.readSize(),
+                    seed: try reader.read(), initial: try reader.readTensor(), content: try reader.readTensor(),
+                    contentSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() }))
+        case .result:
+            let key = try reader.readKey(), rect = try reader.readRect(), pixels = try reader.readTensor()
+            guard pixels.height == rect.height, pixels.width == rect.width else {
+                throw .malformed("\(pixels.shape) result pixels for the rectangle \(rect)")
+            }
+            message = .result(TileResultRecord(
+                key: key, rect: rect, pixels: pixels,
+                lossTrace: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() }))
+        case .error:
+            let key = try reader.readBool() ? try reader.readKey() : nil
+            message = .error(ErrorMessage(key: key, reason: try reader.readString()))
+        }
+        try reader.finish()
+        return message
+    }
+}
+
+extension ByteWriter {
+    mutating func append(_ key: TileResultKey) {
+        append(key.job)
+        append(count: key.level)
+        append(count: key.round)
+        append(count: key.tile)
+    }
+
+    /// The transfer settings a worker's objective needs, field by field.
+    mutating func append(_ settings: TransferSettings) {
+        append(settings.mode.rawValue)
+        for weight in [settings.contentWeight, settings.styleWeight, settings.tvWeight, settings.semanticWeight,
+                       settings.illuminationWeight, settings.styleScale] {
+            append(weight)
+        }
+        append(settings.styleLayers) { $0.append($1) }
+        append(settings.contentLayer)
+        append(count: settings.coarseSize)
+        append(settings.iterations) { $0.append(count: $1) }
+        append(settings.search.rawValue)
+        append(settings.pooling.rawValue)
+        append(count: settings.segments)
+        append(settings.seed)
+    }
+}
+
+extension WireReader {
+    mutating func readKey() throws(ProtocolError) -> TileResultKey {
+        TileResultKey(job: try readString(), level: try readSize(), round: try readSize(),
+                tile: try readSize())
+    }
+
+    mutating func readSettings() throws(ProtocolError) -> TransferSettings {
+        func choice<T: RawRepresentable>(_: T.Type, _ word: String) throws(ProtocolError) -> T where T.RawValue == String {
+            guard let value = T(rawValue: word) else { throw .malformed("unknown setting value '\(word)'") }
+            return value
+        }
+        var settings = TransferSettings()
+        settings.mode = try choice(TransferSettings.Mode.self, try readString())
+        settings.contentWeight = try readFloat()
+        settings.styleWeight = try readFloat()
+        settings.tvWeight = try readFloat()
+        settings.semanticWeight = try readFloat()
+        settings.illuminationWeight = try readFloat()
+        settings.styleScale = try readFloat()
+        settings.styleLayers = try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readString() }
+        settings.contentLayer = try readString()
+        settings.coarseSize = try readSize()
+        settings.iterations = try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readSize() }
+        settings.search = try choice(TransferSettings.Search.self, try readString())
+        settings.pooling = try choice(Pool2x2.Kind.self, try readString())
+        settings.segments = try readSize()
+        settings.seed = try read()
+        return settings
+    }
+}

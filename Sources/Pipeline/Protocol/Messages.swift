@@ -1,0 +1,121 @@
+import ImageIO
+import Tensor
+import Transfer
+
+/// A worker announces itself and asks for work.
+public struct ReadyMessage: Equatable, Sendable {
+    /// A name for logs (host and process).
+    public var worker: String
+    /// Engine threads the worker runs with.
+    public var threads: Int
+
+    public init(worker: String, threads: Int) {
+        self.worker = worker
+        self.threads = threads
+    }
+}
+
+/// "Still alive", both ways (Paranoid Pirate).
+public struct HeartbeatMessage: Equatable, Sendable {
+    public var sequence: UInt64
+    public init(sequence: UInt64) { self.sequence = sequence }
+}
+
+/// What a worker needs to build one level's style bank itself (sent once per level per worker):
+/// the level's style pixels, the style's DSS groups at that size, the groups' weights, and the
+/// transfer settings the objective uses.
+public struct StyleMessage: Sendable {
+    /// The job (its `RunManifest.jobHash`, or a name for a local run).
+    public var job: String
+    public var level: Int
+    /// Names this style set in the tasks that use it.
+    public var styleSet: UInt64
+    public var settings: TransferSettings
+    /// RGB 3×Hs×Ws in [0, 1], already at the level's size.
+    public var style: Tensor
+    /// DSS groups of the style at the style's size (Kᵢ×Hs×Ws), empty outside `dss` mode.
+    public var styleSemantics: [Tensor]
+    public var semanticWeights: [Float]
+
+    public init(job: String, level: Int, styleSet: UInt64, settings: TransferSettings, style: Tensor,
+                styleSemantics: [Tensor], semanticWeights: [Float]) {
+        self.job = job
+        self.level = level
+        self.styleSet = styleSet
+        self.settings = settings
+        self.style = style
+        self.styleSemantics = styleSemantics
+        self.semanticWeights = semanticWeights
+    }
+}
+
+/// One tile to optimise: everything over the tile's context rectangle (result + halo).
+public struct TaskMessage: Sendable {
+    public var key: TileResultKey
+    public var styleSet: UInt64
+    /// The context rectangle in level pixels (for logs and checks).
+    public var context: PixelRect
+    /// The result rectangle inside the context (context coordinates): the only pixels that move.
+    public var result: PixelRect
+    public var iterations: Int
+    /// Seeds everything random in the tile's optimisation: the result depends on the task alone.
+    public var seed: UInt64
+    /// The canvas pixels the tile starts from, 3×h×w over the context.
+    public var initial: Tensor
+    /// The content at this level over the context, 3×h×w.
+    public var content: Tensor
+    /// The content's DSS groups over the context (Kᵢ×h×w), empty outside `dss` mode.
+    public var contentSemantics: [Tensor]
+
+    public init(key: TileResultKey, styleSet: UInt64, context: PixelRect, result: PixelRect, iterations: Int, seed: UInt64,
+                initial: Tensor, content: Tensor, contentSemantics: [Tensor]) {
+        self.key = key
+        self.styleSet = styleSet
+        self.context = context
+        self.result = result
+        self.iterations = iterations
+        self.seed = seed
+        self.initial = initial
+        self.content = content
+        self.contentSemantics = contentSemantics
+    }
+}
+
+/// A failure a peer reports: a task it could not run (with its key) or a message it refused.
+public struct ErrorMessage: Equatable, Sendable {
+    public var key: TileResultKey?
+    public var reason: String
+
+    public init(key: TileResultKey?, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+}
+
+/// Every message of the coordinator–worker protocol (DESIGN.md §3).
+public enum Message: Sendable {
+    case ready(ReadyMessage)
+    case heartbeat(HeartbeatMessage)
+    case style(StyleMessage)
+    case task(TaskMessage)
+    /// A finished tile: its optimised result pixels (in level pixels) and its loss trace, as the
+    /// store files it.
+    case result(TileResultRecord)
+    case error(ErrorMessage)
+
+    /// The type byte of each message in a frame header.
+    public enum Kind: UInt8, Sendable, CaseIterable {
+        case ready = 1, heartbeat, style, task, result, error
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .ready: return .ready
+        case .heartbeat: return .heartbeat
+        case .style: return .style
+        case .task: return .task
+        case .result: return .result
+        case .error: return .error
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Dispatch
+import ImageIO
+import Network
+import Tensor
+import Transfer
+
+/// The worker's computation (DESIGN.md §3): a TASK in, a RESULT out. The level's style bank is
+/// built once from its STYLE message and shared by every tile of that level; each tile gets its
+/// own `LevelObjective` over its context and is optimised as `MultiScaleStylizer` optimises a
+/// level, with the halo frozen (its gradient masked to zero, so L-BFGS never moves it).
+public final class TileSolver {
+    public let vgg: VGG
+    /// The style set in use and its bank (a worker holds one level at a time).
+    private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
+    /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
+    public private(set) var banksBuilt = 0
+
+    public init(vgg: VGG) {
+        self.vgg = vgg
+    }
+
+    /// Makes `style`'s set the current one, building its bank unless it already is.
+    /// - Throws: the bank's errors (`TransferError.imageTooSmall`), `PipelineError.style` for a
+    ///   message whose parts do not fit together.
+    public func prepare(_ style: StyleMessage) throws {
+        if let current, current.job == style.job, current.styleSet == style.styleSet { return }
+        guard style.style.channels == 3, style.styleSemantics.count == style.semanticWeights.count,
+              style.styleSemantics.allSatisfy({ $0.width == style.style.width && $0.height == style.style.height })
+        else {
+            throw PipelineError.task(reason: "style set \(style.styleSet): style DSS groups do not match the style image")
+        }
+        try style.settings.validate(layerNames: vgg.architecture.layerNames)
+        let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
+                                 styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights)
+        current = (style.job, style.styleSet, style.settings, bank)
+        banksBuilt += 1
+    }
+
+    /// Whether a task of `job` using `styleSet` can run without another STYLE message.
+    public func holds(job: String, styleSet: UInt64) -> Bool {
+        current.map { $0.job == job && $0.styleSet == styleSet } ?? false
+    }
+
+    /// Optimises the task's tile and returns its result pixels and loss trace.
+    /// - Throws: `PipelineError.task` when the style set is not prepared or the task's parts do
+    ///   not fit together; the objective's errors.
+    public func solve(_ task: TaskMessage) throws -> TileResultRecord {
+        let image = task.initial.clone()
+        let trace = try optimise(image, task: task)
+        let pixels = MemoryCanvas(image).read(task.result)
+        return TileResultRecord(
+            key: task.key, rect: task.result.offsetBy(dx: task.context.x, dy: task.context.y), pixels: pixels,
+            lossTrace: trace.map(Float.init))
+    }
+
+    /// Optimises `image` (the task's context, in place): only the result rectangle moves.
+    func optimise(_ image: Tensor, task: TaskMessage) throws -> [Double] {
+        guard let current, current.job == task.key.job, current.styleSet == task.styleSet else {
+            throw PipelineError.task(reason: "\(task.key): style set \(task.styleSet) was not sent to this worker")
+        }
+        let size = Shape(channels: 3, height: task.context.height, width: task.context.width)
+        guard task.initial.shape == size, task.content.shape == size,
+              task.contentSemantics.count == current.bank.semanticWeights.count,
+              Self.semanticChannels(of: current.bank).map({ $0 == task.contentSemantics.map(\.channels) }) ?? true,
+              task.contentSemantics.allSatisfy({ $0.width == size.width && $0.height == size.height }),
+              !task.result.isEmpty, PixelRect(width: size.width, height: size.height).contains(task.result)
+        else {
+            throw PipelineError.task(reason: "\(task.key): pixels, DSS groups and rectangles do not fit together")
+        }
+        // The task's seed drives everything random in the tile's optimisation (none with the exact
+        // search), so a tile's result depends on its task alone.
+        var settings = current.settings
+        settings.seed = task.seed
+        let objective = try LevelObjective(
+            vgg: vgg, settings: settings, style: current.bank, content: task.content,
+            contentSemantics: task.contentSemantics)
+        let whole = task.result == PixelRect(width: size.width, height: size.height)
+        return try objective.optimise(image, iterations: task.iterations, free: whole ? nil : task.result)
+    }
+
+    /// The channels of each DSS group the bank's patch terms were built with (nil for Gram terms only).
+    private static func semanticChannels(of bank: StyleBank) -> [Int]? {
+        for (_, term) in bank.terms {
+            if case .patches(let patches) = term { return patches.semanticChannels }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+import Messaging
+import Synchronization
+
+/// The worker's side of DESIGN.md §3 on a connected DEALER socket: it says READY, builds each
+/// level's style bank from the STYLE it is sent, solves TASKs and returns RESULTs (or an ERROR
+/// naming the task), and heartbeats every interval. Tiles are solved on a queue of their own so
+/// that the socket loop keeps heartbeating while a tile takes many seconds.
+///
+/// `@unchecked Sendable` because each part has one owner: the socket is used by `run`'s thread
+/// only, the solver by the serial compute queue only, and the outbox is behind a mutex.
+public final class TileWorker: @unchecked Sendable {
+    public let name: String
+    public let heartbeatInterval: Double
+    /// Heartbeat intervals without a word from the coordinator after which the worker says
+    /// READY again (a restarted coordinator learns of it; libzmq reconnects by itself).
+    public let liveness: Int
+    private let socket: MessageSocket
+    private let solver: TileSolver
+    private let log: @Sendable (String) -> Void
+    private let compute = DispatchQueue(label: "atelier.tile-worker")
+    /// Messages finished on the compute queue, waiting for the socket loop to send them.
+    private let outbox = Mutex<[Message]>([])
+
+    /// - Parameters:
+    ///   - socket: a DEALER socket, connected to the coordinator; used from `run`'s thread only.
+    public init(socket: MessageSocket, solver: TileSolver, name: String, heartbeatInterval: Double = 1,
+                liveness: Int = 3, log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.liveness = liveness
+        self.socket = socket
+        self.solver = solver
+        self.name = name
+        self.heartbeatInterval = heartbeatInterval
+        self.log = log
+    }
+
+    /// Serves the coordinator until `stop` returns true (checked several times per heartbeat).
+    /// - Throws: `PipelineError.task` when the coordinator refuses this worker (another protocol
+    ///   version); the socket's errors.
+    public func run(stop: () -> Bool) throws {
+        try send(.ready(ReadyMessage(worker: name, threads: 1)))
+        var lastSent = Date(), lastHeard = Date()
+        var sequence: UInt64 = 0
+        let poll = Duration.milliseconds(max(1, Int(heartbeatInterval * 100)))
+        while !stop() {
+            if let frames = try socket.receive(timeout: poll), let payload = frames.last {
+                lastHeard = Date()
+                do {
+                    try accept(try Message.decode(Array(payload)))
+                } catch let error as PipelineError {
+                    throw error
+                } catch {
+                    log("\(name): dropped a message from the coordinator: \(error)")
+                }
+            }
+            for message in outbox.withLock({ queued in defer { queued.removeAll() }; return queued }) {
+                try send(message)
+                lastSent = Date()
+            }
+            if Date().timeIntervalSince(lastHeard) > heartbeatInterval * Double(liveness) {
+                log("\(name): no word from the coordinator; saying READY again")
+                try send(.ready(ReadyMessage(worker: name, threads: 1)))
+                lastHeard = Date()
+                lastSent = lastHeard
+            } else if Date().timeIntervalSince(lastSent) >= heartbeatInterval {
+                sequence += 1
+                try send(.heartbeat(HeartbeatMessage(sequence: sequence)))
+                lastSent = Date()
+            }
+        }
+        compute.sync {}  // let a tile in progress finish before the solver goes away
+    }
+
+    private func accept(_ message: Message) throws {
+        switch message {
+        case .style(let style):
+            compute.async { [self] in
+                do { try solver.prepare(style) } catch { log("\(name): style set \(style.styleSet): \(error)") }
+            }
+        case .task(let task):
+            compute.async { [self] in
+                let reply: Message
+                do {
+                    reply = .result(try solver.solve(task))
+                } catch {
+                    reply = .error(ErrorMessage(key: task.key, reason: "\(error)"))
+                }
+                outbox.withLock { $0.append(reply) }
+            }
+        case .error(let report) where report.key == nil:
+            throw PipelineError.task(reason: "the coordinator refused this worker: \(report.reason)")
+        case .heartbeat, .error, .ready, .result:
+            break
+        }
+    }
+
+    private func send(_ message: Message) throws {
+        try socket.send([Data(message.encoded())])
+    }
+}

@@ -1,0 +1,56 @@
+import Tensor
+import TestSupport
+import Transfer
+import XCTest
+
+@testable import Pipeline
+
+final class TiledStylizerTests: XCTestCase {
+    /// A job whose levels all fit one tile is `MultiScaleStylizer`'s job, byte for byte.
+    func testASingleTileRunIsByteIdenticalToTheMultiScaleStylizer() throws {
+        let settings = PipelineFixtures.settings(tileSize: 128, coarseSize: 48, iterations: [4, 3])
+        let inputs = PipelineFixtures.inputs(width: 96, height: 64, seed: 1)
+        var rounds: [TiledStylizer.RoundReport] = []
+        let tiled = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: settings)
+            .run(inputs, width: 96, height: 64, roundFinished: { rounds.append($0) })
+        let whole = try MultiScaleStylizer(vgg: PipelineFixtures.vgg(), settings: settings.transfer)
+            .run(inputs, width: 96, height: 64)
+        XCTAssertEqual(rounds.map(\.tiles), [1, 1], "one round of one tile per level")
+        XCTAssertEqual(rounds.map(\.iterations), [4, 3])
+        XCTAssertEqual(tiled.shape, whole.shape)
+        XCTAssertEqual(tiled.array.map(\.bitPattern), whole.array.map(\.bitPattern))
+    }
+
+    /// A tiled job completes, optimises every level and gives the same bytes every time.
+    func testATiledRunCompletesAndIsDeterministic() throws {
+        let settings = PipelineFixtures.settings(tileSize: 64, coarseSize: 96, iterations: [3, 2])
+        let inputs = PipelineFixtures.inputs(width: 192, height: 128, seed: 2)
+        var rounds: [TiledStylizer.RoundReport] = []
+        let first = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: settings)
+            .run(inputs, width: 192, height: 128, roundFinished: { rounds.append($0) })
+        // 96×64: cut along x only (64 ≤ 64 + 16), at 64 then at 32; 192×128: cut both ways; two rounds each.
+        XCTAssertEqual(rounds.map(\.level), [0, 0, 1, 1])
+        XCTAssertEqual(rounds.map(\.iterations), [2, 1, 1, 1])
+        XCTAssertEqual(rounds.map(\.tiles), [2, 2, 6, 12])
+        for report in rounds {
+            XCTAssertTrue(report.tileLosses.allSatisfy { $0.last.isFinite && $0.last <= $0.first }, "\(report.tileLosses)")
+        }
+        XCTAssertEqual(first.shape, Shape(channels: 3, height: 128, width: 192))
+        XCTAssertTrue(first.array.allSatisfy { $0 >= 0 && $0 <= 1 })
+        let start = MultiScaleStylizer.resized(inputs.content, width: 192, height: 128)
+        XCTAssertGreaterThan(zip(first.array, start.array).map { abs($0 - $1) }.max()!, 0.01, "the run changed the image")
+        let second = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: settings).run(inputs, width: 192, height: 128)
+        XCTAssertEqual(first.array.map(\.bitPattern), second.array.map(\.bitPattern))
+    }
+
+    func testBadTileSettingsAreRefusedBeforeAnyWork() {
+        var settings = PipelineFixtures.settings(tileSize: 64, coarseSize: 96, iterations: [1])
+        settings.tile.halo = 16
+        XCTAssertThrowsError(
+            try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: settings)
+                .run(PipelineFixtures.inputs(width: 96, height: 64, seed: 1), width: 96, height: 64)
+        ) { error in
+            XCTAssertEqual((error as? TransferError).map { "\($0)" }?.hasPrefix("tile.halo: must be a multiple of 8 between 40"), true, "\(error)")
+        }
+    }
+}
