@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
         .target(name: "Messaging", dependencies: ["CZMQ"]),
-        .target(name: "Pipeline", dependencies: ["Tensor", "ImageIO"], path: "Sources/Pipeline"),
+        .target(
+            name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Semantics", "Transfer"], path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
@@ -55,7 +56,9 @@ let package = Package(
         .testTarget(
             name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Tensor", "ImageIO", "TestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Tensor", "ImageIO", "Semantics", "Transfer", "Network", "TestSupport"]),
         .testTarget(
             name: "AtelierCLITests",
             dependencies: [
