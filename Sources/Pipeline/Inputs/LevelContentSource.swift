@@ -14,7 +14,8 @@ public final class LevelContentSource {
     public let source: any ImageSource
     public let width: Int
     public let height: Int
-    let resampling: LevelResampling
+    /// A `var` so that tests can shrink its chunk budget and exercise chunking on small images.
+    var resampling: LevelResampling
 
     /// - Parameters:
     ///   - source: the content file, opened with `ImageFile.open`.

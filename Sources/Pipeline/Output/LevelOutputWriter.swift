@@ -20,14 +20,16 @@ public enum LevelOutputWriter {
     /// - Parameters:
     ///   - tileSize: the TIFF's tile side (a multiple of 16); its pyramid halves the image until
     ///     it fits one tile.
+    ///   - pngPixelLimit: the largest PNG, in pixels.
     /// - Throws: `ImageIOError.invalidRequest` for a PNG above `pngPixelLimit` (naming the limit);
     ///   `.encode` or `.io` when the file cannot be written (a partial file is removed).
     public static func write(
-        _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, tileSize: Int = 256
+        _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, tileSize: Int = 256,
+        pngPixelLimit: Int = LevelOutputWriter.pngPixelLimit
     ) throws {
         precondition(canvas.channels == 3, "the output canvas is RGB, not \(canvas.channels) channels")
         switch format {
-        case .png: try writePNG(canvas, to: path, bitDepth: bitDepth)
+        case .png: try writePNG(canvas, to: path, bitDepth: bitDepth, limit: pngPixelLimit)
         case .tiff: try writeTIFF(canvas, to: path, bitDepth: bitDepth, tileSize: tileSize)
         }
     }
@@ -48,11 +50,11 @@ public enum LevelOutputWriter {
         }
     }
 
-    private static func writePNG(_ canvas: any Canvas, to path: String, bitDepth: BitDepth) throws {
-        guard canvas.width * canvas.height <= pngPixelLimit else {
+    private static func writePNG(_ canvas: any Canvas, to path: String, bitDepth: BitDepth, limit: Int) throws {
+        guard canvas.width * canvas.height <= limit else {
             throw ImageIOError.invalidRequest(
                 path: path,
-                reason: "a \(canvas.width)x\(canvas.height) PNG is above the PNG output limit of \(pngPixelLimit)"
+                reason: "a \(canvas.width)x\(canvas.height) PNG is above the PNG output limit of \(limit)"
                     + " pixels; write a tiled TIFF instead")
         }
         let whole = read(PixelRect(width: canvas.width, height: canvas.height), of: canvas)
