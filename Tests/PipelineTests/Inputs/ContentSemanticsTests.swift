@@ -41,6 +41,18 @@ final class ContentSemanticsTests: XCTestCase {
         return MultiScaleStylizer.Inputs(content: content, style: style, space: space, settings: settings)
     }
 
+    /// The streamed semantics of the Monet content and the whole-image inputs made the same way.
+    private func streamedAndWhole(
+        guides: DeepSemanticSpace.Guides = .init(), workingSide: Int = 1024, withFeatures: Bool
+    ) throws -> (ContentSemantics, MultiScaleStylizer.Inputs, TransferSettings) {
+        let (style, settings) = styleAndSettings()
+        let semantics = try ContentSemantics(
+            content: try ImageFile.open(contentPath), style: style, guides: guides, settings: settings,
+            workingSide: workingSide, features: withFeatures ? features : nil)
+        let inputs = try wholeImageInputs(style: style, guides: guides, settings: settings, withFeatures: withFeatures)
+        return (semantics, inputs, settings)
+    }
+
     /// Every schedule level and a few other sizes: rectangles of the streamed groups equal the
     /// same crops of the whole-image groups.
     private func assertLevelsEqual(
@@ -73,28 +85,19 @@ final class ContentSemanticsTests: XCTestCase {
     /// A user label map (nearest-resampled region by region) and the estimated illumination give
     /// the whole-image path's groups exactly.
     func testLabelMapGroupsEqualTheWholeImagePath() throws {
-        let (style, settings) = styleAndSettings()
         let guides = DeepSemanticSpace.Guides(
             contentMap: try GuideMap(contentsOf: example.appendingPathComponent("Monet_sem.png").path),
             styleMap: try GuideMap(contentsOf: example.appendingPathComponent("Coastline_sem.png").path))
-        let semantics = try ContentSemantics(
-            content: try ImageFile.open(contentPath), style: style, guides: guides, settings: settings)
+        let (semantics, inputs, settings) = try streamedAndWhole(guides: guides, withFeatures: false)
         XCTAssertEqual(semantics.groupChannels.count, 2)
-        try assertLevelsEqual(
-            semantics, wholeImageInputs(style: style, guides: guides, settings: settings, withFeatures: false),
-            settings: settings)
+        assertLevelsEqual(semantics, inputs, settings: settings)
     }
 
     /// Without maps and a content within the working side, the automatic segmentation and the
     /// illumination run on the content itself: the whole-image path's groups exactly.
     func testAutomaticGroupsEqualTheWholeImagePathForASmallContent() throws {
-        let (style, settings) = styleAndSettings()
-        let semantics = try ContentSemantics(
-            content: try ImageFile.open(contentPath), style: style, settings: settings, workingSide: 512,
-            features: features)
-        try assertLevelsEqual(
-            semantics, wholeImageInputs(style: style, guides: .init(), settings: settings, withFeatures: true),
-            settings: settings)
+        let (semantics, inputs, settings) = try streamedAndWhole(workingSide: 512, withFeatures: true)
+        assertLevelsEqual(semantics, inputs, settings: settings)
     }
 
     /// A content larger than the working side is segmented and lit on a half-size copy: the
@@ -102,11 +105,7 @@ final class ContentSemanticsTests: XCTestCase {
     /// very area average), the labels agree with the whole-image ones on most pixels (they differ
     /// along region borders and where the clustering's input differs by rounding).
     func testAutomaticGroupsFromADownsampledCopyAreCloseToTheWholeImagePath() throws {
-        let (style, settings) = styleAndSettings()
-        let semantics = try ContentSemantics(
-            content: try ImageFile.open(contentPath), style: style, settings: settings, workingSide: 256,
-            features: features)
-        let inputs = try wholeImageInputs(style: style, guides: .init(), settings: settings, withFeatures: true)
+        let (semantics, inputs, _) = try streamedAndWhole(workingSide: 256, withFeatures: true)
         let streamed = semantics.level(width: 512, height: 384).groups(of: PixelRect(width: 512, height: 384))
         XCTAssertEqual(streamed[1].array, inputs.contentSemantics[1].array)
         let (ours, theirs) = (streamed[0], inputs.contentSemantics[0])
