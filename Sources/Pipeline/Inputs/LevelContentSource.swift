@@ -45,11 +45,17 @@ public final class LevelContentSource {
     /// Fills `canvas` (3 × the level's size) with the whole level, `tileSize`² rectangles at a
     /// time in row-major order: once per level, after which the level is read by rectangle from
     /// the canvas at the cost of a copy.
+    /// - Throws: `ImageIOError` when the file cannot be read, `PipelineStoreError` from the canvas.
     public func materialise(into canvas: any Canvas, tileSize: Int = 512) throws {
         precondition(canvas.channels == 3 && canvas.width == width && canvas.height == height,
                      "a \(canvas.channels)×\(canvas.width)x\(canvas.height) canvas for a 3×\(width)x\(height) level")
-        for rect in PixelRect(width: width, height: height).tiles(width: tileSize, height: tileSize) {
-            canvas.write(try read(rect), at: rect)
+        let grid = PixelRect(width: width, height: height).tiles(width: tileSize, height: tileSize)
+        for row in 0..<grid.rows {
+            for column in 0..<grid.columns {
+                let rect = grid.cell(column: column, row: row)
+                canvas.write(try read(rect), at: rect)
+            }
+            try canvas.releasePagesIfMapped()
         }
     }
 }

@@ -29,15 +29,19 @@ extension Resample {
         }
 
         /// Computes the output window `outputRows` × `outputColumns` into `output` (C × rows × columns).
-        /// - Parameter input: C × h × w holding exactly input rows `inputRows(for: outputRows)` and
-        ///   columns `inputColumns(for: outputColumns)` of the whole input.
+        /// - Parameters:
+        ///   - input: C × h × w holding input rows `inputRows` and columns `inputColumns` of the
+        ///     whole input, which must contain `inputRows(for: outputRows)` and
+        ///     `inputColumns(for: outputColumns)`; by default exactly those.
         public func apply(
-            _ input: Tensor, outputRows: Range<Int>, outputColumns: Range<Int>, into output: Tensor,
-            workspace: Workspace? = nil
+            _ input: Tensor, inputRows: Range<Int>? = nil, inputColumns: Range<Int>? = nil, outputRows: Range<Int>,
+            outputColumns: Range<Int>, into output: Tensor, workspace: Workspace? = nil
         ) {
-            let readRows = inputRows(for: outputRows), readColumns = inputColumns(for: outputColumns)
+            let needRows = self.inputRows(for: outputRows), needColumns = self.inputColumns(for: outputColumns)
+            let readRows = inputRows ?? needRows, readColumns = inputColumns ?? needColumns
             precondition(
                 input.height == readRows.count && input.width == readColumns.count
+                    && readRows.clamped(to: needRows) == needRows && readColumns.clamped(to: needColumns) == needColumns
                     && output.channels == input.channels && output.height == outputRows.count
                     && output.width == outputColumns.count,
                 "Resample window \(input.shape) → \(output.shape)")

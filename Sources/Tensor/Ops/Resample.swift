@@ -23,8 +23,9 @@ public enum Resample {
         let plan = Plan(
             kind: kind, inputHeight: input.height, inputWidth: input.width, outputHeight: output.height,
             outputWidth: output.width)
-        plan.apply(input, outputRows: 0..<output.height, outputColumns: 0..<output.width, into: output,
-                   workspace: workspace)
+        plan.apply(
+            input, inputRows: 0..<input.height, inputColumns: 0..<input.width, outputRows: 0..<output.height,
+            outputColumns: 0..<output.width, into: output, workspace: workspace)
     }
 
     /// inputGradient = resizeᵀ(outputGradient): the adjoint of `forward` with the same sizes.
