@@ -111,6 +111,15 @@ public final class CanvasFile: Canvas, @unchecked Sendable {
         try SystemCall.run("fsync", path: path) { fsync(descriptor) }
     }
 
+    /// Lets go of the pages this process has touched (`madvise(MADV_DONTNEED)`): on a shared file
+    /// mapping, changed pages stay in the page cache and still reach the file, but stop counting in
+    /// the process's resident memory. A pass over a whole gigapixel level calls this every row of
+    /// tiles, so its RSS stays at what one row touches instead of growing to the canvas's size.
+    public func releaseResidentPages() throws {
+        guard let mapping else { preconditionFailure("\(path): canvas used after close") }
+        try SystemCall.run("madvise", path: path) { madvise(mapping, mappedLength, MADV_DONTNEED) }
+    }
+
     /// Unmaps and closes the file. Unsynced changes still reach the file (the mapping is shared),
     /// but only `sync()` makes them durable against a crash of the machine.
     public func close() throws {

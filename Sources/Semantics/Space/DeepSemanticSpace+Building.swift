@@ -60,7 +60,7 @@ extension DeepSemanticSpace {
 
     /// Both maps, or nil for neither.
     /// - Throws: `SemanticsError.missingPartnerMap` for one without the other.
-    private static func pair(
+    public static func pair(
         _ content: GuideMap?, _ style: GuideMap?, kind: SemanticsError.MapKind
     ) throws -> (content: GuideMap, style: GuideMap)? {
         switch (content, style) {

@@ -16,20 +16,16 @@ public enum Resample {
         case area
     }
 
-    /// output = resize(input); output's height and width set the target size.
+    /// output = resize(input); output's height and width set the target size. The whole image is
+    /// one window of `Resample.Plan`, so a rectangle computed on its own is bit-identical to it.
     public static func forward(_ input: Tensor, into output: Tensor, kind: Kind, workspace: Workspace? = nil) {
         precondition(input.channels == output.channels, "Resample channels \(input.shape) → \(output.shape)")
-        let rows = AxisResampler(kind: kind, from: input.height, to: output.height)
-        let columns = AxisResampler(kind: kind, from: input.width, to: output.width)
-        let scratch = workspace ?? Workspace()
-        // Columns first into C×Hin×Wout, then rows into C×Hout×Wout.
-        let middle = scratch.buffer(slot: 1, count: input.channels * input.height * output.width)
-        columns.applyAlongRows(input.storage, rows: input.channels * input.height, into: middle)
-        let planeIn = input.height * output.width, planeOut = output.height * output.width
-        for c in 0..<input.channels {
-            rows.applyAlongColumns(
-                middle + c * planeIn, width: output.width, into: output.storage + c * planeOut)
-        }
+        let plan = Plan(
+            kind: kind, inputHeight: input.height, inputWidth: input.width, outputHeight: output.height,
+            outputWidth: output.width)
+        plan.apply(
+            input, inputRows: 0..<input.height, inputColumns: 0..<input.width, outputRows: 0..<output.height,
+            outputColumns: 0..<output.width, into: output, workspace: workspace)
     }
 
     /// inputGradient = resizeᵀ(outputGradient): the adjoint of `forward` with the same sizes.
@@ -144,18 +140,24 @@ struct AxisResampler {
         }
     }
 
-    /// Resamples each of `rows` contiguous rows of length inputSize into rows of outputSize.
-    func applyAlongRows(_ source: UnsafeMutablePointer<Float>, rows: Int, into target: UnsafeMutablePointer<Float>) {
+    /// Resamples each of `rows` contiguous rows into rows of the outputs in `outputs`. A source row
+    /// holds `inputStride` input samples starting at input index `inputOffset` (the whole row is
+    /// stride inputSize, offset 0); every tap of `outputs` must lie in that window.
+    func applyAlongRows(
+        _ source: UnsafeMutablePointer<Float>, rows: Int, into target: UnsafeMutablePointer<Float>,
+        inputStride: Int? = nil, inputOffset: Int = 0, outputs: Range<Int>? = nil
+    ) {
         let src = SharedPointer(source), dst = SharedPointer(target)
-        let (taps, inSize, outSize) = (self.taps, inputSize, outputSize)
+        let outputs = outputs ?? 0..<outputSize
+        let (taps, stride, count) = (self.taps, inputStride ?? inputSize, outputs.count)
         withTables { idx, wts in
             Engine.parallelChunks(rows, minimumChunk: 16) { range in
                 for r in range {
-                    let input = src.base + r * inSize, output = dst.base + r * outSize
-                    for o in 0..<outSize {
+                    let input = src.base + r * stride - inputOffset, output = dst.base + r * count
+                    for (k, o) in outputs.enumerated() {
                         var sum: Float = 0
                         for t in 0..<taps { sum += wts.base[o * taps + t] * input[idx.base[o * taps + t]] }
-                        output[o] = sum
+                        output[k] = sum
                     }
                 }
             }
@@ -182,18 +184,29 @@ struct AxisResampler {
         }
     }
 
-    /// Resamples the columns of an inputSize × width plane into an outputSize × width plane.
-    func applyAlongColumns(_ source: UnsafeMutablePointer<Float>, width: Int, into target: UnsafeMutablePointer<Float>) {
-        for o in 0..<outputSize {
-            let output = target + o * width
+    /// Resamples the columns of a plane of input rows (`width` wide, its first row being input row
+    /// `inputOffset`) into the output rows `outputs` (whole plane: offset 0, all outputs).
+    func applyAlongColumns(
+        _ source: UnsafeMutablePointer<Float>, width: Int, into target: UnsafeMutablePointer<Float>,
+        inputOffset: Int = 0, outputs: Range<Int>? = nil
+    ) {
+        for (k, o) in (outputs ?? 0..<outputSize).enumerated() {
+            let output = target + k * width
             output.update(repeating: 0, count: width)
             for t in 0..<taps {
                 let w = weights[o * taps + t]
                 if w == 0 { continue }
-                let input = source + indices[o * taps + t] * width
+                let input = source + (indices[o * taps + t] - inputOffset) * width
                 for x in 0..<width { output[x] += w * input[x] }
             }
         }
+    }
+
+    /// The input indices that the taps of `outputs` read (zero-weight padding included).
+    func inputRange(for outputs: Range<Int>) -> Range<Int> {
+        guard !outputs.isEmpty else { return 0..<0 }
+        let reached = indices[outputs.lowerBound * taps..<outputs.upperBound * taps]
+        return reached.min()!..<reached.max()! + 1
     }
 
     /// The adjoint of `applyAlongColumns`.

@@ -136,10 +136,17 @@ public final class MultiScaleStylizer {
     /// (unless a kind is given), clamped to [0, 1] after bicubic overshoot.
     public static func resized(_ image: Tensor, width: Int, height: Int, kind: Resample.Kind? = nil) -> Tensor {
         if image.width == width && image.height == height { return image.clone() }
-        let chosen = kind ?? (width <= image.width && height <= image.height ? .area : .bicubic)
+        let chosen = kind ?? resamplingKind(fromWidth: image.width, height: image.height, toWidth: width, height: height)
         let result = Tensor(Shape(channels: image.channels, height: height, width: width))
         Resample.forward(image, into: result, kind: chosen)
         if chosen == .bicubic { result.clamp(to: 0...1) }
         return result
+    }
+
+    /// The filter `resized` uses by default: area averaging when neither side grows, else bicubic.
+    public static func resamplingKind(fromWidth width: Int, height: Int, toWidth newWidth: Int, height newHeight: Int)
+        -> Resample.Kind
+    {
+        newWidth <= width && newHeight <= height ? .area : .bicubic
     }
 }
