@@ -103,7 +103,8 @@ public final class DeepSemanticLoss {
             PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
                             weights: semanticWeights, into: keys)
             let start = DispatchTime.now().uptimeNanoseconds
-            search.search(queries: keys, matches: &matches, scores: &scores)
+            let grid = PatchGrid(rows: features.height - 2, columns: features.width - 2)
+            search.search(queries: keys, grid: grid, matches: &matches, scores: &scores)
             searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
 

@@ -1,0 +1,175 @@
+import Tensor
+
+/// Approximate nearest-neighbour search over a style patch bank in the manner of PatchMatch
+/// (Barnes et al. 2009): a field of matches is improved by propagation (a neighbour's match,
+/// shifted by one patch, is often a good match) and by random search in windows that halve
+/// around the current match, starting from a given field (the previous iteration's, or the
+/// previous level's carried over) or from random matches.
+///
+/// Candidates are screened in a low-dimensional projection of the keys (`PatchProjection`), and
+/// the few best of each query are rescored with the full keys, so every reported score is the
+/// method's exact score cos(features) + Σ wᵢ · cos(DSS groupᵢ) of the reported match. When both
+/// grids carry region labels, a query only ever matches style patches of its own label (when
+/// the style has any).
+///
+/// The result depends only on the seed and on how many searches this instance has run: query
+/// rows are swept in bands of fixed height whatever the thread count, and every query draws
+/// from its own generator.
+public final class ApproximatePatchSearch: NearestPatchSearch {
+    public struct Parameters: Sendable, Equatable {
+        /// Dimension of the screening projection (d ≪ D).
+        public var dimension = 64
+        /// Candidates kept per query, by screening score, for the exact rescoring.
+        public var candidates = 16
+        /// Sweeps from a random field, and from a field given on entry.
+        public var passes = 24
+        public var warmPasses = 4
+
+        public init() {}
+    }
+
+    /// Query rows one thread sweeps in order before another band's results are seen.
+    static let bandRows = 8
+
+    /// Style keys, 1 × N × D.
+    public let bank: Tensor
+    /// Where the style patches sit, and their labels.
+    public let grid: PatchGrid
+    public let parameters: Parameters
+    public let seed: UInt64
+    let projection: PatchProjection
+    private let projectedBank: Tensor
+    /// Style patches by label: `members[offsets[l]..<offsets[l + 1]]` have label l.
+    private let members: [Int32]
+    private let offsets: [Int]
+    private var searches: UInt64 = 0
+
+    // Buffers planned for one query count.
+    private var projectedQueries = Tensor(Shape(channels: 1, height: 0, width: 0))
+    private var candidateIndices: [Int32] = []
+    private var candidateScores: [Float] = []
+    private var snapshot: [Int32] = []
+    private var queryLabels: [Int32] = []
+
+    /// - Parameters:
+    ///   - bank: the style patches' keys (1 × N × D), see `PatchKeys`.
+    ///   - grid: the style patches' grid (N patches) and labels.
+    ///   - seed: seeds the projection and every random draw.
+    public init(bank: Tensor, grid: PatchGrid, parameters: Parameters = Parameters(), seed: UInt64 = 0) {
+        precondition(bank.height > 0, "an empty style patch bank")
+        precondition(grid.count == bank.height, "a grid of \(grid.count) patches for \(bank.height) style keys")
+        self.bank = bank
+        self.grid = grid
+        self.parameters = parameters
+        self.seed = seed
+        projection = PatchProjection(bank: bank, dimension: parameters.dimension, seed: seed)
+        projectedBank = Tensor(Shape(channels: 1, height: bank.height, width: projection.dimension))
+        projection.project(bank, into: projectedBank)
+        let labelCount = Int(grid.labels?.max() ?? -1) + 1
+        var offsets = [Int](repeating: 0, count: labelCount + 1)
+        var members: [Int32] = []
+        if let labels = grid.labels {
+            precondition(labels.allSatisfy { $0 >= 0 }, "style patch labels must be ≥ 0")
+            for label in 0..<labelCount {
+                offsets[label] = members.count
+                members += labels.indices.filter { labels[$0] == label }.map(Int32.init)
+            }
+            offsets[labelCount] = members.count
+        }
+        self.members = members
+        self.offsets = offsets
+    }
+
+    /// Multiply-adds of one search of `queries` patches from a random field, roughly: the
+    /// projection, the screening and the rescoring.
+    public func flops(queries: Int) -> Double {
+        let (d, length) = (Double(projection.dimension), Double(bank.width))
+        let windows = Double(Int.bitWidth - max(grid.rows, grid.columns, 1).leadingZeroBitCount)
+        let screened = Double(parameters.passes) * (4 + 1 + windows)
+        return 2 * Double(queries) * (d * length + screened * d + Double(parameters.candidates) * length)
+    }
+
+    public func search(queries: Tensor, grid queryGrid: PatchGrid, matches: inout [Int32], scores: inout [Float]) {
+        let count = queries.height, length = bank.width
+        precondition(queryGrid.count == count, "a grid of \(queryGrid.count) patches for \(count) queries")
+        precondition(queries.width == length, "query keys of length \(queries.width), bank keys of length \(length)")
+        plan(count)
+        projection.project(queries, into: projectedQueries)
+        let warm = matches.count == count
+        if !warm { matches = [Int32](repeating: 0, count: count) }
+        if scores.count != count { scores = [Float](repeating: 0, count: count) }
+        labelQueries(queryGrid)
+        searches += 1
+        let searchSeed = seed ^ (searches &* 0xD6E8_FEB8_6659_FD93)
+        let passes = warm ? parameters.warmPasses : parameters.passes
+        let bands = (queryGrid.rows + Self.bandRows - 1) / Self.bandRows
+
+        queries.withUnsafeBufferPointer { queryKeys in
+        bank.withUnsafeBufferPointer { bankKeys in
+        projectedQueries.withUnsafeBufferPointer { projected in
+        projectedBank.withUnsafeBufferPointer { projectedBank in
+        members.withUnsafeBufferPointer { members in
+        offsets.withUnsafeBufferPointer { offsets in
+        queryLabels.withUnsafeBufferPointer { queryLabels in
+        (grid.labels ?? []).withUnsafeBufferPointer { bankLabels in
+        candidateIndices.withUnsafeMutableBufferPointer { indices in
+        candidateScores.withUnsafeMutableBufferPointer { values in
+        snapshot.withUnsafeMutableBufferPointer { snapshot in
+        matches.withUnsafeMutableBufferPointer { matches in
+        scores.withUnsafeMutableBufferPointer { scores in
+            let sweep = PatchMatchSweep(
+                queries: projected.baseAddress!, bank: projectedBank.baseAddress!, dimension: projection.dimension,
+                queryKeys: queryKeys.baseAddress!, bankKeys: bankKeys.baseAddress!, length: length,
+                rows: queryGrid.rows, columns: queryGrid.columns, bankRows: grid.rows, bankColumns: grid.columns,
+                queryLabels: grid.labels == nil ? nil : queryLabels.baseAddress,
+                bankLabels: grid.labels == nil ? nil : bankLabels.baseAddress,
+                members: members.baseAddress, offsets: offsets.baseAddress!,
+                candidates: parameters.candidates, indices: indices.baseAddress!, scores: values.baseAddress!,
+                snapshot: snapshot.baseAddress!, seed: searchSeed)
+            let field = SharedField(matches: matches.baseAddress!, scores: scores.baseAddress!)
+            Engine.parallelFor(bands) { band in
+                sweep.start(band: band, from: warm ? UnsafePointer(field.matches) : nil)
+            }
+            for pass in 0..<passes {
+                sweep.snapshot.update(from: sweep.indices, count: count * sweep.candidates)
+                Engine.parallelFor(bands) { band in sweep.sweep(band: band, pass: pass) }
+            }
+            Engine.parallelFor(bands) { band in sweep.rescore(band: band, into: field, keepingGiven: warm) }
+        }}}}}}}}}}}}}
+    }
+
+    private func plan(_ count: Int) {
+        guard projectedQueries.height != count else { return }
+        projectedQueries = Tensor(Shape(channels: 1, height: count, width: projection.dimension))
+        candidateIndices = [Int32](repeating: -1, count: count * parameters.candidates)
+        candidateScores = [Float](repeating: -.infinity, count: count * parameters.candidates)
+        snapshot = [Int32](repeating: -1, count: count * parameters.candidates)
+        queryLabels = [Int32](repeating: -1, count: count)
+    }
+
+    /// Each query's label for this search, or −1 (any style patch) when the style has no patch
+    /// of that label or either grid has no labels.
+    private func labelQueries(_ queryGrid: PatchGrid) {
+        guard let labels = queryGrid.labels, grid.labels != nil else {
+            for p in queryLabels.indices { queryLabels[p] = -1 }
+            return
+        }
+        let labelCount = offsets.count - 1
+        for p in queryLabels.indices {
+            let label = Int(labels[p])
+            let present = label >= 0 && label < labelCount && offsets[label + 1] > offsets[label]
+            queryLabels[p] = present ? Int32(label) : -1
+        }
+    }
+}
+
+/// The output field, written by the rescoring (each band its own queries).
+struct SharedField: @unchecked Sendable {
+    let matches: UnsafeMutablePointer<Int32>
+    let scores: UnsafeMutablePointer<Float>
+
+    func write(_ p: Int, match: Int32, score: Float) {
+        matches[p] = match
+        scores[p] = score
+    }
+}
