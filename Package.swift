@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CPNG", "CTIFF", "CImageShims"]),
         .target(name: "Network", dependencies: ["Tensor"]),
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
-        .target(name: "Transfer", dependencies: ["Tensor", "Network", "Semantics"]),
+        .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [

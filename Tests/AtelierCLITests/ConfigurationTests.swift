@@ -48,4 +48,16 @@ final class ConfigurationTests: XCTestCase {
         }
         XCTAssertThrowsError(try Configuration.apply(override: "iterations", to: &settings))
     }
+
+    func testTheSearchKeyChoosesTheExactOrTheApproximateSearch() throws {
+        var settings = TransferSettings()
+        XCTAssertEqual(settings.search, .approximate, "the default")
+        try Configuration.apply(override: "search=exact", to: &settings)
+        XCTAssertEqual(settings.search, .exact)
+        try Configuration.apply(override: "search=approximate", to: &settings)
+        XCTAssertEqual(settings.search, .approximate)
+        XCTAssertThrowsError(try Configuration.apply(override: "search=fast", to: &settings)) { error in
+            XCTAssertEqual("\(error)", "search: unknown value 'fast' (expected one of exact, approximate)")
+        }
+    }
 }

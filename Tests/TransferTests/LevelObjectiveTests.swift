@@ -1,3 +1,4 @@
+import ImageIO
 import Network
 import TestSupport
 import XCTest
@@ -68,5 +69,38 @@ final class LevelObjectiveTests: XCTestCase {
         let c = try objective.evaluate(x, gradient: second)
         XCTAssertEqual(objective.forwardPasses, 2)
         XCTAssertNotEqual(a, c)
+    }
+}
+
+final class LevelObjectiveOptimisationTests: XCTestCase {
+    /// A tile's halo is read-only context: optimising with a free region changes pixels inside it
+    /// only, and still lowers the loss.
+    func testPixelsOutsideTheFreeRegionKeepTheirExactValues() throws {
+        var random = SeededRandom(seed: 21)
+        let vgg = VGG(weights: RandomVGG.weights(RandomVGG.narrow16, preprocessing: .caffe, seed: 21), pooling: .average)
+        let style = random.tensor(Shape(channels: 3, height: 40, width: 40), in: 0...1)
+        let content = random.tensor(Shape(channels: 3, height: 48, width: 40), in: 0...1)
+        let bank = try StyleBank(vgg: vgg, settings: TransferSettings(), style: style, styleSemantics: [],
+                                 semanticWeights: [])
+        let objective = try LevelObjective(vgg: vgg, settings: TransferSettings(), style: bank, content: content,
+                                           contentSemantics: [])
+        let x = content.clone()
+        let free = PixelRect(x: 8, y: 12, width: 20, height: 24)
+        let trace = try objective.optimise(x, iterations: 5, free: free)
+        XCTAssertLessThan(trace.last!, trace.first!)
+        var changedInside = 0
+        for c in 0..<3 {
+            for y in 0..<48 {
+                for x0 in 0..<40 {
+                    let before = content[c, y, x0], after = x[c, y, x0]
+                    if free.contains(PixelRect(x: x0, y: y, width: 1, height: 1)) {
+                        if before != after { changedInside += 1 }
+                    } else {
+                        XCTAssertEqual(before, after, "context pixel \(c),\(y),\(x0) moved")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(changedInside, free.pixelCount, "the free region should change")
     }
 }

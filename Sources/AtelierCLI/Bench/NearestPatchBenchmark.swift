@@ -114,7 +114,7 @@ struct NearestPatchBenchmark {
         let exact = ExactPatchSearch(bank: bank)
         var exactMatches: [Int32] = [], exactScores: [Float] = []
         let (exactTiming, pairedSGEMM) = Timing.measurePaired(repeats: repeats, reference: reference.run) {
-            exact.search(queries: queries, grid: grid, matches: &exactMatches, scores: &exactScores)
+            exact.search(queries: queries, grid: grid, seed: 0, matches: &exactMatches, scores: &exactScores)
         }
         let exactRate = exact.flops(queries: queries.height) / exactTiming.median / 1e9
 
@@ -124,9 +124,11 @@ struct NearestPatchBenchmark {
         }
         let search = approximate!
         var matches: [Int32] = [], scores: [Float] = []
+        var seed: UInt64 = 0
         let cold = Timing.measure(repeats: repeats) {
             matches = []
-            search.search(queries: queries, grid: grid, matches: &matches, scores: &scores)
+            seed += 1
+            search.search(queries: queries, grid: grid, seed: seed, matches: &matches, scores: &scores)
         }
         let coldRecall = SearchRecall(exact: (exactMatches, exactScores), approximate: (matches, scores))
         // Warm: each repeat starts from the field of a search from a random field.
@@ -136,7 +138,8 @@ struct NearestPatchBenchmark {
         for _ in 0..<repeats {
             warmMatches = start
             warmSeconds.append(Timing.clock {
-                search.search(queries: queries, grid: grid, matches: &warmMatches, scores: &warmScores)
+                seed += 1
+                search.search(queries: queries, grid: grid, seed: seed, matches: &warmMatches, scores: &warmScores)
             })
         }
         let warm = Timing(seconds: warmSeconds)

@@ -16,14 +16,13 @@ import Tensor
 /// The matches are held fixed when differentiating (as in CNNMRF), and DSS channels carry no
 /// gradient: they say where things are, they are not painted.
 public final class DeepSemanticLoss {
-    /// The style's raw feature patches, 1 × N × (C·9): the targets of the matched patches.
-    public let styleFeaturePatches: Tensor
-    /// The style's search keys, 1 × N × (C·9 + Σ Kᵢ·9).
-    public let styleKeys: Tensor
+    /// The style's patches and their search, shared with every other objective of the level.
+    public let bank: StylePatchBank
     /// The weight wᵢ of each DSS group in the matching score; none matches on features alone (CNNMRF).
     public let semanticWeights: [Float]
-    public let search: NearestPatchSearch
-    private let semanticChannels: [Int]
+    /// Seeds the searches: the n-th search of this loss draws from `seed` and n.
+    public let seed: UInt64
+    private var searches: UInt64 = 0
 
     // Buffers planned for one image feature shape, reused on every evaluation.
     private var plannedShape: Shape?
@@ -31,6 +30,10 @@ public final class DeepSemanticLoss {
     private var semanticPatches: [Tensor] = []
     private var keys = Tensor(Shape(channels: 1, height: 0, width: 0))
     private var patchGradient = Tensor(Shape(channels: 1, height: 0, width: 0))
+    /// The image's patches on their grid, labelled like the bank's (from the segmentation group).
+    public private(set) var grid = PatchGrid(rows: 0, columns: 0)
+    /// The previous level's field, carried onto this level's grid at the first search.
+    private var coarserField: (matches: [Int32], grid: PatchGrid, bank: PatchGrid)?
     /// The style patch matched to each image patch in the last evaluation, and its score.
     public private(set) var matches: [Int32] = []
     public private(set) var scores: [Float] = []
@@ -38,47 +41,46 @@ public final class DeepSemanticLoss {
     public private(set) var searchSeconds = 0.0
 
     /// - Parameters:
-    ///   - styleFeatures: the style's features at this layer, C×H×W (H, W ≥ 3).
-    ///   - styleSemantics: the style's DSS groups at this layer's size, each Kᵢ×H×W (e.g.
-    ///     segmentation, illumination); empty for none.
-    ///   - semanticWeights: wᵢ in the score, one per group.
-    ///   - makeSearch: builds the nearest-neighbour search over the style keys (exact by default).
-    public init(
-        styleFeatures: Tensor, styleSemantics: [Tensor], semanticWeights: [Float],
-        makeSearch: (Tensor) -> NearestPatchSearch = { ExactPatchSearch(bank: $0) }
-    ) {
-        precondition(styleFeatures.height >= 3 && styleFeatures.width >= 3,
-                     "style features \(styleFeatures.shape) are smaller than one 3×3 patch")
-        precondition(styleSemantics.count == semanticWeights.count, "one weight per DSS group")
-        for semantics in styleSemantics {
-            precondition(semantics.height == styleFeatures.height && semantics.width == styleFeatures.width,
-                         "style DSS \(semantics.shape) does not match style features \(styleFeatures.shape)")
-        }
-        semanticChannels = styleSemantics.map(\.channels)
+    ///   - bank: the style's patch bank at this layer.
+    ///   - semanticWeights: wᵢ in the score, one per DSS group of the bank.
+    ///   - seed: seeds the searches (see `NearestPatchSearch.search`).
+    public init(bank: StylePatchBank, semanticWeights: [Float], seed: UInt64 = 0) {
+        precondition(bank.semanticChannels.count == semanticWeights.count, "one weight per DSS group")
+        self.bank = bank
         self.semanticWeights = semanticWeights
-        styleFeaturePatches = Tensor(Patches.shape(for: styleFeatures.shape))
-        Patches.extract(styleFeatures, into: styleFeaturePatches)
-        let styleSemanticPatches = styleSemantics.map { semantics -> Tensor in
-            let patches = Tensor(Patches.shape(for: semantics.shape))
-            Patches.extract(semantics, into: patches)
-            return patches
-        }
-        styleKeys = Tensor(Shape(channels: 1, height: styleFeaturePatches.height,
-                                 width: styleFeaturePatches.width + styleSemanticPatches.reduce(0) { $0 + $1.width }))
-        // The weights sit on the query side only, so that the style keys serve any weights.
-        PatchKeys.build(featurePatches: styleFeaturePatches, semanticPatches: styleSemanticPatches,
-                        weights: semanticWeights.map { _ in 1 }, into: styleKeys)
-        search = makeSearch(styleKeys)
+        self.seed = seed
     }
 
-    private func plan(for features: Shape) {
+    /// A loss with its own bank, built from the style's features and DSS groups at this layer
+    /// (see `StylePatchBank.init`).
+    public convenience init(
+        styleFeatures: Tensor, styleSemantics: [Tensor], semanticWeights: [Float],
+        makeSearch: (Tensor, PatchGrid) -> NearestPatchSearch = { keys, _ in ExactPatchSearch(bank: keys) }
+    ) {
+        self.init(bank: StylePatchBank(styleFeatures: styleFeatures, styleSemantics: styleSemantics,
+                                       makeSearch: makeSearch),
+                  semanticWeights: semanticWeights)
+    }
+
+    /// Starts this loss's first search from the field of the same layer's loss one level down
+    /// (`PatchGrid.carry`): the approximate search then only refines it. The exact search
+    /// ignores it.
+    public func continueField(from coarser: DeepSemanticLoss) {
+        guard !coarser.matches.isEmpty, coarser.matches.count == coarser.grid.count else { return }
+        coarserField = (coarser.matches, coarser.grid, coarser.bank.grid)
+    }
+
+    /// Plans the buffers for one feature shape, and the grid of the image's patches, labelled
+    /// from `semantics` (the objective's fixed DSS groups) when the bank has a segmentation group.
+    private func plan(for features: Shape, semantics: [Tensor]) {
         guard plannedShape != features else { return }
         plannedShape = features
+        grid = PatchGrid(map: features, segmentation: bank.segmentationGroup.map { semantics[$0] })
         featurePatches = Tensor(Patches.shape(for: features))
-        semanticPatches = semanticChannels.map { channels in
+        semanticPatches = bank.semanticChannels.map { channels in
             Tensor(Patches.shape(for: Shape(channels: channels, height: features.height, width: features.width)))
         }
-        keys = Tensor(Shape(channels: 1, height: featurePatches.height, width: styleKeys.width))
+        keys = Tensor(Shape(channels: 1, height: featurePatches.height, width: bank.keys.width))
         patchGradient = Tensor(featurePatches.shape)
     }
 
@@ -90,21 +92,26 @@ public final class DeepSemanticLoss {
     ///   - searching: false keeps the matches of the previous evaluation (same shape), so that the
     ///     loss is a smooth function of the features (for a line search); true searches anew.
     public func evaluate(features: Tensor, semantics: [Tensor], gradient: Tensor, searching: Bool = true) -> Double {
-        precondition(features.channels * 9 == styleFeaturePatches.width,
-                     "features have \(features.channels) channels, the style \(styleFeaturePatches.width / 9)")
-        precondition(semantics.map(\.channels) == semanticChannels,
-                     "image DSS has \(semantics.map(\.channels)) channels, the style's \(semanticChannels)")
+        precondition(features.channels * 9 == bank.featurePatches.width,
+                     "features have \(features.channels) channels, the style \(bank.featurePatches.width / 9)")
+        precondition(semantics.map(\.channels) == bank.semanticChannels,
+                     "image DSS has \(semantics.map(\.channels)) channels, the style's \(bank.semanticChannels)")
         precondition(gradient.shape == features.shape, "gradient \(gradient.shape) for features \(features.shape)")
         precondition(features.height >= 3 && features.width >= 3, "features \(features.shape) smaller than a patch")
-        plan(for: features.shape)
+        plan(for: features.shape, semantics: semantics)
         Patches.extract(features, into: featurePatches)
         if searching || matches.count != featurePatches.height {
             for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
             PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
                             weights: semanticWeights, into: keys)
             let start = DispatchTime.now().uptimeNanoseconds
-            let grid = PatchGrid(rows: features.height - 2, columns: features.width - 2)
-            search.search(queries: keys, grid: grid, matches: &matches, scores: &scores)
+            if matches.count != grid.count, let coarser = coarserField {
+                matches = PatchGrid.carry(coarser.matches, from: (coarser.grid, coarser.bank), to: (grid, bank.grid))
+            }
+            coarserField = nil
+            searches += 1
+            bank.search.search(queries: keys, grid: grid, seed: seed ^ (searches &* 0xD6E8_FEB8_6659_FD93),
+                               matches: &matches, scores: &scores)
             searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
 
@@ -112,7 +119,7 @@ public final class DeepSemanticLoss {
         let scale = 2 / (Float(count) * Float(length))
         var loss = 0.0
         featurePatches.withUnsafeBufferPointer { x in
-            styleFeaturePatches.withUnsafeBufferPointer { s in
+            bank.featurePatches.withUnsafeBufferPointer { s in
                 patchGradient.withUnsafeMutableBufferPointer { g in
                     for p in 0..<count {
                         let xp = x.baseAddress! + p * length

@@ -12,9 +12,10 @@ import Tensor
 /// grids carry region labels, a query only ever matches style patches of its own label (when
 /// the style has any).
 ///
-/// The result depends only on the seed and on how many searches this instance has run: query
-/// rows are swept in bands of fixed height whatever the thread count, and every query draws
-/// from its own generator.
+/// The result depends only on the inputs and the seed: query rows are swept in bands of fixed
+/// height whatever the thread count, every query draws from its own generator, and the search
+/// keeps no state between calls (its scratch is per call), so one instance serves every
+/// objective of a level concurrently.
 public final class ApproximatePatchSearch: NearestPatchSearch {
     public struct Parameters: Sendable, Equatable {
         /// Dimension of the screening projection (d ≪ D).
@@ -36,32 +37,22 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
     /// Where the style patches sit, and their labels.
     public let grid: PatchGrid
     public let parameters: Parameters
-    public let seed: UInt64
     let projection: PatchProjection
     private let projectedBank: Tensor
     /// Style patches by label: `members[offsets[l]..<offsets[l + 1]]` have label l.
     private let members: [Int32]
     private let offsets: [Int]
-    private var searches: UInt64 = 0
-
-    // Buffers planned for one query count.
-    private var projectedQueries = Tensor(Shape(channels: 1, height: 0, width: 0))
-    private var candidateIndices: [Int32] = []
-    private var candidateScores: [Float] = []
-    private var snapshot: [Int32] = []
-    private var queryLabels: [Int32] = []
 
     /// - Parameters:
     ///   - bank: the style patches' keys (1 × N × D), see `PatchKeys`.
     ///   - grid: the style patches' grid (N patches) and labels.
-    ///   - seed: seeds the projection and every random draw.
+    ///   - seed: seeds the projection's random start.
     public init(bank: Tensor, grid: PatchGrid, parameters: Parameters = Parameters(), seed: UInt64 = 0) {
         precondition(bank.height > 0, "an empty style patch bank")
         precondition(grid.count == bank.height, "a grid of \(grid.count) patches for \(bank.height) style keys")
         self.bank = bank
         self.grid = grid
         self.parameters = parameters
-        self.seed = seed
         projection = PatchProjection(bank: bank, dimension: parameters.dimension, seed: seed)
         projectedBank = Tensor(Shape(channels: 1, height: bank.height, width: projection.dimension))
         projection.project(bank, into: projectedBank)
@@ -89,31 +80,33 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
         return 2 * Double(queries) * (d * length + screened * d + Double(parameters.candidates) * length)
     }
 
-    public func search(queries: Tensor, grid queryGrid: PatchGrid, matches: inout [Int32], scores: inout [Float]) {
-        let count = queries.height, length = bank.width
+    public func search(
+        queries: Tensor, grid queryGrid: PatchGrid, seed: UInt64, matches: inout [Int32], scores: inout [Float]
+    ) {
+        let count = queries.height, length = bank.width, k = parameters.candidates
         precondition(queryGrid.count == count, "a grid of \(queryGrid.count) patches for \(count) queries")
         precondition(queries.width == length, "query keys of length \(queries.width), bank keys of length \(length)")
-        plan(count)
-        projection.project(queries, into: projectedQueries)
+        let projected = Tensor(Shape(channels: 1, height: count, width: projection.dimension))
+        projection.project(queries, into: projected)
         let warm = matches.count == count
         if !warm { matches = [Int32](repeating: 0, count: count) }
         if scores.count != count { scores = [Float](repeating: 0, count: count) }
-        labelQueries(queryGrid)
-        searches += 1
-        let searchSeed = seed ^ (searches &* 0xD6E8_FEB8_6659_FD93)
+        let queryLabels = labels(of: queryGrid)
+        var indices = [Int32](repeating: -1, count: count * k), values = [Float](repeating: -.infinity, count: count * k)
+        var snapshot = [Int32](repeating: -1, count: count * k)
         let passes = warm ? parameters.warmPasses : parameters.passes
         let bands = (queryGrid.rows + Self.bandRows - 1) / Self.bandRows
 
         queries.withUnsafeBufferPointer { queryKeys in
         bank.withUnsafeBufferPointer { bankKeys in
-        projectedQueries.withUnsafeBufferPointer { projected in
+        projected.withUnsafeBufferPointer { projected in
         projectedBank.withUnsafeBufferPointer { projectedBank in
         members.withUnsafeBufferPointer { members in
         offsets.withUnsafeBufferPointer { offsets in
         queryLabels.withUnsafeBufferPointer { queryLabels in
         (grid.labels ?? []).withUnsafeBufferPointer { bankLabels in
-        candidateIndices.withUnsafeMutableBufferPointer { indices in
-        candidateScores.withUnsafeMutableBufferPointer { values in
+        indices.withUnsafeMutableBufferPointer { indices in
+        values.withUnsafeMutableBufferPointer { values in
         snapshot.withUnsafeMutableBufferPointer { snapshot in
         matches.withUnsafeMutableBufferPointer { matches in
         scores.withUnsafeMutableBufferPointer { scores in
@@ -124,41 +117,30 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
                 queryLabels: grid.labels == nil ? nil : queryLabels.baseAddress,
                 bankLabels: grid.labels == nil ? nil : bankLabels.baseAddress,
                 members: members.baseAddress, offsets: offsets.baseAddress!,
-                candidates: parameters.candidates, indices: indices.baseAddress!, scores: values.baseAddress!,
-                snapshot: snapshot.baseAddress!, seed: searchSeed)
+                candidates: k, indices: indices.baseAddress!, scores: values.baseAddress!,
+                snapshot: snapshot.baseAddress!, seed: seed)
             let field = SharedField(matches: matches.baseAddress!, scores: scores.baseAddress!)
             Engine.parallelFor(bands) { band in
                 sweep.start(band: band, from: warm ? UnsafePointer(field.matches) : nil)
             }
             for pass in 0..<passes {
-                sweep.snapshot.update(from: sweep.indices, count: count * sweep.candidates)
+                sweep.snapshot.update(from: sweep.indices, count: count * k)
                 Engine.parallelFor(bands) { band in sweep.sweep(band: band, pass: pass) }
             }
             Engine.parallelFor(bands) { band in sweep.rescore(band: band, into: field, keepingGiven: warm) }
         }}}}}}}}}}}}}
     }
 
-    private func plan(_ count: Int) {
-        guard projectedQueries.height != count else { return }
-        projectedQueries = Tensor(Shape(channels: 1, height: count, width: projection.dimension))
-        candidateIndices = [Int32](repeating: -1, count: count * parameters.candidates)
-        candidateScores = [Float](repeating: -.infinity, count: count * parameters.candidates)
-        snapshot = [Int32](repeating: -1, count: count * parameters.candidates)
-        queryLabels = [Int32](repeating: -1, count: count)
-    }
-
     /// Each query's label for this search, or −1 (any style patch) when the style has no patch
     /// of that label or either grid has no labels.
-    private func labelQueries(_ queryGrid: PatchGrid) {
+    private func labels(of queryGrid: PatchGrid) -> [Int32] {
         guard let labels = queryGrid.labels, grid.labels != nil else {
-            for p in queryLabels.indices { queryLabels[p] = -1 }
-            return
+            return [Int32](repeating: -1, count: queryGrid.count)
         }
         let labelCount = offsets.count - 1
-        for p in queryLabels.indices {
-            let label = Int(labels[p])
-            let present = label >= 0 && label < labelCount && offsets[label + 1] > offsets[label]
-            queryLabels[p] = present ? Int32(label) : -1
+        return labels.map { label in
+            let present = label >= 0 && Int(label) < labelCount && offsets[Int(label) + 1] > offsets[Int(label)]
+            return present ? label : -1
         }
     }
 }

@@ -10,8 +10,11 @@ public protocol NearestPatchSearch: AnyObject {
     /// - Parameters:
     ///   - grid: where the P query patches sit and their region labels (a search that does not
     ///     need them ignores them).
+    ///   - seed: seeds the search's random draws (a deterministic search ignores it); a search
+    ///     is a function of its inputs and this seed alone, so one search serves every
+    ///     objective of a level, tiles included, from any thread.
     ///   - matches: on entry, a field to start from when it holds P entries (the previous
     ///     iteration's, or the previous level's carried over by `PatchGrid.carry`); a search
     ///     that does not refine a field ignores it.
-    func search(queries: Tensor, grid: PatchGrid, matches: inout [Int32], scores: inout [Float])
+    func search(queries: Tensor, grid: PatchGrid, seed: UInt64, matches: inout [Int32], scores: inout [Float])
 }

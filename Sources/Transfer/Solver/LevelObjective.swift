@@ -46,21 +46,40 @@ public final class LevelObjective {
     /// The terms of the last evaluation, weighted: content, style, TV.
     public private(set) var lastTerms = (content: 0.0, style: 0.0, tv: 0.0)
 
+    /// An objective with a style bank of its own (see `StyleBank.init` for the style arguments).
     /// - Parameters:
     ///   - content: the content image at this level, RGB 3×h×w in [0, 1].
-    ///   - style: the style image at this level, 3×hs×ws.
     ///   - contentSemantics, styleSemantics: the DSS groups at the images' resolutions (each
     ///     Kᵢ×h×w and Kᵢ×hs×ws), already chosen for the mode; `semanticWeights` their weights.
-    public init(
-        vgg: VGG, settings: TransferSettings, content contentImage: Tensor, style styleImage: Tensor,
-        contentSemantics: [Tensor], styleSemantics: [Tensor], semanticWeights: [Float]
+    ///   - segmentationGroup: which of the groups is the segmentation, if any.
+    public convenience init(
+        vgg: VGG, settings: TransferSettings, content: Tensor, style: Tensor,
+        contentSemantics: [Tensor], styleSemantics: [Tensor], semanticWeights: [Float], segmentationGroup: Int? = nil
     ) throws {
+        let bank = try StyleBank(vgg: vgg, settings: settings, style: style, styleSemantics: styleSemantics,
+                                 semanticWeights: semanticWeights, segmentationGroup: segmentationGroup)
+        try self.init(vgg: vgg, settings: settings, style: bank, content: content, contentSemantics: contentSemantics)
+    }
+
+    /// - Parameters:
+    ///   - style: the level's style bank (shared with the level's other objectives).
+    ///   - content: the content image (or tile) at this level, RGB 3×h×w in [0, 1]; X has its size.
+    ///   - contentSemantics: its DSS groups at its resolution (Kᵢ×h×w), the style bank's groups.
+    public init(
+        vgg: VGG, settings: TransferSettings, style: StyleBank, content contentImage: Tensor,
+        contentSemantics: [Tensor]
+    ) throws {
+        precondition(contentSemantics.count == style.semanticWeights.count, "content DSS groups do not match the style bank's")
         self.vgg = vgg
         self.settings = settings
         let architecture = vgg.architecture
         requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer]))
-        if settings.mode != .gatys {
-            for layer in settings.styleLayers {
+        var terms: [(String, StyleTerm)] = []
+        for (index, (layer, term)) in style.terms.enumerated() {
+            switch term {
+            case .gram(let loss):
+                terms.append((layer, .gram(loss)))
+            case .patches(let bank):
                 let shape = try architecture.activationShape(
                     of: layer, height: contentImage.height, width: contentImage.width)
                 guard shape.height >= 3 && shape.width >= 3 else {
@@ -68,27 +87,9 @@ public final class LevelObjective {
                         what: "the image at this level", width: contentImage.width, height: contentImage.height,
                         minimum: MultiScaleSchedule.minimumSide)
                 }
-            }
-        }
-
-        // The style first (VGG keeps one buffer plan, and X has the content's size).
-        let styleFeatures = try vgg.forward(styleImage, layers: settings.styleLayers)
-        var terms: [(String, StyleTerm)] = []
-        for layer in settings.styleLayers {
-            let features = styleFeatures[layer]!
-            switch settings.mode {
-            case .gatys:
-                terms.append((layer, .gram(GramLoss(styleFeatures: features))))
-            case .dss, .mrf:
-                guard features.height >= 3 && features.width >= 3 else {
-                    throw TransferError.imageTooSmall(what: "the style at this level", width: styleImage.width,
-                                                      height: styleImage.height, minimum: MultiScaleSchedule.minimumSide)
-                }
-                let styleGroups = styleSemantics.map { Self.resize($0, to: features.shape) }
-                let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
                 let contentGroups = contentSemantics.map { Self.resize($0, to: shape) }
-                let loss = DeepSemanticLoss(
-                    styleFeatures: features, styleSemantics: styleGroups, semanticWeights: semanticWeights)
+                let loss = DeepSemanticLoss(bank: bank, semanticWeights: style.semanticWeights,
+                                            seed: settings.seed &+ UInt64(index))
                 terms.append((layer, .patches(loss, semantics: contentGroups)))
             }
         }
@@ -106,6 +107,16 @@ public final class LevelObjective {
         termGradients = buffers
         layerGradients = sums
         lastImage = Tensor(contentImage.shape)
+    }
+
+    /// Starts each patch loss's first search from the field of the same layer one level down
+    /// (DESIGN.md §1: each finer level starts from the level below and its nearest-neighbour field).
+    public func continueFields(from coarser: LevelObjective) {
+        for (entry, coarserEntry) in zip(styleTerms, coarser.styleTerms) where entry.layer == coarserEntry.layer {
+            if case .patches(let loss, _) = entry.term, case .patches(let coarserLoss, _) = coarserEntry.term {
+                loss.continueField(from: coarserLoss)
+            }
+        }
     }
 
     /// An area resize of a DSS group to a layer's height and width.

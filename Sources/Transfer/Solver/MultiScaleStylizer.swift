@@ -17,14 +17,18 @@ public final class MultiScaleStylizer {
         public var contentSemantics: [Tensor]
         public var styleSemantics: [Tensor]
         public var semanticWeights: [Float]
+        /// Which of the groups is the segmentation (one-hot regions), if any: the approximate
+        /// search keeps each patch to style patches of its own region.
+        public var segmentationGroup: Int?
 
         public init(content: Tensor, style: Tensor, contentSemantics: [Tensor] = [], styleSemantics: [Tensor] = [],
-                    semanticWeights: [Float] = []) {
+                    semanticWeights: [Float] = [], segmentationGroup: Int? = nil) {
             self.content = content
             self.style = style
             self.contentSemantics = contentSemantics
             self.styleSemantics = styleSemantics
             self.semanticWeights = semanticWeights
+            self.segmentationGroup = segmentationGroup
         }
     }
 
@@ -70,38 +74,25 @@ public final class MultiScaleStylizer {
             throw TransferError.imageTooSmall(what: "the output", width: width, height: height,
                                               minimum: MultiScaleSchedule.minimumSide)
         }
-        // The style's size at the output level: its long side matches the output's, times style_scale.
-        let styleFactor = Double(max(width, height)) * Double(settings.styleScale)
-            / Double(max(inputs.style.width, inputs.style.height))
-        let usesSemantics = settings.mode == .dss
         var image: Tensor?
+        var coarser: LevelObjective?
         for (index, level) in schedule.levels.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            let content = Self.resized(inputs.content, width: level.width, height: level.height)
-            let styleWidth = max(1, Int((Double(inputs.style.width) * styleFactor * level.scale).rounded()))
-            let styleHeight = max(1, Int((Double(inputs.style.height) * styleFactor * level.scale).rounded()))
-            let style = Self.resized(inputs.style, width: styleWidth, height: styleHeight)
+            let (content, contentSemantics) = Self.content(of: inputs, at: level, settings: settings)
+            let (style, styleSemantics) = Self.style(of: inputs, at: level, outputWidth: width, outputHeight: height,
+                                                     settings: settings)
+            let bank = try StyleBank(vgg: vgg, settings: settings, style: style, styleSemantics: styleSemantics,
+                                     semanticWeights: settings.mode == .dss ? inputs.semanticWeights : [],
+                                     segmentationGroup: settings.mode == .dss ? inputs.segmentationGroup : nil)
             let objective = try LevelObjective(
-                vgg: vgg, settings: settings, content: content, style: style,
-                contentSemantics: usesSemantics ? inputs.contentSemantics.map {
-                    Self.resized($0, width: level.width, height: level.height, kind: .area) } : [],
-                styleSemantics: usesSemantics ? inputs.styleSemantics.map {
-                    Self.resized($0, width: styleWidth, height: styleHeight, kind: .area) } : [],
-                semanticWeights: usesSemantics ? inputs.semanticWeights : [])
+                vgg: vgg, settings: settings, style: bank, content: content, contentSemantics: contentSemantics)
+            if let coarser { objective.continueFields(from: coarser) }
+            coarser = objective
 
             // The first level starts from the content; the others from the level below, enlarged.
-            let x: Tensor
-            if let previous = image {
-                x = Self.resized(previous, width: level.width, height: level.height, kind: .bicubic)
-            } else {
-                x = content.clone()
-            }
-            let optimizer = LBFGS(shape: x.shape)
-            // Matches are searched once per iteration and held during its line search.
-            let trace = try optimizer.minimize(
-                x, iterations: level.iterations,
-                objective: { image, gradient in try objective.evaluate(image, gradient: gradient, searching: false) },
-                refresh: { image, gradient in try objective.evaluate(image, gradient: gradient, searching: true) })
+            let x = image.map { Self.resized($0, width: level.width, height: level.height, kind: .bicubic) }
+                ?? content.clone()
+            let trace = try objective.optimise(x, iterations: level.iterations)
             image = x
             let report = LevelReport(
                 index: index, count: schedule.levels.count, width: level.width, height: level.height,
@@ -114,9 +105,34 @@ public final class MultiScaleStylizer {
         return image!
     }
 
+    /// The content and its DSS groups at `level`'s size (3×h×w, Kᵢ×h×w by area averaging); no DSS
+    /// outside `dss` mode.
+    public static func content(
+        of inputs: Inputs, at level: MultiScaleSchedule.Level, settings: TransferSettings
+    ) -> (image: Tensor, semantics: [Tensor]) {
+        let image = resized(inputs.content, width: level.width, height: level.height)
+        guard settings.mode == .dss else { return (image, []) }
+        return (image, inputs.contentSemantics.map { resized($0, width: level.width, height: level.height, kind: .area) })
+    }
+
+    /// The style and its DSS groups at `level`: at the output level the style's long side is the
+    /// output's times `style_scale`, and each coarser level shrinks it by the level's scale.
+    public static func style(
+        of inputs: Inputs, at level: MultiScaleSchedule.Level, outputWidth: Int, outputHeight: Int,
+        settings: TransferSettings
+    ) -> (image: Tensor, semantics: [Tensor]) {
+        let factor = Double(max(outputWidth, outputHeight)) * Double(settings.styleScale)
+            / Double(max(inputs.style.width, inputs.style.height))
+        let width = max(1, Int((Double(inputs.style.width) * factor * level.scale).rounded()))
+        let height = max(1, Int((Double(inputs.style.height) * factor * level.scale).rounded()))
+        let image = resized(inputs.style, width: width, height: height)
+        guard settings.mode == .dss else { return (image, []) }
+        return (image, inputs.styleSemantics.map { resized($0, width: width, height: height, kind: .area) })
+    }
+
     /// `image` resized to width×height: area averaging when shrinking, bicubic when enlarging
     /// (unless a kind is given), clamped to [0, 1] after bicubic overshoot.
-    static func resized(_ image: Tensor, width: Int, height: Int, kind: Resample.Kind? = nil) -> Tensor {
+    public static func resized(_ image: Tensor, width: Int, height: Int, kind: Resample.Kind? = nil) -> Tensor {
         if image.width == width && image.height == height { return image.clone() }
         let chosen = kind ?? (width <= image.width && height <= image.height ? .area : .bicubic)
         let result = Tensor(Shape(channels: image.channels, height: height, width: width))
