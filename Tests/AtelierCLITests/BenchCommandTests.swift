@@ -39,9 +39,42 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(object["floor_seconds"] as? Double), 0)
     }
 
+    func testNearestPatchBenchJSONHasTheDocumentedFields() throws {
+        let examples = Fixtures.projectRoot.appendingPathComponent("Examples")
+        let outcome = try AtelierProcess.run(
+            ["bench", "nn", "--json", "--sizes", "48", "--repeats", "1", "--threads", "1", "--sgemm-size", "128",
+             "--content", examples.appendingPathComponent("chelsea.png").path,
+             "--style", examples.appendingPathComponent("starry_night.png").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
+        let sgemm = try XCTUnwrap(object["sgemm_gflops"] as? Double)
+        XCTAssertGreaterThan(sgemm, 0)
+        let cases = try XCTUnwrap(object["cases"] as? [[String: Any]])
+        XCTAssertEqual(cases.map { $0["layer"] as? String }, ["relu3_1", "relu4_1"])
+        for entry in cases {
+            XCTAssertEqual(entry["size"] as? Int, 48)
+            for key in ["exact_seconds", "exact_ratio", "approx_seconds", "speedup"] {
+                XCTAssertGreaterThan(try XCTUnwrap(entry[key] as? Double, "\(key) missing in \(entry)"), 0, key)
+            }
+            for key in ["recall_within_1pct", "recall_exact"] {
+                let recall = try XCTUnwrap(entry[key] as? Double, "\(key) missing in \(entry)")
+                XCTAssertTrue((0...1).contains(recall), "\(key) \(recall)")
+            }
+            // An exact match always scores within 1% of itself.
+            XCTAssertGreaterThanOrEqual(entry["recall_within_1pct"] as! Double, entry["recall_exact"] as! Double)
+            let ratio = try XCTUnwrap(entry["exact_ratio"] as? Double), rate = try XCTUnwrap(entry["exact_gflops"] as? Double)
+            XCTAssertEqual(ratio, rate / sgemm, accuracy: 1e-9 * max(1, ratio))
+            let speedup = try XCTUnwrap(entry["speedup"] as? Double)
+            let exact = try XCTUnwrap(entry["exact_seconds"] as? Double), approx = try XCTUnwrap(entry["approx_seconds"] as? Double)
+            XCTAssertEqual(speedup, exact / approx, accuracy: 1e-9 * max(1, speedup))
+        }
+    }
+
     func testBadBenchOptionsAreUsageErrors() throws {
         for arguments in [["bench", "engine", "--threads", "0"], ["bench", "engine", "--sizes", "3"],
-                          ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"]] {
+                          ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"],
+                          ["bench", "nn", "--sizes", "8"], ["bench", "nn", "--passes", "-1"]] {
             let outcome = try AtelierProcess.run(arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(arguments): \(outcome.stderr)")

@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed as ratios against SGEMM in the same process.",
-        subcommands: [EngineBenchCommand.self, NearestPatchBenchCommand.self]
+        subcommands: [EngineBenchCommand.self, NearestPatchBenchCommand.self, MultiScaleBenchCommand.self]
     )
 }
 
@@ -185,5 +185,85 @@ struct NearestPatchBenchCommand: ParsableCommand {
                          c.layer, c.size, c.exact_seconds, c.exact_gflops, c.exact_ratio, c.approx_seconds, c.speedup,
                          c.approx_warm_seconds, c.warm_speedup, c.recall_within_1pct, c.recall_exact))
         }
+    }
+}
+
+struct MultiScaleBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "multiscale",
+        abstract: "Single-level optimisation at the output size against the multi-scale schedule: time to the same loss.",
+        discussion: """
+            Both runs use the same settings (defaults, --config, --set); the single level runs \
+            --single-iterations iterations at the output size. Losses are those of one output-size \
+            objective with the exact search, evaluated off the clock.
+            """)
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "The content image.")
+    var content = "Examples/chelsea.png"
+
+    @Option(help: "The style image.")
+    var style = "Examples/starry_night.png"
+
+    @Option(help: "Long side of the output in pixels.")
+    var size = 256
+
+    @Option(help: "Iterations of the single-level run.")
+    var singleIterations = 60
+
+    @Option(help: "A YAML file of configuration keys.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one configuration key.", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16).")
+    var weights: String?
+
+    func validate() throws {
+        if size < MultiScaleSchedule.minimumSide || size > 4096 {
+            throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 4096, not \(size)")
+        }
+        if singleIterations < 1 || singleIterations > 100_000 {
+            throw ValidationError("--single-iterations must be between 1 and 100000, not \(singleIterations)")
+        }
+    }
+
+    func run() throws {
+        options.applyThreads()
+        var settings = TransferSettings()
+        if let config { try Configuration.apply(file: config, to: &settings) }
+        for override in overrides { try Configuration.apply(override: override, to: &settings) }
+        let contentRaster = try ImageFile.open(content).readAll()
+        let styleRaster = try ImageFile.open(style).readAll()
+        let weightsPath = WeightsLocation.resolve(explicit: weights)
+        let vgg = try VGG(contentsOf: weightsPath, pooling: settings.pooling)
+        try settings.validate(layerNames: vgg.architecture.layerNames)
+        let scale = Double(size) / Double(max(contentRaster.width, contentRaster.height))
+        let width = max(1, Int((Double(contentRaster.width) * scale).rounded()))
+        let height = max(1, Int((Double(contentRaster.height) * scale).rounded()))
+        guard min(width, height) >= MultiScaleSchedule.minimumSide else {
+            throw TransferError.imageTooSmall(what: "the output at --size \(size)", width: width, height: height,
+                                              minimum: MultiScaleSchedule.minimumSide)
+        }
+        let inputs = try StylizeInputs(
+            content: contentRaster, style: styleRaster, contentPath: content, stylePath: style
+        ).make(settings: settings, vgg: vgg)
+        let benchmark = MultiScaleBenchmark(
+            inputs: inputs, width: width, height: height, settings: settings, singleIterations: singleIterations,
+            vgg: vgg, refereeNetwork: try VGG(contentsOf: weightsPath, pooling: settings.pooling), log: options.log)
+        let report = try benchmark.run()
+        if options.json {
+            try printJSON(report)
+            return
+        }
+        print(String(format: "%dx%d, %@ search, threads %d: single level %d iterations %.1f s, loss %.5g; multi-scale "
+                         + "levels %@ (%@ iterations) %.1f s, final loss %.5g; single-level loss reached after %.1f s: "
+                         + "ratio %.3f",
+                     report.width, report.height, report.search, report.threads, report.single_iterations,
+                     report.single_seconds, report.single_loss, report.levels.map(String.init).joined(separator: ","),
+                     report.level_iterations.map(String.init).joined(separator: ","), report.multiscale_seconds,
+                     report.multiscale_final_loss, report.multiscale_seconds_to_single_loss, report.ratio))
     }
 }

@@ -59,10 +59,14 @@ public final class MultiScaleStylizer {
     }
 
     /// Runs every level and returns the output image (RGB 3×height×width in [0, 1]).
-    /// - Parameter levelFinished: called after each level with its report and its image.
+    /// - Parameters:
+    ///   - levelFinished: called after each level with its report and its image.
+    ///   - iterationFinished: called after each iteration with the level's index, the iteration's
+    ///     and the image (`atelier bench multiscale` watches the finest level's loss with it).
     public func run(
         _ inputs: Inputs, width: Int, height: Int,
-        levelFinished: (LevelReport, Tensor) throws -> Void = { _, _ in }
+        levelFinished: (LevelReport, Tensor) throws -> Void = { _, _ in },
+        iterationFinished: ((_ level: Int, _ iteration: Int, _ image: Tensor) throws -> Void)? = nil
     ) throws -> Tensor {
         try settings.validate(layerNames: vgg.architecture.layerNames)
         guard inputs.contentSemantics.count == inputs.styleSemantics.count,
@@ -92,7 +96,9 @@ public final class MultiScaleStylizer {
             // The first level starts from the content; the others from the level below, enlarged.
             let x = image.map { Self.resized($0, width: level.width, height: level.height, kind: .bicubic) }
                 ?? content.clone()
-            let trace = try objective.optimise(x, iterations: level.iterations)
+            let trace = try objective.optimise(
+                x, iterations: level.iterations,
+                iterationFinished: iterationFinished.map { watch in { iteration, x in try watch(index, iteration, x) } })
             image = x
             let report = LevelReport(
                 index: index, count: schedule.levels.count, width: level.width, height: level.height,
