@@ -71,10 +71,40 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
+    func testMultiScaleBenchJSONReportsTheTimeToTheSingleLevelLoss() throws {
+        let examples = Fixtures.projectRoot.appendingPathComponent("Examples")
+        let outcome = try AtelierProcess.run(
+            ["bench", "multiscale", "--json", "--size", "48", "--single-iterations", "3", "--threads", "1",
+             "--set", "coarse_size=24", "--set", "iterations=[4,3]", "--set", "mode=mrf",
+             "--content", examples.appendingPathComponent("chelsea.png").path,
+             "--style", examples.appendingPathComponent("starry_night.png").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
+        XCTAssertEqual(object["levels"] as? [Int], [24, 48])
+        XCTAssertEqual(object["level_iterations"] as? [Int], [4, 3])
+        XCTAssertEqual(object["width"] as? Int, 48)
+        let single = try XCTUnwrap(object["single_seconds"] as? Double)
+        let singleLoss = try XCTUnwrap(object["single_loss"] as? Double)
+        XCTAssertGreaterThan(single, 0)
+        let trace = try XCTUnwrap(object["finest_trace"] as? [[Double]])
+        XCTAssertEqual(trace.count, 3, "one referee loss per finest-level iteration")
+        XCTAssertEqual(trace.map { $0[0] }, trace.map { $0[0] }.sorted(), "times grow")
+        // The time to the single-level loss is the first finest iteration at or below it (or nan).
+        let expected = trace.first { $0[1] <= singleLoss }?[0]
+        if let expected {
+            XCTAssertEqual(try XCTUnwrap(object["multiscale_seconds_to_single_loss"] as? Double), expected, accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(object["ratio"] as? Double), expected / single, accuracy: 1e-9)
+        } else {
+            XCTAssertEqual(object["multiscale_seconds_to_single_loss"] as? String, "nan")
+        }
+    }
+
     func testBadBenchOptionsAreUsageErrors() throws {
         for arguments in [["bench", "engine", "--threads", "0"], ["bench", "engine", "--sizes", "3"],
                           ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"],
-                          ["bench", "nn", "--sizes", "8"], ["bench", "nn", "--passes", "-1"]] {
+                          ["bench", "nn", "--sizes", "8"], ["bench", "nn", "--passes", "-1"],
+                          ["bench", "multiscale", "--size", "8"], ["bench", "multiscale", "--set", "search=fast"]] {
             let outcome = try AtelierProcess.run(arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(arguments): \(outcome.stderr)")

@@ -71,15 +71,6 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
         self.offsets = offsets
     }
 
-    /// Multiply-adds of one search of `queries` patches from a random field, roughly: the
-    /// projection, the screening and the rescoring.
-    public func flops(queries: Int) -> Double {
-        let (d, length) = (Double(projection.dimension), Double(bank.width))
-        let windows = Double(Int.bitWidth - max(grid.rows, grid.columns, 1).leadingZeroBitCount)
-        let screened = Double(parameters.passes) * (4 + 1 + windows)
-        return 2 * Double(queries) * (d * length + screened * d + Double(parameters.candidates) * length)
-    }
-
     public func search(
         queries: Tensor, grid queryGrid: PatchGrid, seed: UInt64, matches: inout [Int32], scores: inout [Float]
     ) {
