@@ -74,16 +74,17 @@ final class BenchCommandTests: XCTestCase {
     func testMultiScaleBenchJSONReportsTheTimeToTheSingleLevelLoss() throws {
         let examples = Fixtures.projectRoot.appendingPathComponent("Examples")
         let outcome = try AtelierProcess.run(
-            ["bench", "multiscale", "--json", "--size", "48", "--single-iterations", "3", "--threads", "1",
-             "--set", "coarse_size=24", "--set", "iterations=[4,3]", "--set", "mode=mrf",
+            ["bench", "multiscale", "--json", "--size", "72", "--single-iterations", "3", "--threads", "1",
+             "--set", "coarse_size=36", "--set", "iterations=[4,3]", "--set", "mode=mrf",
              "--content", examples.appendingPathComponent("chelsea.png").path,
-             "--style", examples.appendingPathComponent("starry_night.png").path])
+             "--style", examples.appendingPathComponent("Monet.png").path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         let object = try XCTUnwrap(
             JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
-        XCTAssertEqual(object["levels"] as? [Int], [24, 48])
+        // chelsea is 451×300: 72×48 at the output, 36×24 below it (Monet, 512×384: 36×27).
+        XCTAssertEqual(object["levels"] as? [Int], [36, 72])
         XCTAssertEqual(object["level_iterations"] as? [Int], [4, 3])
-        XCTAssertEqual(object["width"] as? Int, 48)
+        XCTAssertEqual(object["width"] as? Int, 72)
         let single = try XCTUnwrap(object["single_seconds"] as? Double)
         let singleLoss = try XCTUnwrap(object["single_loss"] as? Double)
         XCTAssertGreaterThan(single, 0)

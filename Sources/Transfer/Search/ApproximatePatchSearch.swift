@@ -17,6 +17,11 @@ import Tensor
 /// keeps no state between calls (its scratch is per call), so one instance serves every
 /// objective of a level concurrently.
 public final class ApproximatePatchSearch: NearestPatchSearch {
+    /// The search's effort. Measured with `atelier bench nn` (chelsea searched in starry_night,
+    /// 2 threads): recall rose with passes and kept candidates far more than with the projection's
+    /// dimension (at 256², relu4_1, 40 sweeps: d = 64 → 0.89, d = 256 → 0.90); at 512² these
+    /// defaults score within 1% of the exact best for 0.86 (relu3_1) and 0.94 (relu4_1) of the
+    /// patches from a random field, 22× and 14× faster than the exact search.
     public struct Parameters: Sendable, Equatable {
         /// Dimension of the screening projection (d ≪ D).
         public var dimension = 64
