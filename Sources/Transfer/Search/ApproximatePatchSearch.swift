@@ -19,17 +19,18 @@ import Tensor
 public final class ApproximatePatchSearch: NearestPatchSearch {
     /// The search's effort. Measured with `atelier bench nn` (chelsea searched in starry_night,
     /// 2 threads): recall rose with passes and kept candidates far more than with the projection's
-    /// dimension (at 256², relu4_1, 40 sweeps: d = 64 → 0.89, d = 256 → 0.90); at 512² these
-    /// defaults score within 1% of the exact best for 0.86 (relu3_1) and 0.94 (relu4_1) of the
-    /// patches from a random field, 22× and 14× faster than the exact search.
+    /// dimension (at 256², relu4_1, 40 sweeps: d = 64 → 0.89, d = 256 → 0.90). At 512², relu3_1,
+    /// from a random field: 24 sweeps 0.86 within 1% of the exact best, 22× faster than exact;
+    /// 48 sweeps 0.90, 21× (the projection and the rescoring dominate the time, not the sweeps);
+    /// relu4_1 with 24 sweeps 0.94, 14×.
     public struct Parameters: Sendable, Equatable {
         /// Dimension of the screening projection (d ≪ D).
         public var dimension = 64
         /// Candidates kept per query, by screening score, for the exact rescoring.
         public var candidates = 16
         /// Sweeps from a random field, and from a field given on entry.
-        public var passes = 24
-        public var warmPasses = 4
+        public var passes = 48
+        public var warmPasses = 8
 
         public init() {}
     }
