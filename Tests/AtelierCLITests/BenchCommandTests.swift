@@ -39,9 +39,73 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(object["floor_seconds"] as? Double), 0)
     }
 
+    func testNearestPatchBenchJSONHasTheDocumentedFields() throws {
+        let examples = Fixtures.projectRoot.appendingPathComponent("Examples")
+        let outcome = try AtelierProcess.run(
+            ["bench", "nn", "--json", "--sizes", "48", "--repeats", "1", "--threads", "1", "--sgemm-size", "128",
+             "--content", examples.appendingPathComponent("chelsea.png").path,
+             "--style", examples.appendingPathComponent("starry_night.png").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
+        let sgemm = try XCTUnwrap(object["sgemm_gflops"] as? Double)
+        XCTAssertGreaterThan(sgemm, 0)
+        let cases = try XCTUnwrap(object["cases"] as? [[String: Any]])
+        XCTAssertEqual(cases.map { $0["layer"] as? String }, ["relu3_1", "relu4_1"])
+        for entry in cases {
+            XCTAssertEqual(entry["size"] as? Int, 48)
+            for key in ["exact_seconds", "exact_ratio", "approx_seconds", "speedup"] {
+                XCTAssertGreaterThan(try XCTUnwrap(entry[key] as? Double, "\(key) missing in \(entry)"), 0, key)
+            }
+            for key in ["recall_within_1pct", "recall_exact"] {
+                let recall = try XCTUnwrap(entry[key] as? Double, "\(key) missing in \(entry)")
+                XCTAssertTrue((0...1).contains(recall), "\(key) \(recall)")
+            }
+            // An exact match always scores within 1% of itself.
+            XCTAssertGreaterThanOrEqual(entry["recall_within_1pct"] as! Double, entry["recall_exact"] as! Double)
+            let ratio = try XCTUnwrap(entry["exact_ratio"] as? Double), rate = try XCTUnwrap(entry["exact_gflops"] as? Double)
+            XCTAssertEqual(ratio, rate / sgemm, accuracy: 1e-9 * max(1, ratio))
+            let speedup = try XCTUnwrap(entry["speedup"] as? Double)
+            let exact = try XCTUnwrap(entry["exact_seconds"] as? Double), approx = try XCTUnwrap(entry["approx_seconds"] as? Double)
+            XCTAssertEqual(speedup, exact / approx, accuracy: 1e-9 * max(1, speedup))
+        }
+    }
+
+    func testMultiScaleBenchJSONReportsTheTimeToTheSingleLevelLoss() throws {
+        let examples = Fixtures.projectRoot.appendingPathComponent("Examples")
+        let outcome = try AtelierProcess.run(
+            ["bench", "multiscale", "--json", "--size", "72", "--single-iterations", "3", "--threads", "1",
+             "--set", "coarse_size=36", "--set", "iterations=[4,3]", "--set", "mode=mrf",
+             "--content", examples.appendingPathComponent("chelsea.png").path,
+             "--style", examples.appendingPathComponent("Monet.png").path])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
+        // chelsea is 451×300: 72×48 at the output, 36×24 below it (Monet, 512×384: 36×27).
+        XCTAssertEqual(object["levels"] as? [Int], [36, 72])
+        XCTAssertEqual(object["level_iterations"] as? [Int], [4, 3])
+        XCTAssertEqual(object["width"] as? Int, 72)
+        let single = try XCTUnwrap(object["single_seconds"] as? Double)
+        let singleLoss = try XCTUnwrap(object["single_loss"] as? Double)
+        XCTAssertGreaterThan(single, 0)
+        let trace = try XCTUnwrap(object["finest_trace"] as? [[Double]])
+        XCTAssertEqual(trace.count, 3, "one referee loss per finest-level iteration")
+        XCTAssertEqual(trace.map { $0[0] }, trace.map { $0[0] }.sorted(), "times grow")
+        // The time to the single-level loss is the first finest iteration at or below it (or nan).
+        let expected = trace.first { $0[1] <= singleLoss }?[0]
+        if let expected {
+            XCTAssertEqual(try XCTUnwrap(object["multiscale_seconds_to_single_loss"] as? Double), expected, accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(object["ratio"] as? Double), expected / single, accuracy: 1e-9)
+        } else {
+            XCTAssertEqual(object["multiscale_seconds_to_single_loss"] as? String, "nan")
+        }
+    }
+
     func testBadBenchOptionsAreUsageErrors() throws {
         for arguments in [["bench", "engine", "--threads", "0"], ["bench", "engine", "--sizes", "3"],
-                          ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"]] {
+                          ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"],
+                          ["bench", "nn", "--sizes", "8"], ["bench", "nn", "--passes", "-1"],
+                          ["bench", "multiscale", "--size", "8"], ["bench", "multiscale", "--set", "search=fast"]] {
             let outcome = try AtelierProcess.run(arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(arguments): \(outcome.stderr)")

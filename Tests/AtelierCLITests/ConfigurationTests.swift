@@ -90,4 +90,16 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("\(path): tile: expected a mapping"), "\(error)")
         }
     }
+
+    func testTheSearchKeyChoosesTheExactOrTheApproximateSearch() throws {
+        var settings = StylizeSettings()
+        XCTAssertEqual(settings.transfer.search, .approximate, "the default")
+        try Configuration.apply(override: "search=exact", to: &settings)
+        XCTAssertEqual(settings.transfer.search, .exact)
+        try Configuration.apply(override: "search=approximate", to: &settings)
+        XCTAssertEqual(settings.transfer.search, .approximate)
+        XCTAssertThrowsError(try Configuration.apply(override: "search=fast", to: &settings)) { error in
+            XCTAssertEqual("\(error)", "search: unknown value 'fast' (expected one of exact, approximate)")
+        }
+    }
 }

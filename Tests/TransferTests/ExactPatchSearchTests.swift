@@ -24,7 +24,7 @@ final class ExactPatchSearchTests: XCTestCase {
         for (queryBlock, bankBlock) in [(256, 4096), (7, 5), (1, 1), (37, 53)] {
             let search = ExactPatchSearch(bank: bank, queryBlock: queryBlock, bankBlock: bankBlock)
             var matches: [Int32] = [], scores: [Float] = []
-            search.search(queries: query, matches: &matches, scores: &scores)
+            search.search(queries: query, grid: PatchGrid(rows: 1, columns: queries), seed: 0, matches: &matches, scores: &scores)
             XCTAssertEqual(matches.map(Int.init), expected, "blocks \(queryBlock)×\(bankBlock)")
             for q in 0..<queries { XCTAssertEqual(Double(scores[q]), expectedScores[q], accuracy: 1e-4) }
         }

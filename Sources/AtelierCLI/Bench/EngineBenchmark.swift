@@ -62,8 +62,10 @@ struct EngineBenchmark {
 
     func run() -> Report {
         var random = SystemRandomNumberGenerator()
-        let (sgemm, sgemmWork) = sgemmTimer(n: sgemmSize)
-        let sgemmFlops = 2 * pow(Double(sgemmSize), 3)
+        let reference = ReferenceSGEMM(size: sgemmSize)
+        let sgemm = reference.measure(repeats: repeats)
+        let sgemmWork = reference.run
+        let sgemmFlops = reference.flops
         let sgemmRate = sgemmFlops / sgemm.median / 1e9
         log(String(format: "SGEMM %d³: %.1f GFLOP/s (median of %d)", sgemmSize, sgemmRate, max(repeats, 5)))
 
@@ -124,25 +126,6 @@ struct EngineBenchmark {
             vgg16_relu4_2_seconds_max: pass.max,
             floor_seconds: floor, pass_over_floor: pass.median / floor,
             paired_floor_seconds: pairedFloor, pass_over_paired_floor: pass.median / pairedFloor)
-    }
-
-    /// The reference SGEMM (n³), timed on its own (median of at least 5), and the work itself
-    /// for pairing with other measurements.
-    private func sgemmTimer(n: Int) -> (Timing, () -> Void) {
-        let a = Tensor(channels: 1, height: n, width: n), b = Tensor(channels: 1, height: n, width: n)
-        let c = Tensor(channels: 1, height: n, width: n)
-        a.fill(0.5)
-        b.fill(0.25)
-        let work = {
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        Matrix.multiply(.normal, pa, lda: n, .normal, pb, ldb: n, into: pc, ldc: n, m: n, n: n, k: n)
-                    }
-                }
-            }
-        }
-        return (Timing.measure(repeats: max(repeats, 5), work), work)
     }
 
     /// One forward pass from the image to relu4_2 and one backward pass from relu4_2 to the

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Repeated timings of one piece of work: these machines are shared and noisy, so every figure
 /// is reported as min / median / max over repeats, and rates are compared as ratios measured
@@ -41,6 +42,43 @@ struct Timing: Codable {
         work()
         return Timing(seconds: (0..<repeats).map { _ in clock(work) })
     }
+}
+
+/// The square SGEMM whose rate every benchmark's ratios are taken against (n = 2048 in
+/// reports): measured in the same process as the work it is compared with.
+struct ReferenceSGEMM {
+    let size: Int
+    private let a: Tensor, b: Tensor, c: Tensor
+
+    init(size: Int) {
+        self.size = size
+        a = Tensor(channels: 1, height: size, width: size)
+        b = Tensor(channels: 1, height: size, width: size)
+        c = Tensor(channels: 1, height: size, width: size)
+        a.fill(0.5)
+        b.fill(0.25)
+    }
+
+    /// FLOPs of one product: 2n³.
+    var flops: Double { 2 * pow(Double(size), 3) }
+
+    /// One product.
+    func run() {
+        let n = size
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    Matrix.multiply(.normal, pa, lda: n, .normal, pb, ldb: n, into: pc, ldc: n, m: n, n: n, k: n)
+                }
+            }
+        }
+    }
+
+    /// Timed on its own, median of at least 5.
+    func measure(repeats: Int) -> Timing { Timing.measure(repeats: max(repeats, 5), run) }
+
+    /// GFLOP/s at a timing's median.
+    func rate(_ timing: Timing) -> Double { flops / timing.median / 1e9 }
 }
 
 /// Writes a Codable report as one JSON object with sorted keys on standard output.

@@ -1,13 +1,18 @@
 import ArgumentParser
 import Foundation
+import ImageIO
+import Network
+import Pipeline
+import Semantics
 import Tensor
+import Transfer
 
 /// `atelier bench …`: speed measured as ratios within one process (DESIGN.md §8).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed as ratios against SGEMM in the same process.",
-        subcommands: [EngineBenchCommand.self]
+        subcommands: [EngineBenchCommand.self, NearestPatchBenchCommand.self, MultiScaleBenchCommand.self]
     )
 }
 
@@ -91,5 +96,176 @@ struct EngineBenchCommand: ParsableCommand {
                      passSize, report.vgg16_relu4_2_seconds, report.vgg16_relu4_2_seconds_min,
                      report.vgg16_relu4_2_seconds_max, report.floor_seconds, report.pass_over_floor,
                      report.paired_floor_seconds, report.pass_over_paired_floor))
+    }
+}
+
+struct NearestPatchBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nn",
+        abstract: "Exact nearest-patch search against SGEMM; approximate search against exact (time, recall).",
+        discussion: """
+            On VGG-16 features of a photo and a painting, both resized to each size (square). Recall: the \
+            fraction of patches whose approximate match scores within 1% of the exact best, and the \
+            fraction whose match is the exact one.
+            """)
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "The photo whose patches are searched for.")
+    var content = "Examples/chelsea.png"
+
+    @Option(help: "The painting whose patches are the bank.")
+    var style = "Examples/starry_night.png"
+
+    @Option(parsing: .upToNextOption, help: "Image sizes (square).")
+    var sizes: [Int] = [256, 512]
+
+    @Option(parsing: .upToNextOption, help: "VGG layers whose 3×3 patches are searched.")
+    var layers: [String] = ["relu3_1", "relu4_1"]
+
+    @Option(help: "Side of the square SGEMM whose rate is the reference.")
+    var sgemmSize = 2048
+
+    @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16).")
+    var weights: String?
+
+    @Option(help: "Approximate search: dimension of the screening projection.")
+    var dimension = ApproximatePatchSearch.Parameters().dimension
+
+    @Option(help: "Approximate search: candidates per patch rescored with the full keys.")
+    var candidates = ApproximatePatchSearch.Parameters().candidates
+
+    @Option(help: "Approximate search: sweeps from a random field.")
+    var passes = ApproximatePatchSearch.Parameters().passes
+
+    @Option(help: "Approximate search: sweeps from a given field.")
+    var warmPasses = ApproximatePatchSearch.Parameters().warmPasses
+
+    func validate() throws {
+        if let bad = sizes.first(where: { $0 < MultiScaleSchedule.minimumSide || $0 > 4096 }) {
+            throw ValidationError("sizes must be between \(MultiScaleSchedule.minimumSide) and 4096 pixels, not \(bad)")
+        }
+        if sgemmSize < 16 || sgemmSize > 8192 {
+            throw ValidationError("--sgemm-size must be between 16 and 8192, not \(sgemmSize)")
+        }
+        for (name, value, low) in [("--dimension", dimension, 1), ("--candidates", candidates, 1),
+                                   ("--passes", passes, 0), ("--warm-passes", warmPasses, 0)]
+        where value < low || value > 4096 {
+            throw ValidationError("\(name) must be between \(low) and 4096, not \(value)")
+        }
+    }
+
+    func run() throws {
+        options.applyThreads()
+        let contentImage = try ImageFile.open(content).readAll().rgbTensor()
+        let styleImage = try ImageFile.open(style).readAll().rgbTensor()
+        let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: TransferSettings().pooling)
+        let known = vgg.architecture.layerNames
+        if let bad = layers.first(where: { !known.contains($0) }) {
+            throw ValidationError("unknown layer '\(bad)' (known: \(known.filter { $0.hasPrefix("relu") }.joined(separator: ", ")))")
+        }
+        var parameters = ApproximatePatchSearch.Parameters()
+        parameters.dimension = dimension
+        parameters.candidates = candidates
+        parameters.passes = passes
+        parameters.warmPasses = warmPasses
+        let benchmark = NearestPatchBenchmark(
+            content: contentImage, style: styleImage, contentName: content, styleName: style, vgg: vgg,
+            layers: layers, sizes: sizes, repeats: options.repeats, sgemmSize: sgemmSize, parameters: parameters,
+            log: options.log)
+        let report = try benchmark.run()
+        if options.json {
+            try printJSON(report)
+            return
+        }
+        print(String(format: "threads %d, SGEMM %d³ %.1f GFLOP/s; %@ searched in %@",
+                     report.threads, report.sgemm_size, report.sgemm_gflops, report.content, report.style))
+        print("layer    size  exact s  GFLOP/s  /SGEMM  approx s  speed-up  warm s  speed-up  recall 1%  identical")
+        for c in report.cases {
+            print(String(format: "%-8@ %4d  %7.3f  %7.1f  %6.2f  %8.4f  %8.1f  %6.4f  %8.1f  %9.3f  %9.3f",
+                         c.layer, c.size, c.exact_seconds, c.exact_gflops, c.exact_ratio, c.approx_seconds, c.speedup,
+                         c.approx_warm_seconds, c.warm_speedup, c.recall_within_1pct, c.recall_exact))
+        }
+    }
+}
+
+struct MultiScaleBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "multiscale",
+        abstract: "Single-level optimisation at the output size against the multi-scale schedule: time to the same loss.",
+        discussion: """
+            Both runs use the same settings (defaults, --config, --set); the single level runs \
+            --single-iterations iterations at the output size. Losses are those of one output-size \
+            objective with the exact search, evaluated off the clock.
+            """)
+
+    @OptionGroup var options: BenchOptions
+
+    @Option(help: "The content image.")
+    var content = "Examples/chelsea.png"
+
+    @Option(help: "The style image.")
+    var style = "Examples/starry_night.png"
+
+    @Option(help: "Long side of the output in pixels.")
+    var size = 256
+
+    @Option(help: "Iterations of the single-level run.")
+    var singleIterations = 60
+
+    @Option(help: "A YAML file of configuration keys.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override one configuration key.", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16).")
+    var weights: String?
+
+    func validate() throws {
+        if size < MultiScaleSchedule.minimumSide || size > 4096 {
+            throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 4096, not \(size)")
+        }
+        if singleIterations < 1 || singleIterations > 100_000 {
+            throw ValidationError("--single-iterations must be between 1 and 100000, not \(singleIterations)")
+        }
+    }
+
+    func run() throws {
+        options.applyThreads()
+        var all = StylizeSettings()
+        if let config { try Configuration.apply(file: config, to: &all) }
+        for override in overrides { try Configuration.apply(override: override, to: &all) }
+        let settings = all.transfer
+        let contentRaster = try ImageFile.open(content).readAll()
+        let styleRaster = try ImageFile.open(style).readAll()
+        let weightsPath = WeightsLocation.resolve(explicit: weights)
+        let vgg = try VGG(contentsOf: weightsPath, pooling: settings.pooling)
+        try settings.validate(layerNames: vgg.architecture.layerNames)
+        let scale = Double(size) / Double(max(contentRaster.width, contentRaster.height))
+        let width = max(1, Int((Double(contentRaster.width) * scale).rounded()))
+        let height = max(1, Int((Double(contentRaster.height) * scale).rounded()))
+        guard min(width, height) >= MultiScaleSchedule.minimumSide else {
+            throw TransferError.imageTooSmall(what: "the output at --size \(size)", width: width, height: height,
+                                              minimum: MultiScaleSchedule.minimumSide)
+        }
+        let inputs = try StylizeInputs(
+            content: contentRaster, style: styleRaster, contentPath: content, stylePath: style
+        ).make(settings: settings, vgg: vgg)
+        let benchmark = MultiScaleBenchmark(
+            inputs: inputs, width: width, height: height, settings: settings, singleIterations: singleIterations,
+            vgg: vgg, refereeNetwork: try VGG(contentsOf: weightsPath, pooling: settings.pooling), log: options.log)
+        let report = try benchmark.run()
+        if options.json {
+            try printJSON(report)
+            return
+        }
+        print(String(format: "%dx%d, %@ search, threads %d: single level %d iterations %.1f s, loss %.5g; multi-scale "
+                         + "levels %@ (%@ iterations) %.1f s, final loss %.5g; single-level loss reached after %.1f s: "
+                         + "ratio %.3f",
+                     report.width, report.height, report.search, report.threads, report.single_iterations,
+                     report.single_seconds, report.single_loss, report.levels.map(String.init).joined(separator: ","),
+                     report.level_iterations.map(String.init).joined(separator: ","), report.multiscale_seconds,
+                     report.multiscale_final_loss, report.multiscale_seconds_to_single_loss, report.ratio))
     }
 }

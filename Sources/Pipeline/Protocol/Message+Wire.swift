@@ -24,6 +24,7 @@ extension Message {
             payload.append(message.style)
             payload.append(message.styleSemantics) { $0.append($1) }
             payload.append(message.semanticWeights) { $0.append($1) }
+            payload.append(count: message.segmentationGroup.map { $0 + 1 } ?? 0)
         case .task(let message):
             payload.append(message.key)
             payload.append(message.styleSet)
@@ -65,7 +66,8 @@ extension Message {
                     job: try reader.readString(), level: try reader.readSize(), styleSet: try reader.read(),
                     settings: try reader.readSettings(), style: try reader.readTensor(),
                     styleSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() },
-                    semanticWeights: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() }))
+                    semanticWeights: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() },
+                    segmentationGroup: try reader.readOptionalIndex()))
         case .task:
             message = .task(
                 TaskMessage(
@@ -101,8 +103,8 @@ extension ByteWriter {
     /// The transfer settings a worker's objective needs, field by field.
     mutating func append(_ settings: TransferSettings) {
         append(settings.mode.rawValue)
-        for weight in [settings.contentWeight, settings.styleWeight, settings.tvWeight, settings.semanticWeight,
-                       settings.illuminationWeight, settings.styleScale] {
+        for weight in [settings.contentWeight, settings.styleWeight, settings.tvWeight, settings.chromaTVWeight,
+                       settings.semanticWeight, settings.illuminationWeight, settings.styleScale] {
             append(weight)
         }
         append(settings.styleLayers) { $0.append($1) }
@@ -113,6 +115,7 @@ extension ByteWriter {
         append(settings.pooling.rawValue)
         append(count: settings.segments)
         append(settings.seed)
+        append(settings.initialisation.rawValue)
     }
 }
 
@@ -120,6 +123,12 @@ extension WireReader {
     mutating func readKey() throws(ProtocolError) -> TileResultKey {
         TileResultKey(job: try readString(), level: try readSize(), round: try readSize(),
                 tile: try readSize())
+    }
+
+    /// An optional index, written as index + 1 with 0 for none.
+    mutating func readOptionalIndex() throws(ProtocolError) -> Int? {
+        let value = try readSize()
+        return value == 0 ? nil : value - 1
     }
 
     mutating func readSettings() throws(ProtocolError) -> TransferSettings {
@@ -132,6 +141,7 @@ extension WireReader {
         settings.contentWeight = try readFloat()
         settings.styleWeight = try readFloat()
         settings.tvWeight = try readFloat()
+        settings.chromaTVWeight = try readFloat()
         settings.semanticWeight = try readFloat()
         settings.illuminationWeight = try readFloat()
         settings.styleScale = try readFloat()
@@ -143,6 +153,7 @@ extension WireReader {
         settings.pooling = try choice(Pool2x2.Kind.self, try readString())
         settings.segments = try readSize()
         settings.seed = try read()
+        settings.initialisation = try choice(TransferSettings.Initialisation.self, try readString())
         return settings
     }
 }

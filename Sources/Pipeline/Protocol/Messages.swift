@@ -36,9 +36,12 @@ public struct StyleMessage: Sendable {
     /// DSS groups of the style at the style's size (Kᵢ×Hs×Ws), empty outside `dss` mode.
     public var styleSemantics: [Tensor]
     public var semanticWeights: [Float]
+    /// Which of the groups is the segmentation (the approximate search keeps patches to their region).
+    public var segmentationGroup: Int?
 
     public init(job: String, level: Int, styleSet: UInt64, settings: TransferSettings, style: Tensor,
-                styleSemantics: [Tensor], semanticWeights: [Float]) {
+                styleSemantics: [Tensor], semanticWeights: [Float], segmentationGroup: Int? = nil) {
+        self.segmentationGroup = segmentationGroup
         self.job = job
         self.level = level
         self.styleSet = styleSet

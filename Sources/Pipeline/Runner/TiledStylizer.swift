@@ -66,7 +66,8 @@ public final class TiledStylizer {
                 of: inputs, at: level.schedule, outputWidth: width, outputHeight: height, settings: transfer)
             let styleMessage = StyleMessage(
                 job: job, level: level.index, styleSet: UInt64(level.index), settings: transfer, style: style,
-                styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : [])
+                styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : [],
+                segmentationGroup: transfer.mode == .dss ? inputs.segmentationGroup : nil)
             // The first level starts from the content (or its palette start); the others from the level below, enlarged.
             let image = canvas.map {
                 MultiScaleStylizer.resized($0.tensor, width: level.width, height: level.height, kind: .bicubic)

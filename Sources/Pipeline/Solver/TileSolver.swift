@@ -29,9 +29,13 @@ public final class TileSolver {
         else {
             throw PipelineError.task(reason: "style set \(style.styleSet): style DSS groups do not match the style image")
         }
+        if let group = style.segmentationGroup, !style.styleSemantics.indices.contains(group) {
+            throw PipelineError.task(reason: "style set \(style.styleSet): segmentation group \(group) is not a DSS group")
+        }
         try style.settings.validate(layerNames: vgg.architecture.layerNames)
         let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
-                                 styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights)
+                                 styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
+                                 segmentationGroup: style.segmentationGroup)
         current = (style.job, style.styleSet, style.settings, bank)
         banksBuilt += 1
     }

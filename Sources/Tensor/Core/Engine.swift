@@ -28,8 +28,9 @@ public enum Engine {
     }
 
     /// Runs `body(i)` for every `i` in `0..<count`, split over the engine's threads.
-    /// A loop with one item, or an engine with one thread, runs inline.
-    static func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
+    /// A loop with one item, or an engine with one thread, runs inline. Public so that the
+    /// modules above (the patch search) share the engine's one thread setting.
+    public static func parallelFor(_ count: Int, _ body: @Sendable (Int) -> Void) {
         if count <= 1 || threads == 1 {
             for index in 0..<count { body(index) }
             return

@@ -20,6 +20,9 @@ public final class DeepSemanticLoss {
     public let bank: StylePatchBank
     /// The weight wᵢ of each DSS group in the matching score; none matches on features alone (CNNMRF).
     public let semanticWeights: [Float]
+    /// Seeds the searches: the n-th search of this loss draws from `seed` and n.
+    public let seed: UInt64
+    private var searches: UInt64 = 0
 
     // Buffers planned for one image feature shape, reused on every evaluation.
     private var plannedShape: Shape?
@@ -27,6 +30,10 @@ public final class DeepSemanticLoss {
     private var semanticPatches: [Tensor] = []
     private var keys = Tensor(Shape(channels: 1, height: 0, width: 0))
     private var patchGradient = Tensor(Shape(channels: 1, height: 0, width: 0))
+    /// The image's patches on their grid, labelled like the bank's (from the segmentation group).
+    public private(set) var grid = PatchGrid(rows: 0, columns: 0)
+    /// The previous level's field, carried onto this level's grid at the first search.
+    private var coarserField: (matches: [Int32], grid: PatchGrid, bank: PatchGrid)?
     /// The style patch matched to each image patch in the last evaluation, and its score.
     public private(set) var matches: [Int32] = []
     public private(set) var scores: [Float] = []
@@ -36,26 +43,39 @@ public final class DeepSemanticLoss {
     /// - Parameters:
     ///   - bank: the style's patch bank at this layer.
     ///   - semanticWeights: wᵢ in the score, one per DSS group of the bank.
-    public init(bank: StylePatchBank, semanticWeights: [Float]) {
+    ///   - seed: seeds the searches (see `NearestPatchSearch.search`).
+    public init(bank: StylePatchBank, semanticWeights: [Float], seed: UInt64 = 0) {
         precondition(bank.semanticChannels.count == semanticWeights.count, "one weight per DSS group")
         self.bank = bank
         self.semanticWeights = semanticWeights
+        self.seed = seed
     }
 
     /// A loss with its own bank, built from the style's features and DSS groups at this layer
     /// (see `StylePatchBank.init`).
     public convenience init(
         styleFeatures: Tensor, styleSemantics: [Tensor], semanticWeights: [Float],
-        makeSearch: (Tensor) -> NearestPatchSearch = { ExactPatchSearch(bank: $0) }
+        makeSearch: (Tensor, PatchGrid) -> NearestPatchSearch = { keys, _ in ExactPatchSearch(bank: keys) }
     ) {
         self.init(bank: StylePatchBank(styleFeatures: styleFeatures, styleSemantics: styleSemantics,
                                        makeSearch: makeSearch),
                   semanticWeights: semanticWeights)
     }
 
-    private func plan(for features: Shape) {
+    /// Starts this loss's first search from the field of the same layer's loss one level down
+    /// (`PatchGrid.carry`): the approximate search then only refines it. The exact search
+    /// ignores it.
+    public func continueField(from coarser: DeepSemanticLoss) {
+        guard !coarser.matches.isEmpty, coarser.matches.count == coarser.grid.count else { return }
+        coarserField = (coarser.matches, coarser.grid, coarser.bank.grid)
+    }
+
+    /// Plans the buffers for one feature shape, and the grid of the image's patches, labelled
+    /// from `semantics` (the objective's fixed DSS groups) when the bank has a segmentation group.
+    private func plan(for features: Shape, semantics: [Tensor]) {
         guard plannedShape != features else { return }
         plannedShape = features
+        grid = PatchGrid(map: features, segmentation: bank.segmentationGroup.map { semantics[$0] })
         featurePatches = Tensor(Patches.shape(for: features))
         semanticPatches = bank.semanticChannels.map { channels in
             Tensor(Patches.shape(for: Shape(channels: channels, height: features.height, width: features.width)))
@@ -78,14 +98,20 @@ public final class DeepSemanticLoss {
                      "image DSS has \(semantics.map(\.channels)) channels, the style's \(bank.semanticChannels)")
         precondition(gradient.shape == features.shape, "gradient \(gradient.shape) for features \(features.shape)")
         precondition(features.height >= 3 && features.width >= 3, "features \(features.shape) smaller than a patch")
-        plan(for: features.shape)
+        plan(for: features.shape, semantics: semantics)
         Patches.extract(features, into: featurePatches)
         if searching || matches.count != featurePatches.height {
             for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
             PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
                             weights: semanticWeights, into: keys)
             let start = DispatchTime.now().uptimeNanoseconds
-            bank.search.search(queries: keys, matches: &matches, scores: &scores)
+            if matches.count != grid.count, let coarser = coarserField {
+                matches = PatchGrid.carry(coarser.matches, from: (coarser.grid, coarser.bank), to: (grid, bank.grid))
+            }
+            coarserField = nil
+            searches += 1
+            bank.search.search(queries: keys, grid: grid, seed: seed ^ (searches &* 0xD6E8_FEB8_6659_FD93),
+                               matches: &matches, scores: &scores)
             searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
 

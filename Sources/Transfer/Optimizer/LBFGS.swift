@@ -59,11 +59,13 @@ public final class LBFGS {
     ///     re-evaluate f and ∂f/∂x at the current point when the objective itself moves between
     ///     iterations (the patch losses' nearest neighbours are searched anew there and held fixed
     ///     during the line search, where `objective` is called).
+    ///   - iterationFinished: called after each iteration with its index and x (to watch the run).
     /// - Returns: f after each iteration (the loss trace), preceded by f at the start.
     @discardableResult
     public func minimize(
         _ x: Tensor, iterations: Int, objective: (Tensor, Tensor) throws -> Double,
-        refresh: ((Tensor, Tensor) throws -> Double)? = nil
+        refresh: ((Tensor, Tensor) throws -> Double)? = nil,
+        iterationFinished: ((Int, Tensor) throws -> Void)? = nil
     ) throws -> [Double] {
         precondition(x.shape == shape, "L-BFGS planned for \(shape), given \(x.shape)")
         project(x)
@@ -100,6 +102,7 @@ public final class LBFGS {
             }
             if !accepted { reset() }
             trace.append(value)
+            try iterationFinished?(iteration, x)
         }
         return trace
     }

@@ -13,9 +13,12 @@ public struct TransferSettings: Sendable, Equatable {
         case gatys
     }
 
-    /// Which nearest-neighbour search the patch losses use.
+    /// Which nearest-neighbour search the patch losses use (`search`).
     public enum Search: String, Sendable, CaseIterable {
+        /// Blocked SGEMM with a fused arg-max: every query against every style patch.
         case exact
+        /// PatchMatch over a projected bank with exact rescoring (`ApproximatePatchSearch`).
+        case approximate
     }
 
     /// The image the coarsest level starts from.
@@ -37,7 +40,7 @@ public struct TransferSettings: Sendable, Equatable {
     public var contentLayer = "relu4_2"
     public var coarseSize = 128
     public var iterations = [80, 40, 20]
-    public var search = Search.exact
+    public var search = Search.approximate
     public var pooling = Pool2x2.Kind.average
     public var styleScale: Float = 1
     public var segments = 5

@@ -28,8 +28,11 @@ public final class ExactPatchSearch: NearestPatchSearch {
         2 * Double(queries) * Double(bank.height) * Double(bank.width)
     }
 
-    public func search(queries: Tensor, matches: inout [Int32], scores: inout [Float]) {
+    /// Ignores the grid, the seed and any field on entry: it scores every query against every
+    /// style key.
+    public func search(queries: Tensor, grid: PatchGrid, seed: UInt64, matches: inout [Int32], scores: inout [Float]) {
         let count = queries.height, length = bank.width, bankCount = bank.height
+        precondition(grid.count == count, "a grid of \(grid.count) patches for \(count) queries")
         precondition(queries.width == length, "query keys of length \(queries.width), bank keys of length \(length)")
         if matches.count != count { matches = [Int32](repeating: 0, count: count) }
         if scores.count != count { scores = [Float](repeating: 0, count: count) }

@@ -18,17 +18,26 @@ public final class StylePatchBank {
     /// row-major on a (height − 2) × (width − 2) grid.
     public let featureHeight: Int
     public let featureWidth: Int
+    /// The patches' grid, labelled from the segmentation group when there is one.
+    public let grid: PatchGrid
+    /// Which DSS group is the segmentation (one-hot regions), if any: its labels restrict the
+    /// approximate search's candidates.
+    public let segmentationGroup: Int?
     public let search: NearestPatchSearch
 
     /// - Parameters:
     ///   - styleFeatures: the style's features at this layer, C×H×W (H, W ≥ 3).
     ///   - styleSemantics: the style's DSS groups at this layer's size, each Kᵢ×H×W (e.g.
     ///     segmentation, illumination); empty for none.
-    ///   - makeSearch: builds the nearest-neighbour search over the style keys (exact by default).
+    ///   - segmentationGroup: the index in `styleSemantics` of the segmentation group, if any.
+    ///   - makeSearch: builds the nearest-neighbour search over the style keys and their grid
+    ///     (exact by default).
     public init(
-        styleFeatures: Tensor, styleSemantics: [Tensor],
-        makeSearch: (Tensor) -> NearestPatchSearch = { ExactPatchSearch(bank: $0) }
+        styleFeatures: Tensor, styleSemantics: [Tensor], segmentationGroup: Int? = nil,
+        makeSearch: (Tensor, PatchGrid) -> NearestPatchSearch = { keys, _ in ExactPatchSearch(bank: keys) }
     ) {
+        precondition(segmentationGroup.map { styleSemantics.indices.contains($0) } ?? true,
+                     "segmentation group \(segmentationGroup!) of \(styleSemantics.count)")
         precondition(styleFeatures.height >= 3 && styleFeatures.width >= 3,
                      "style features \(styleFeatures.shape) are smaller than one 3×3 patch")
         for semantics in styleSemantics {
@@ -38,6 +47,8 @@ public final class StylePatchBank {
         semanticChannels = styleSemantics.map(\.channels)
         featureHeight = styleFeatures.height
         featureWidth = styleFeatures.width
+        self.segmentationGroup = segmentationGroup
+        grid = PatchGrid(map: styleFeatures.shape, segmentation: segmentationGroup.map { styleSemantics[$0] })
         featurePatches = Tensor(Patches.shape(for: styleFeatures.shape))
         Patches.extract(styleFeatures, into: featurePatches)
         let semanticPatches = styleSemantics.map { semantics -> Tensor in
@@ -49,7 +60,7 @@ public final class StylePatchBank {
                             width: featurePatches.width + semanticPatches.reduce(0) { $0 + $1.width }))
         PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
                         weights: semanticPatches.map { _ in 1 }, into: keys)
-        search = makeSearch(keys)
+        search = makeSearch(keys, grid)
     }
 
     /// How many style patches the bank holds.

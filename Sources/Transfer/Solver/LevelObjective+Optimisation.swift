@@ -9,9 +9,13 @@ extension LevelObjective {
     /// - Parameter free: the pixels allowed to change; the rest is read-only context (a tile's
     ///   halo). Their gradient is masked to zero, so every L-BFGS direction, step and curvature
     ///   pair is zero there and they keep their exact values. Nil frees the whole image.
+    /// - Parameter iterationFinished: called after each iteration with its index and the image.
     /// - Returns: the loss before the first iteration and after each one.
     @discardableResult
-    public func optimise(_ image: Tensor, iterations: Int, free: PixelRect? = nil) throws -> [Double] {
+    public func optimise(
+        _ image: Tensor, iterations: Int, free: PixelRect? = nil,
+        iterationFinished: ((Int, Tensor) throws -> Void)? = nil
+    ) throws -> [Double] {
         let everything = PixelRect(width: image.width, height: image.height)
         let region = free ?? everything
         precondition(everything.contains(region), "free region \(region) outside the \(image.width)×\(image.height) image")
@@ -23,7 +27,8 @@ extension LevelObjective {
         return try LBFGS(shape: image.shape).minimize(
             image, iterations: iterations,
             objective: { x, gradient in try evaluate(x, gradient, searching: false) },
-            refresh: { x, gradient in try evaluate(x, gradient, searching: true) })
+            refresh: { x, gradient in try evaluate(x, gradient, searching: true) },
+            iterationFinished: iterationFinished)
     }
 
     /// Sets every channel of `tensor` to 0 outside `region`.

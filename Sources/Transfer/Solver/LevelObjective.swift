@@ -51,12 +51,13 @@ public final class LevelObjective {
     ///   - content: the content image at this level, RGB 3×h×w in [0, 1].
     ///   - contentSemantics, styleSemantics: the DSS groups at the images' resolutions (each
     ///     Kᵢ×h×w and Kᵢ×hs×ws), already chosen for the mode; `semanticWeights` their weights.
+    ///   - segmentationGroup: which of the groups is the segmentation, if any.
     public convenience init(
         vgg: VGG, settings: TransferSettings, content: Tensor, style: Tensor,
-        contentSemantics: [Tensor], styleSemantics: [Tensor], semanticWeights: [Float]
+        contentSemantics: [Tensor], styleSemantics: [Tensor], semanticWeights: [Float], segmentationGroup: Int? = nil
     ) throws {
         let bank = try StyleBank(vgg: vgg, settings: settings, style: style, styleSemantics: styleSemantics,
-                                 semanticWeights: semanticWeights)
+                                 semanticWeights: semanticWeights, segmentationGroup: segmentationGroup)
         try self.init(vgg: vgg, settings: settings, style: bank, content: content, contentSemantics: contentSemantics)
     }
 
@@ -74,7 +75,7 @@ public final class LevelObjective {
         let architecture = vgg.architecture
         requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer]))
         var terms: [(String, StyleTerm)] = []
-        for (layer, term) in style.terms {
+        for (index, (layer, term)) in style.terms.enumerated() {
             switch term {
             case .gram(let loss):
                 terms.append((layer, .gram(loss)))
@@ -87,7 +88,8 @@ public final class LevelObjective {
                         minimum: MultiScaleSchedule.minimumSide)
                 }
                 let contentGroups = contentSemantics.map { Self.resize($0, to: shape) }
-                let loss = DeepSemanticLoss(bank: bank, semanticWeights: style.semanticWeights)
+                let loss = DeepSemanticLoss(bank: bank, semanticWeights: style.semanticWeights,
+                                            seed: settings.seed &+ UInt64(index))
                 terms.append((layer, .patches(loss, semantics: contentGroups)))
             }
         }
@@ -105,6 +107,16 @@ public final class LevelObjective {
         termGradients = buffers
         layerGradients = sums
         lastImage = Tensor(contentImage.shape)
+    }
+
+    /// Starts each patch loss's first search from the field of the same layer one level down
+    /// (DESIGN.md §1: each finer level starts from the level below and its nearest-neighbour field).
+    public func continueFields(from coarser: LevelObjective) {
+        for (entry, coarserEntry) in zip(styleTerms, coarser.styleTerms) where entry.layer == coarserEntry.layer {
+            if case .patches(let loss, _) = entry.term, case .patches(let coarserLoss, _) = coarserEntry.term {
+                loss.continueField(from: coarserLoss)
+            }
+        }
     }
 
     /// An area resize of a DSS group to a layer's height and width.

@@ -23,5 +23,7 @@ extension MultiScaleStylizer.Inputs {
         contentSemantics = kept.content.groups(height: content.height, width: content.width)
         styleSemantics = kept.style.groups(height: style.height, width: style.width)
         semanticWeights = weights
+        // `SemanticStack.groups` puts the segmentation first when it is there.
+        segmentationGroup = kept.content.segmentation == nil ? nil : 0
     }
 }

@@ -19,9 +19,12 @@ public final class MultiScaleStylizer {
         public var semanticWeights: [Float]
         /// The image the coarsest level starts from, at the content's resolution (nil: the content).
         public var initial: Tensor?
+        /// Which of the groups is the segmentation (one-hot regions), if any: the approximate
+        /// search keeps each patch to style patches of its own region.
+        public var segmentationGroup: Int?
 
         public init(content: Tensor, style: Tensor, contentSemantics: [Tensor] = [], styleSemantics: [Tensor] = [],
-                    semanticWeights: [Float] = [], initial: Tensor? = nil) {
+                    semanticWeights: [Float] = [], segmentationGroup: Int? = nil, initial: Tensor? = nil) {
             precondition(initial.map { $0.shape == content.shape } ?? true, "the initial image has the content's shape")
             self.initial = initial
             self.content = content
@@ -29,6 +32,7 @@ public final class MultiScaleStylizer {
             self.contentSemantics = contentSemantics
             self.styleSemantics = styleSemantics
             self.semanticWeights = semanticWeights
+            self.segmentationGroup = segmentationGroup
         }
     }
 
@@ -59,10 +63,14 @@ public final class MultiScaleStylizer {
     }
 
     /// Runs every level and returns the output image (RGB 3×height×width in [0, 1]).
-    /// - Parameter levelFinished: called after each level with its report and its image.
+    /// - Parameters:
+    ///   - levelFinished: called after each level with its report and its image.
+    ///   - iterationFinished: called after each iteration with the level's index, the iteration's
+    ///     and the image (`atelier bench multiscale` watches the finest level's loss with it).
     public func run(
         _ inputs: Inputs, width: Int, height: Int,
-        levelFinished: (LevelReport, Tensor) throws -> Void = { _, _ in }
+        levelFinished: (LevelReport, Tensor) throws -> Void = { _, _ in },
+        iterationFinished: ((_ level: Int, _ iteration: Int, _ image: Tensor) throws -> Void)? = nil
     ) throws -> Tensor {
         try settings.validate(layerNames: vgg.architecture.layerNames)
         guard inputs.contentSemantics.count == inputs.styleSemantics.count,
@@ -75,20 +83,26 @@ public final class MultiScaleStylizer {
                                               minimum: MultiScaleSchedule.minimumSide)
         }
         var image: Tensor?
+        var coarser: LevelObjective?
         for (index, level) in schedule.levels.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
             let (content, contentSemantics) = Self.content(of: inputs, at: level, settings: settings)
             let (style, styleSemantics) = Self.style(of: inputs, at: level, outputWidth: width, outputHeight: height,
                                                      settings: settings)
             let bank = try StyleBank(vgg: vgg, settings: settings, style: style, styleSemantics: styleSemantics,
-                                     semanticWeights: settings.mode == .dss ? inputs.semanticWeights : [])
+                                     semanticWeights: settings.mode == .dss ? inputs.semanticWeights : [],
+                                     segmentationGroup: settings.mode == .dss ? inputs.segmentationGroup : nil)
             let objective = try LevelObjective(
                 vgg: vgg, settings: settings, style: bank, content: content, contentSemantics: contentSemantics)
+            if let coarser { objective.continueFields(from: coarser) }
+            coarser = objective
 
             // The first level starts from the content; the others from the level below, enlarged.
             let x = image.map { Self.resized($0, width: level.width, height: level.height, kind: .bicubic) }
                 ?? Self.start(of: inputs, at: level, content: content)
-            let trace = try objective.optimise(x, iterations: level.iterations)
+            let trace = try objective.optimise(
+                x, iterations: level.iterations,
+                iterationFinished: iterationFinished.map { watch in { iteration, x in try watch(index, iteration, x) } })
             image = x
             let report = LevelReport(
                 index: index, count: schedule.levels.count, width: level.width, height: level.height,

@@ -18,6 +18,8 @@ public final class StyleBank {
     public let terms: [(layer: String, term: Term)]
     /// The DSS weights of the matching score (one per group of the style DSS; empty for `mrf`, `gatys`).
     public let semanticWeights: [Float]
+    /// Which DSS group is the segmentation, if any (see `MultiScaleStylizer.Inputs`).
+    public let segmentationGroup: Int?
     /// The style image's size at this level.
     public let styleWidth: Int
     public let styleHeight: Int
@@ -26,16 +28,19 @@ public final class StyleBank {
     ///   - style: the style image at this level, RGB 3×hs×ws in [0, 1].
     ///   - styleSemantics: its DSS groups at the same resolution (Kᵢ×hs×ws), already chosen for
     ///     the mode (empty for `mrf` and `gatys`); `semanticWeights` their weights in the score.
+    ///   - segmentationGroup: the index of the segmentation group among them, if any.
     /// - Throws: `TransferError.imageTooSmall` when a style layer has no 3×3 patch.
     public init(
-        vgg: VGG, settings: TransferSettings, style: Tensor, styleSemantics: [Tensor], semanticWeights: [Float]
+        vgg: VGG, settings: TransferSettings, style: Tensor, styleSemantics: [Tensor], semanticWeights: [Float],
+        segmentationGroup: Int? = nil
     ) throws {
         precondition(styleSemantics.count == semanticWeights.count, "one weight per DSS group")
         self.semanticWeights = semanticWeights
+        self.segmentationGroup = segmentationGroup
         styleWidth = style.width
         styleHeight = style.height
         let features = try vgg.forward(style, layers: settings.styleLayers)
-        terms = try settings.styleLayers.map { layer in
+        terms = try settings.styleLayers.enumerated().map { index, layer in
             let layerFeatures = features[layer]!
             switch settings.mode {
             case .gatys:
@@ -46,7 +51,12 @@ public final class StyleBank {
                                                       height: style.height, minimum: MultiScaleSchedule.minimumSide)
                 }
                 let groups = styleSemantics.map { LevelObjective.resize($0, to: layerFeatures.shape) }
-                return (layer, .patches(StylePatchBank(styleFeatures: layerFeatures, styleSemantics: groups)))
+                let bank = StylePatchBank(
+                    styleFeatures: layerFeatures, styleSemantics: groups, segmentationGroup: segmentationGroup
+                ) { keys, grid in
+                    settings.search.make(keys: keys, grid: grid, seed: settings.seed &+ UInt64(index))
+                }
+                return (layer, .patches(bank))
             }
         }
     }

@@ -23,7 +23,7 @@ final class MessageWireTests: XCTestCase {
                 job: "3", level: 1, styleSet: 12, settings: settings, style: random.tensor(Shape(channels: 3, height: 9, width: 7)),
                 styleSemantics: [random.tensor(Shape(channels: 4, height: 9, width: 7)),
                                  random.tensor(Shape(channels: 2, height: 9, width: 7))],
-                semanticWeights: [1, 0.5])),
+                semanticWeights: [1, 0.5], segmentationGroup: 0)),
             .task(TaskMessage(
                 key: key, styleSet: 12, context: PixelRect(x: 40, y: 16, width: 13, height: 11),
                 result: PixelRect(x: 2, y: 3, width: 5, height: 4), iterations: 6, seed: 0xFFFF_FFFF_FFFF_FFFF,
@@ -154,5 +154,42 @@ final class MessageWireTests: XCTestCase {
             if (try? Message.decode(Frame.wrap(payload, kind: kind))) != nil { decoded += 1 }
         }
         XCTAssertGreaterThan(decoded, 0, "some random heartbeats at least decode")
+    }
+
+    /// A worker builds its objective from the settings a STYLE message carries, so every setting
+    /// must cross the wire: a new field the encoding forgot would silently take its default on
+    /// the workers and make tiled runs differ from single-process ones.
+    func testEverySettingCrossesTheWire() throws {
+        var settings = TransferSettings()
+        settings.mode = .mrf
+        settings.contentWeight = 2.5
+        settings.styleWeight = 3.5
+        settings.tvWeight = 4.5
+        settings.chromaTVWeight = 5.5
+        settings.semanticWeight = 6.5
+        settings.illuminationWeight = 7.5
+        settings.styleLayers = ["relu1_1"]
+        settings.contentLayer = "relu5_1"
+        settings.coarseSize = 77
+        settings.iterations = [9, 8]
+        settings.search = .exact
+        settings.pooling = .max
+        settings.styleScale = 1.25
+        settings.segments = 9
+        settings.seed = 1234
+        settings.initialisation = .content
+        // Every stored property differs from its default, so a field added later without a value
+        // here fails this line, and one added without its wire encoding fails the comparison.
+        let defaults = Mirror(reflecting: TransferSettings()).children.map { "\($0.label!)=\($0.value)" }
+        for (field, original) in zip(Mirror(reflecting: settings).children.map { "\($0.label!)=\($0.value)" }, defaults) {
+            XCTAssertNotEqual(field, original, "set \(field) to a non-default value in this test")
+        }
+        let message = Message.style(StyleMessage(
+            job: "j", level: 0, styleSet: 1, settings: settings, style: Tensor(Shape(channels: 3, height: 3, width: 3)),
+            styleSemantics: [], semanticWeights: []))
+        guard case .style(let decoded) = try Message.decode(message.encoded(), limit: 1 << 20) else {
+            return XCTFail("not a STYLE message")
+        }
+        XCTAssertEqual(decoded.settings, settings)
     }
 }
