@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed as ratios against SGEMM in the same process.",
-        subcommands: [EngineBenchCommand.self]
+        subcommands: [EngineBenchCommand.self, PipelineBenchCommand.self]
     )
 }
 

@@ -17,7 +17,7 @@ public final class TileWorker: @unchecked Sendable {
     /// READY again (a restarted coordinator learns of it; libzmq reconnects by itself).
     public let liveness: Int
     private let socket: MessageSocket
-    private let solver: TileSolver
+    private let solver: TileComputation
     private let log: @Sendable (String) -> Void
     private let compute = DispatchQueue(label: "atelier.tile-worker")
     /// Messages finished on the compute queue, waiting for the socket loop to send them.
@@ -25,7 +25,7 @@ public final class TileWorker: @unchecked Sendable {
 
     /// - Parameters:
     ///   - socket: a DEALER socket, connected to the coordinator; used from `run`'s thread only.
-    public init(socket: MessageSocket, solver: TileSolver, name: String, heartbeatInterval: Double = 1,
+    public init(socket: MessageSocket, solver: TileComputation, name: String, heartbeatInterval: Double = 1,
                 liveness: Int = 3, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.liveness = liveness
         self.socket = socket
