@@ -85,7 +85,7 @@ struct PipelineBenchCommand: ParsableCommand {
         print(String(format: "no-op: %d tiles of %d² per round (TASK %d bytes, RESULT %d bytes)", report.noop.tiles_per_round,
                      report.noop.tile_size, report.noop.task_bytes, report.noop.result_bytes))
         for t in report.noop.transports {
-            print(String(format: "  %-6@ %8.0f tiles/s (min %.0f, max %.0f); overhead %.3f ms per tile", t.transport,
+            print(String(format: "  %@ %8.0f tiles/s (min %.0f, max %.0f); overhead %.3f ms per tile", t.transport.padding(toLength: 6, withPad: " ", startingAt: 0),
                          t.tiles_per_second, t.tiles_per_second_min, t.tiles_per_second_max, t.overhead_ms_per_tile))
         }
         let real = report.real

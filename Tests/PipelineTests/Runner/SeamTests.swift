@@ -26,6 +26,7 @@ final class SeamTests: XCTestCase {
         settings.transfer.coarseSize = Self.width  // one level, from the palette start: every iteration is tiled
         settings.transfer.iterations = [8]
         settings.tile.size = 128  // 2×2 tiles, then 3×2 shifted by 64
+        settings.transfer.styleScale = 0.5  // a quarter of the style patches: the exact search is most of the time
         let vgg = try RealVGG.load(pooling: settings.transfer.pooling)
 
         var tiles: [Int] = []
