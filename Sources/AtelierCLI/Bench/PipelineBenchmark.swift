@@ -94,15 +94,19 @@ struct PipelineBenchmark {
         let grid = TileGrid(width: noOpSize, height: noOpSize, round: 0, settings: tile, alignment: 8)
         var random = SplitMix64(seed: 1)
         let image = Tensor(channels: 3, height: noOpSize, width: noOpSize)
-        image.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = Float(random.next() >> 40) / Float(1 << 24) } }
+        image.withUnsafeMutableBufferPointer {
+            for i in $0.indices { $0[i] = Float(random.next() >> 40) / Float(1 << 24) }
+        }
         let canvas = MemoryCanvas(image)
-        let style = StyleMessage(job: "bench", level: 0, styleSet: 0, settings: TransferSettings(),
-                                 style: Tensor(channels: 3, height: 8, width: 8), styleSemantics: [], semanticWeights: [])
+        let style = StyleMessage(
+            job: "bench", level: 0, styleSet: 0, settings: TransferSettings(),
+            style: Tensor(channels: 3, height: 8, width: 8), styleSemantics: [], semanticWeights: [])
         func task(_ key: TileResultKey) -> TaskMessage {
             let tile = grid.tile(key.tile)
             let pixels = canvas.read(tile.context)
-            return TaskMessage(key: key, styleSet: 0, context: tile.context, result: tile.resultInContext, iterations: 0,
-                               seed: 0, initial: pixels, content: pixels, contentSemantics: [])
+            return TaskMessage(
+                key: key, styleSet: 0, context: tile.context, result: tile.resultInContext, iterations: 0,
+                seed: 0, initial: pixels, content: pixels, contentSemantics: [])
         }
         // Every round gets keys of its own (a level per round): the board never sees a key twice.
         var level = 0
@@ -128,7 +132,9 @@ struct PipelineBenchmark {
                 do {
                     let round = keys()
                     let out = try pool.coordinator.run(style: style, keys: round, task: task)
-                    if out.count != round.count { throw PipelineError.task(reason: "\(out.count) of \(round.count) results") }
+                    if out.count != round.count {
+                        throw PipelineError.task(reason: "\(out.count) of \(round.count) results")
+                    }
                 } catch {
                     failure = failure ?? error
                 }
@@ -136,17 +142,22 @@ struct PipelineBenchmark {
             try pool.shutdown()
             if let failure { throw failure }
             let tiles = Double(grid.count)
-            results.append(TransportResult(
-                transport: transport, seconds: [rounds.min, rounds.median, rounds.max],
-                tiles_per_second: tiles / rounds.median, tiles_per_second_min: tiles / rounds.max,
-                tiles_per_second_max: tiles / rounds.min, direct_seconds: [direct.min, direct.median, direct.max],
-                overhead_ms_per_tile: (rounds.median - direct.median) / tiles * 1000))
-            log(String(format: "no-op %@: %d tiles of %d² in %.4f s (min %.4f, max %.4f): %.0f tiles/s, overhead %.3f ms/tile",
-                       transport, grid.count, noOpTileSize, rounds.median, rounds.min, rounds.max,
-                       tiles / rounds.median, results.last!.overhead_ms_per_tile))
+            results.append(
+                TransportResult(
+                    transport: transport, seconds: [rounds.min, rounds.median, rounds.max],
+                    tiles_per_second: tiles / rounds.median, tiles_per_second_min: tiles / rounds.max,
+                    tiles_per_second_max: tiles / rounds.min, direct_seconds: [direct.min, direct.median, direct.max],
+                    overhead_ms_per_tile: (rounds.median - direct.median) / tiles * 1000))
+            log(
+                String(
+                    format:
+                        "no-op %@: %d tiles of %d² in %.4f s (min %.4f, max %.4f): %.0f tiles/s, overhead %.3f ms/tile",
+                    transport, grid.count, noOpTileSize, rounds.median, rounds.min, rounds.max,
+                    tiles / rounds.median, results.last!.overhead_ms_per_tile))
         }
-        return NoOpReport(level_size: noOpSize, tile_size: noOpTileSize, tiles_per_round: grid.count,
-                          task_bytes: taskBytes, result_bytes: resultBytes, transports: results)
+        return NoOpReport(
+            level_size: noOpSize, tile_size: noOpTileSize, tiles_per_round: grid.count,
+            task_bytes: taskBytes, result_bytes: resultBytes, transports: results)
     }
 
     // MARK: - A real job with workers and threads
@@ -164,8 +175,9 @@ struct PipelineBenchmark {
         let width = content.width >= content.height ? real.size : max(1, real.size * content.width / content.height)
         let height = content.width >= content.height ? max(1, real.size * content.height / content.width) : real.size
         let inputs = MultiScaleStylizer.Inputs(content: content, style: real.style.rgbTensor())
-        let plan = LevelPlan(width: width, height: height, transfer: settings.transfer, tile: settings.tile,
-                             alignment: try settings.geometry(of: vgg.architecture).alignment)
+        let plan = LevelPlan(
+            width: width, height: height, transfer: settings.transfer, tile: settings.tile,
+            alignment: try settings.geometry(of: vgg.architecture).alignment)
         let tiles = plan.levels.flatMap(\.rounds).reduce(0) { $0 + $1.grid.count }
 
         var runs: [RealRun] = []
@@ -173,25 +185,34 @@ struct PipelineBenchmark {
             Engine.setThreads(threads)
             var failure: Error?
             // No warm-up run: each run builds its workers, networks and style banks afresh, as a job does.
-            let timing = Timing(seconds: (0..<realRepeats).map { _ in Timing.clock {
-                do {
-                    let pool = try InProcessWorkers(
-                        count: workers, makeSolver: { TileSolver(vgg: VGG(weights: real.weights, pooling: settings.transfer.pooling)) })
-                    defer { try? pool.shutdown() }
-                    _ = try TiledStylizer(vgg: vgg, settings: settings).run(
-                        inputs, width: width, height: height, executor: pool.coordinator)
-                } catch {
-                    failure = failure ?? error
-                }
-            } })
+            let timing = Timing(
+                seconds: (0..<realRepeats).map { _ in
+                    Timing.clock {
+                        do {
+                            let pool = try InProcessWorkers(
+                                count: workers,
+                                makeSolver: {
+                                    TileSolver(vgg: VGG(weights: real.weights, pooling: settings.transfer.pooling))
+                                })
+                            defer { try? pool.shutdown() }
+                            _ = try TiledStylizer(vgg: vgg, settings: settings).run(
+                                inputs, width: width, height: height, executor: pool.coordinator)
+                        } catch {
+                            failure = failure ?? error
+                        }
+                    }
+                })
             if let failure { throw failure }
             runs.append(RealRun(workers: workers, threads: threads, seconds: [timing.min, timing.median, timing.max]))
-            log(String(format: "real %dx%d, %d tiles: %d worker(s) × %d thread(s): %.2f s (min %.2f, max %.2f)",
-                       width, height, tiles, workers, threads, timing.median, timing.min, timing.max))
+            log(
+                String(
+                    format: "real %dx%d, %d tiles: %d worker(s) × %d thread(s): %.2f s (min %.2f, max %.2f)",
+                    width, height, tiles, workers, threads, timing.median, timing.min, timing.max))
         }
         let median = { (run: RealRun) in run.seconds[1] }
         return RealReport(
-            width: width, height: height, tile_size: real.tileSize, tiles: tiles, iterations: real.iterations, runs: runs,
+            width: width, height: height, tile_size: real.tileSize, tiles: tiles, iterations: real.iterations,
+            runs: runs,
             speedup_one_worker_two_threads: median(runs[0]) / median(runs[1]),
             speedup_two_workers_one_thread: median(runs[0]) / median(runs[2]))
     }

@@ -8,7 +8,8 @@ import Network
 struct PipelineBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
-        abstract: "Tiles per second through the coordinator, its overhead per tile, and workers-versus-threads scaling.",
+        abstract:
+            "Tiles per second through the coordinator, its overhead per tile, and workers-versus-threads scaling.",
         discussion: """
             No-op: one worker whose tile computation returns the task's initial pixels, fed the tiles of a \
             --noop-size square level cut into --noop-tile tiles, one round per repeat, through the coordinator over \
@@ -52,15 +53,20 @@ struct PipelineBenchCommand: ParsableCommand {
     @Option(help: "The real job's style image.")
     var style = "Examples/starry_night.png"
 
-    @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16 from Scripts/fetch-weights).")
+    @Option(
+        help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16 from Scripts/fetch-weights).")
     var weights: String?
 
     func validate() throws {
-        if noopSize < 64 || noopSize > 8192 { throw ValidationError("--noop-size must be between 64 and 8192, not \(noopSize)") }
+        if noopSize < 64 || noopSize > 8192 {
+            throw ValidationError("--noop-size must be between 64 and 8192, not \(noopSize)")
+        }
         if noopTile < 32 || noopTile > noopSize || noopTile % 8 != 0 {
             throw ValidationError("--noop-tile must be a multiple of 8 between 32 and --noop-size, not \(noopTile)")
         }
-        if realSize < 48 || realSize > 2048 { throw ValidationError("--real-size must be between 48 and 2048, not \(realSize)") }
+        if realSize < 48 || realSize > 2048 {
+            throw ValidationError("--real-size must be between 48 and 2048, not \(realSize)")
+        }
         if realTile < 32 || realTile % 8 != 0 {
             throw ValidationError("--real-tile must be a multiple of 8 of at least 32, not \(realTile)")
         }
@@ -82,20 +88,32 @@ struct PipelineBenchCommand: ParsableCommand {
             try printJSON(report)
             return
         }
-        print(String(format: "no-op: %d tiles of %d² per round (TASK %d bytes, RESULT %d bytes)", report.noop.tiles_per_round,
-                     report.noop.tile_size, report.noop.task_bytes, report.noop.result_bytes))
+        print(
+            String(
+                format: "no-op: %d tiles of %d² per round (TASK %d bytes, RESULT %d bytes)",
+                report.noop.tiles_per_round,
+                report.noop.tile_size, report.noop.task_bytes, report.noop.result_bytes))
         for t in report.noop.transports {
-            print(String(format: "  %@ %8.0f tiles/s (min %.0f, max %.0f); overhead %.3f ms per tile", t.transport.padding(toLength: 6, withPad: " ", startingAt: 0),
-                         t.tiles_per_second, t.tiles_per_second_min, t.tiles_per_second_max, t.overhead_ms_per_tile))
+            print(
+                String(
+                    format: "  %@ %8.0f tiles/s (min %.0f, max %.0f); overhead %.3f ms per tile",
+                    t.transport.padding(toLength: 6, withPad: " ", startingAt: 0),
+                    t.tiles_per_second, t.tiles_per_second_min, t.tiles_per_second_max, t.overhead_ms_per_tile))
         }
         let real = report.real
-        print(String(format: "real: %dx%d, tile %d, %d tiles, %d iterations", real.width, real.height, real.tile_size,
-                     real.tiles, real.iterations))
+        print(
+            String(
+                format: "real: %dx%d, tile %d, %d tiles, %d iterations", real.width, real.height, real.tile_size,
+                real.tiles, real.iterations))
         for run in real.runs {
-            print(String(format: "  %d worker(s) × %d thread(s): %.2f s (min %.2f, max %.2f)", run.workers, run.threads,
-                         run.seconds[1], run.seconds[0], run.seconds[2]))
+            print(
+                String(
+                    format: "  %d worker(s) × %d thread(s): %.2f s (min %.2f, max %.2f)", run.workers, run.threads,
+                    run.seconds[1], run.seconds[0], run.seconds[2]))
         }
-        print(String(format: "  speedup over 1×1: 1 worker × 2 threads %.2f, 2 workers × 1 thread %.2f",
-                     real.speedup_one_worker_two_threads, real.speedup_two_workers_one_thread))
+        print(
+            String(
+                format: "  speedup over 1×1: 1 worker × 2 threads %.2f, 2 workers × 1 thread %.2f",
+                real.speedup_one_worker_two_threads, real.speedup_two_workers_one_thread))
     }
 }

@@ -33,8 +33,9 @@ final class SeamTests: XCTestCase {
         let tiled = try TiledStylizer(vgg: vgg, settings: settings).run(
             inputs, width: Self.width, height: Self.height, roundFinished: { tiles.append($0.tiles) })
         XCTAssertEqual(tiles, [4, 6], "two rounds of tiles")
-        let plan = LevelPlan(width: Self.width, height: Self.height, transfer: settings.transfer, tile: settings.tile,
-                             alignment: try settings.geometry(of: vgg.architecture).alignment)
+        let plan = LevelPlan(
+            width: Self.width, height: Self.height, transfer: settings.transfer, tile: settings.tile,
+            alignment: try settings.geometry(of: vgg.architecture).alignment)
         let grids = plan.levels.last!.rounds.map(\.grid)
         var whole = settings
         whole.tile.size = 512
@@ -51,12 +52,17 @@ final class SeamTests: XCTestCase {
         XCTAssertEqual(rows, [64, 128])
         let horizontal = (tiled: Seams.acrossColumns(tiled, columns), untiled: Seams.acrossColumns(untiled, columns))
         let vertical = (tiled: Seams.acrossRows(tiled, rows), untiled: Seams.acrossRows(untiled, rows))
-        print(String(format: "seams: |dx| at x=%@: tiled %.4f untiled %.4f ratio %.3f; |dy| at y=%@: tiled %.4f untiled %.4f "
-                         + "ratio %.3f; images in %@", "\(columns)", horizontal.tiled, horizontal.untiled,
-                     horizontal.tiled / horizontal.untiled, "\(rows)", vertical.tiled, vertical.untiled,
-                     vertical.tiled / vertical.untiled, folder.path))
-        XCTAssertGreaterThan(Seams.difference(tiled, untiled), 0, "the tiles changed nothing: the test would prove nothing")
-        XCTAssertEqual(horizontal.tiled / horizontal.untiled, 1, accuracy: 0.1, "horizontal gradient across vertical seams")
+        print(
+            String(
+                format:
+                    "seams: |dx| at x=%@: tiled %.4f untiled %.4f ratio %.3f; |dy| at y=%@: tiled %.4f untiled %.4f "
+                    + "ratio %.3f; images in %@", "\(columns)", horizontal.tiled, horizontal.untiled,
+                horizontal.tiled / horizontal.untiled, "\(rows)", vertical.tiled, vertical.untiled,
+                vertical.tiled / vertical.untiled, folder.path))
+        XCTAssertGreaterThan(
+            Seams.difference(tiled, untiled), 0, "the tiles changed nothing: the test would prove nothing")
+        XCTAssertEqual(
+            horizontal.tiled / horizontal.untiled, 1, accuracy: 0.1, "horizontal gradient across vertical seams")
         XCTAssertEqual(vertical.tiled / vertical.untiled, 1, accuracy: 0.1, "vertical gradient across horizontal seams")
     }
 
