@@ -101,11 +101,63 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
+    /// `bench pipeline --json` at a tiny size: the no-op rounds through both transports and the
+    /// three real configurations, with the documented fields and ratios.
+    func testPipelineBenchJSONHasTheDocumentedFields() throws {
+        let outcome = try AtelierProcess.run(
+            ["bench", "pipeline", "--json", "--repeats", "2", "--noop-size", "128", "--noop-tile", "32",
+             "--real-size", "64", "--real-tile", "32", "--real-iterations", "2", "--real-repeats", "1",
+             "--content", Self.example("chelsea.png"), "--style", Self.example("starry_night.png")])
+        XCTAssertEqual(outcome.status, 0, outcome.stderr)
+        let object = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
+        let noop = try XCTUnwrap(object["noop"] as? [String: Any])
+        XCTAssertEqual(noop["tiles_per_round"] as? Int, 16, "128² cut every 32 px")
+        XCTAssertGreaterThan(try XCTUnwrap(noop["task_bytes"] as? Int), 3 * 32 * 32 * 4 * 2, "two planes of pixels at least")
+        let transports = try XCTUnwrap(noop["transports"] as? [[String: Any]])
+        XCTAssertEqual(transports.map { $0["transport"] as? String }, ["inproc", "tcp"])
+        for transport in transports {
+            let seconds = try XCTUnwrap(transport["seconds"] as? [Double])
+            XCTAssertEqual(seconds.count, 3)
+            XCTAssertTrue(seconds[0] > 0 && seconds[0] <= seconds[1] && seconds[1] <= seconds[2], "\(seconds)")
+            let rate = try XCTUnwrap(transport["tiles_per_second"] as? Double)
+            XCTAssertEqual(rate, 16 / seconds[1], accuracy: 1e-9 * rate)
+            let direct = try XCTUnwrap(transport["direct_seconds"] as? [Double])
+            let overhead = try XCTUnwrap(transport["overhead_ms_per_tile"] as? Double)
+            XCTAssertEqual(overhead, (seconds[1] - direct[1]) / 16 * 1000, accuracy: 1e-9 * max(1, abs(overhead)))
+        }
+        let real = try XCTUnwrap(object["real"] as? [String: Any])
+        XCTAssertEqual(real["width"] as? Int, 64)
+        // 64×42 at tile 32 (overlap 8): 2×2 tiles, then shifted by 16: 3×2.
+        XCTAssertEqual(real["tiles"] as? Int, 4 + 6)
+        let runs = try XCTUnwrap(real["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.map { [$0["workers"] as? Int, $0["threads"] as? Int] }, [[1, 1], [1, 2], [2, 1]])
+        let medians = try runs.map { try XCTUnwrap($0["seconds"] as? [Double])[1] }
+        XCTAssertTrue(medians.allSatisfy { $0 > 0 }, "\(medians)")
+        let threads = try XCTUnwrap(real["speedup_one_worker_two_threads"] as? Double)
+        let workers = try XCTUnwrap(real["speedup_two_workers_one_thread"] as? Double)
+        XCTAssertEqual(threads, medians[0] / medians[1], accuracy: 1e-9 * threads)
+        XCTAssertEqual(workers, medians[0] / medians[2], accuracy: 1e-9 * workers)
+    }
+
+    func testAMissingPipelineBenchImageIsABadInputFile() throws {
+        let outcome = try AtelierProcess.run(["bench", "pipeline", "--content", "/nonexistent/content.png"])
+        XCTAssertEqual(outcome.status, 3, outcome.stderr)
+        XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, outcome.stderr)
+        XCTAssertTrue(outcome.stderr.contains("/nonexistent/content.png"), outcome.stderr)
+    }
+
+    private static func example(_ name: String) -> String {
+        Fixtures.projectRoot.appendingPathComponent("Examples/" + name).path
+    }
+
     func testBadBenchOptionsAreUsageErrors() throws {
         for arguments in [["bench", "engine", "--threads", "0"], ["bench", "engine", "--sizes", "3"],
                           ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"],
                           ["bench", "nn", "--sizes", "8"], ["bench", "nn", "--passes", "-1"],
-                          ["bench", "multiscale", "--size", "8"], ["bench", "multiscale", "--set", "search=fast"]] {
+                          ["bench", "multiscale", "--size", "8"], ["bench", "multiscale", "--set", "search=fast"],
+                          ["bench", "pipeline", "--noop-tile", "30"], ["bench", "pipeline", "--real-size", "8"],
+                          ["bench", "pipeline", "--real-repeats", "0"]] {
             let outcome = try AtelierProcess.run(arguments)
             XCTAssertEqual(outcome.status, 2, "\(arguments): \(outcome.stderr)")
             XCTAssertEqual(outcome.stderr.split(separator: "\n").count, 1, "\(arguments): \(outcome.stderr)")

@@ -12,7 +12,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the engine's speed as ratios against SGEMM in the same process.",
-        subcommands: [EngineBenchCommand.self, NearestPatchBenchCommand.self, MultiScaleBenchCommand.self]
+        subcommands: [
+            EngineBenchCommand.self, NearestPatchBenchCommand.self, MultiScaleBenchCommand.self,
+            PipelineBenchCommand.self,
+        ]
     )
 }
 

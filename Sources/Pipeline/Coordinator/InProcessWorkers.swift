@@ -14,16 +14,18 @@ public final class InProcessWorkers {
 
     /// Starts `count` workers, each on its own thread with the solver `makeSolver` gives it (a
     /// solver, and its network, serve one worker only).
+    /// - Parameter bind: where the coordinator listens (default: a fresh `inproc://` name;
+    ///   `tcp://127.0.0.1:*` puts the same messages through the loopback, for `bench pipeline`).
     /// - Throws: `MessagingError` if the sockets cannot be made.
     public init(
-        count: Int, settings: TileCoordinator.Settings = TileCoordinator.Settings(), makeSolver: () throws -> TileSolver,
-        log: @escaping @Sendable (String) -> Void = { _ in }
+        count: Int, settings: TileCoordinator.Settings = TileCoordinator.Settings(), bind: String? = nil,
+        makeSolver: () throws -> TileComputation, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
         precondition(count >= 1, "at least one worker")
         context = try MessagingContext()
-        endpoint = "inproc://atelier-\(UUID().uuidString)"
         router = try context.socket(.router)
-        try router.bind(endpoint)
+        try router.bind(bind ?? "inproc://atelier-\(UUID().uuidString)")
+        endpoint = try router.lastEndpoint ?? bind!
         coordinator = TileCoordinator(socket: router, settings: settings, log: log)
         for index in 0..<count {
             let socket = try context.socket(.dealer)
