@@ -8,7 +8,7 @@ struct Atelier: AsyncParsableCommand {
         abstract: "Deep-semantic-space guided multi-scale neural style transfer, at any scale.",
         subcommands: [
             StylizeCommand.self, DssCommand.self, EdgesCommand.self, InfoCommand.self, BenchCommand.self,
-            KeysCommand.self, MakeTestImageCommand.self,
+            KeysCommand.self, CoordinatorCommand.self, WorkerCommand.self, MakeTestImageCommand.self,
         ]
     )
 }

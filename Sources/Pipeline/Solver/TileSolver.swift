@@ -9,7 +9,10 @@ import Transfer
 /// own `LevelObjective` over its context and is optimised as `MultiScaleStylizer` optimises a
 /// level, with the halo frozen (its gradient masked to zero, so L-BFGS never moves it).
 public final class TileSolver {
-    public let vgg: VGG
+    public private(set) var vgg: VGG
+    /// The weights to rebuild the network from when a STYLE asks for another pooling (a worker
+    /// process learns the job's settings only from its first STYLE).
+    private let weights: VGGWeights?
     /// The style set in use and its bank (a worker holds one level at a time).
     private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
     /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
@@ -17,6 +20,13 @@ public final class TileSolver {
 
     public init(vgg: VGG) {
         self.vgg = vgg
+        weights = nil
+    }
+
+    /// A solver whose network takes the pooling of each STYLE it is sent (max until then).
+    public init(weights: VGGWeights) {
+        vgg = VGG(weights: weights)
+        self.weights = weights
     }
 
     /// Makes `style`'s set the current one, building its bank unless it already is.
@@ -30,6 +40,7 @@ public final class TileSolver {
             throw PipelineError.task(reason: "style set \(style.styleSet): style DSS groups do not match the style image")
         }
         try style.settings.validate(layerNames: vgg.architecture.layerNames)
+        if let weights, vgg.pooling != style.settings.pooling { vgg = VGG(weights: weights, pooling: style.settings.pooling) }
         let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
                                  styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights)
         current = (style.job, style.styleSet, style.settings, bank)
