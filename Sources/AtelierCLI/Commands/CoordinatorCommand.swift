@@ -37,7 +37,7 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "A folder for the run's summary and previews (created if needed).")
     var runDir: String?
 
-    @Flag(help: "Resume the run in --run-dir (not implemented yet: refused).")
+    @Flag(help: "Resume the run in --run-dir (checkpoints are not written yet: the job starts from the first level).")
     var resume = false
 
     @Option(help: "Write the JSON summary here (default: RUN-DIR/summary.json with --run-dir).")
@@ -57,9 +57,7 @@ struct CoordinatorCommand: ParsableCommand {
             throw ValidationError("--keys and --trust go together: give both folders or neither")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
-        if resume {
-            throw ValidationError("--resume: resuming a run is not implemented yet; start the job again without it")
-        }
+        if resume && runDir == nil { throw ValidationError("--resume needs --run-dir") }
         try Link.checkPlain(bind, flag: "--bind", secured: keys != nil, insecure: insecure)
     }
 
@@ -67,6 +65,15 @@ struct CoordinatorCommand: ParsableCommand {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let log = Link.log("coordinator")
         if let runDir { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) }
+        if resume, let runDir {
+            // The run-directory store (manifest, canvases, tile results) is not wired in yet: a
+            // stored run cannot be resumed, and an empty folder starts fresh as the contract says.
+            let manifest = (runDir as NSString).appendingPathComponent("manifest.json")
+            guard !FileManager.default.fileExists(atPath: manifest) else {
+                throw UsageError("--resume: \(manifest) holds a run, and resuming one is not implemented yet")
+            }
+            log("--resume: nothing stored in \(runDir) to resume from; starting from the first level")
+        }
         let inRunDir = { (name: String) in runDir.map { ($0 as NSString).appendingPathComponent(name) } }
         let job = try JobFile.read(self.job, weights: weights, previewDir: previewDir ?? inRunDir("previews"))
         let prepared = try job.prepare()

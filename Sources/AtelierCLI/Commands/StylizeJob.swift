@@ -5,7 +5,7 @@ import Pipeline
 import Tensor
 import Transfer
 
-/// One stylisation job, from its files and settings to the output PNG: what `atelier stylize`
+/// One stylisation job, from its files and settings to the output image (PNG, or tiled TIFF): what `atelier stylize`
 /// and `atelier coordinator` both run ("one code path at every scale", DESIGN.md §3), so that
 /// the same job and seed give the same bytes whoever solves the tiles.
 struct StylizeJob {
@@ -96,7 +96,7 @@ struct StylizeJob {
                 prepared.inputs, width: prepared.width, height: prepared.height, executor: executor,
                 roundFinished: roundFinished, levelFinished: finished)
         }
-        try PNGFile.write(OutputImage.compose(result, content: prepared.content), to: output)
+        try OutputImage.write(OutputImage.compose(result, content: prepared.content), to: output)
     }
 
     /// The output size: the content's aspect ratio with the long side `size` (default: the content's).
