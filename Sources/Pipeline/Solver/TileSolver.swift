@@ -15,6 +15,10 @@ public final class TileSolver {
     private let weights: VGGWeights?
     /// The style set in use and its bank (a worker holds one level at a time).
     private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
+    /// The pixels, DSS groups and weights the current bank was built from: a worker process may
+    /// serve several jobs in turn under the same job name and style set, so a STYLE is cached
+    /// only when its content is the same too.
+    private var currentSource: (style: [Float], semantics: [[Float]], weights: [Float])?
     /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
     public private(set) var banksBuilt = 0
 
@@ -33,7 +37,12 @@ public final class TileSolver {
     /// - Throws: the bank's errors (`TransferError.imageTooSmall`), `PipelineError.style` for a
     ///   message whose parts do not fit together.
     public func prepare(_ style: StyleMessage) throws {
-        if let current, current.job == style.job, current.styleSet == style.styleSet { return }
+        let source = (style.style.array, style.styleSemantics.map(\.array), style.semanticWeights)
+        if let current, let currentSource, current.job == style.job, current.styleSet == style.styleSet,
+           current.settings == style.settings, currentSource.style == source.0, currentSource.semantics == source.1,
+           currentSource.weights == source.2 {
+            return
+        }
         guard style.style.channels == 3, style.styleSemantics.count == style.semanticWeights.count,
               style.styleSemantics.allSatisfy({ $0.width == style.style.width && $0.height == style.style.height })
         else {
@@ -44,6 +53,7 @@ public final class TileSolver {
         let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
                                  styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights)
         current = (style.job, style.styleSet, style.settings, bank)
+        currentSource = source
         banksBuilt += 1
     }
 
