@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(
             name: "AtelierCLITests",
             dependencies: [
-                "AtelierCLI", "ImageIO", "Messaging", "Tensor", "TestSupport", .product(name: "Yams", package: "Yams"),
+                "AtelierCLI", "ImageIO", "Messaging", "Pipeline", "Tensor", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
             ]),
     ]
 )

@@ -8,7 +8,8 @@ struct Atelier: AsyncParsableCommand {
         abstract: "Deep-semantic-space guided multi-scale neural style transfer, at any scale.",
         subcommands: [
             StylizeCommand.self, DssCommand.self, EdgesCommand.self, InfoCommand.self, BenchCommand.self,
-            KeysCommand.self, MakeTestImageCommand.self, StreamLevelCommand.self,
+            KeysCommand.self, CoordinatorCommand.self, WorkerCommand.self, MakeTestImageCommand.self,
+            StreamLevelCommand.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ImageIO
 import Semantics
 import Tensor
@@ -18,5 +19,27 @@ enum OutputImage {
         return Raster(
             width: colour.width, height: colour.height, layout: .rgba, bitDepth: colour.bitDepth,
             samples: colour.samples + plane)
+    }
+
+    /// Writes `raster` to `path`: a tiled TIFF with a reduced-resolution pyramid for viewers when
+    /// the name ends in `.tif` or `.tiff` (DESIGN.md §7), a PNG otherwise.
+    static func write(_ raster: Raster, to path: String) throws {
+        guard ["tif", "tiff"].contains((path as NSString).pathExtension.lowercased()) else {
+            return try PNGFile.write(raster, to: path)
+        }
+        let tileSize = 256
+        let options = TiledTIFFWriter.Options(
+            tileSize: tileSize, pyramidLevels: TiledTIFFWriter.Options.automaticPyramidLevels(
+                width: raster.width, height: raster.height, tileSize: tileSize))
+        try TiledTIFFWriter.write(
+            to: path, width: raster.width, height: raster.height, layout: raster.layout, bitDepth: raster.bitDepth,
+            options: options
+        ) { writer in
+            for row in 0..<writer.tileRows {
+                for column in 0..<writer.tileColumns {
+                    try writer.write(raster.cropped(to: writer.tileRect(column: column, row: row)), column: column, row: row)
+                }
+            }
+        }
     }
 }

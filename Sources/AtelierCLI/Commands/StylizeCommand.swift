@@ -102,76 +102,24 @@ struct StylizeCommand: ParsableCommand {
 
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let all = try settings()
-        let settings = all.transfer
-        // Inputs first, before the weights: a bad file fails fast.
-        let contentRaster = try ImageFile.open(content).readAll()
-        let styleRaster = try ImageFile.open(style).readAll()
-        let (width, height) = outputSize(contentWidth: contentRaster.width, contentHeight: contentRaster.height)
-        guard min(width, height) >= MultiScaleSchedule.minimumSide else {
-            throw TransferError.imageTooSmall(
-                what: size == nil ? content : "the output at --size \(size!)", width: width, height: height,
-                minimum: MultiScaleSchedule.minimumSide)
+        let job = StylizeJob(
+            content: content, style: style, contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight,
+            styleLight: styleLight, output: out, size: size, settings: try settings(), weights: weights,
+            previewDir: previewDir)
+        let prepared = try job.prepare()
+        guard prepared.isTiled, workers > 1 else { return try job.run(prepared) }
+        // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
+        let pooling = job.settings.transfer.pooling
+        let pool = try InProcessWorkers(
+            count: workers, makeSolver: { TileSolver(vgg: VGG(weights: prepared.weights, pooling: pooling)) },
+            log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
+        do {
+            try job.run(prepared, executor: pool.coordinator)
+        } catch {
+            try? pool.shutdown()
+            throw error
         }
-        guard min(styleRaster.width, styleRaster.height) >= MultiScaleSchedule.minimumSide else {
-            throw TransferError.imageTooSmall(
-                what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
-        }
-        let vggWeights = try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights))
-        let vgg = VGG(weights: vggWeights, pooling: settings.pooling)
-        try all.validate(architecture: vgg.architecture)
-
-        let inputs = try StylizeInputs(
-            content: contentRaster, style: styleRaster, contentPath: content, stylePath: style,
-            contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight, styleLight: styleLight
-        ).make(settings: settings, vgg: vgg)
-
-        if let previewDir {
-            try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
-        }
-        func preview(level: Int, _ image: Tensor) throws {
-            guard let previewDir else { return }
-            let path = (previewDir as NSString).appendingPathComponent(
-                String(format: "level-%d-%dx%d.png", level + 1, image.width, image.height))
-            try PNGFile.write(Raster.rgb(image), to: path)
-        }
-        // Levels that all fit one tile run whole (the same bytes as the tiled runner, with the
-        // fuller per-level report); larger ones are cut into tiles (DESIGN.md §2).
-        let plan = LevelPlan(width: width, height: height, transfer: settings, tile: all.tile,
-                             alignment: try all.geometry(of: vgg.architecture).alignment)
-        let result: Tensor
-        if plan.levels.allSatisfy(\.isSingleTile) {
-            result = try MultiScaleStylizer(vgg: vgg, settings: settings).run(inputs, width: width, height: height) {
-                report, image in
-                Progress.line(report)
-                try preview(level: report.index, image)
-            }
-        } else if workers == 1 {
-            result = try TiledStylizer(vgg: vgg, settings: all).run(
-                inputs, width: width, height: height, roundFinished: Progress.line, levelFinished: preview)
-        } else {
-            // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
-            let pool = try InProcessWorkers(
-                count: workers, makeSolver: { TileSolver(vgg: VGG(weights: vggWeights, pooling: settings.pooling)) },
-                log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
-            do {
-                result = try TiledStylizer(vgg: vgg, settings: all).run(
-                    inputs, width: width, height: height, executor: pool.coordinator, roundFinished: Progress.line,
-                    levelFinished: preview)
-            } catch {
-                try? pool.shutdown()
-                throw error
-            }
-            try pool.shutdown()
-        }
-        try PNGFile.write(OutputImage.compose(result, content: contentRaster), to: out)
-    }
-
-    /// The output size: the content's aspect ratio with the long side `--size` (default: the content's).
-    func outputSize(contentWidth: Int, contentHeight: Int) -> (Int, Int) {
-        guard let size else { return (contentWidth, contentHeight) }
-        let scale = Double(size) / Double(max(contentWidth, contentHeight))
-        return (max(1, Int((Double(contentWidth) * scale).rounded())), max(1, Int((Double(contentHeight) * scale).rounded())))
+        try pool.shutdown()
     }
 }
 

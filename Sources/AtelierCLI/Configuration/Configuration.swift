@@ -11,11 +11,24 @@ enum Configuration {
     /// Reads a YAML mapping of configuration keys from `path` into `settings`.
     /// - Throws: `UsageError` naming the file and the reason (unreadable, not a mapping, bad key).
     static func apply(file path: String, to settings: inout StylizeSettings) throws {
+        let mapping = try self.mapping(file: path, what: "configuration file")
+        for key in mapping.keys.sorted() {
+            do {
+                try settings.set(key, to: mapping[key]!)
+            } catch let error as TransferError {
+                throw UsageError("\(path): \(error)")
+            }
+        }
+    }
+
+    /// The top-level mapping of the YAML file at `path` (empty for an empty file).
+    /// - Throws: `UsageError` naming the file: unreadable, not valid YAML, not a mapping.
+    static func mapping(file path: String, what: String) throws -> [String: Any] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw UsageError("\(path): cannot read the configuration file (\(error.localizedDescription))")
+            throw UsageError("\(path): cannot read the \(what) (\(error.localizedDescription))")
         }
         let parsed: Any?
         do {
@@ -24,16 +37,10 @@ enum Configuration {
             throw UsageError("\(path): not valid YAML (\(String(describing: error).split(whereSeparator: \.isNewline).first ?? ""))")
         }
         guard let mapping = parsed as? [String: Any] else {
-            if parsed == nil { return }  // an empty file sets nothing
-            throw UsageError("\(path): expected a mapping of configuration keys")
+            if parsed == nil { return [:] }  // an empty file sets nothing
+            throw UsageError("\(path): expected a mapping of \(what == "job file" ? "job" : "configuration") keys")
         }
-        for key in mapping.keys.sorted() {
-            do {
-                try settings.set(key, to: mapping[key]!)
-            } catch let error as TransferError {
-                throw UsageError("\(path): \(error)")
-            }
-        }
+        return mapping
     }
 
     /// Applies one `--set key=value` override; the value is parsed as YAML (`[100, 50]`, `0.5`, `dss`).

@@ -29,6 +29,21 @@ public final class TileCoordinator: TileExecutor {
     private var expected: [TileResultKey: PixelRect] = [:]
     private var lastHeartbeat = -Double.infinity
     private var heartbeatSequence: UInt64 = 0
+    /// The name each worker gave in its READY (for logs and the run's summary).
+    public private(set) var names: [WorkerID: String] = [:]
+    /// Results accepted from each worker, by the name it gave (its id if it gave none).
+    public private(set) var tilesDone: [String: Int] = [:]
+    /// Called after each accepted result, for live progress.
+    public var resultAccepted: (RoundProgress) -> Void = { _ in }
+
+    /// Where the round in progress stands.
+    public struct RoundProgress: Sendable {
+        public var key: TileResultKey
+        public var done: Int
+        public var total: Int
+        /// Workers heard from within their liveness.
+        public var workersAlive: Int
+    }
 
     /// - Parameters:
     ///   - socket: a ROUTER socket, bound; the coordinator uses it from the calling thread only.
@@ -59,6 +74,8 @@ public final class TileCoordinator: TileExecutor {
                 let worker = WorkerID(frames[0].map { String(format: "%02x", $0) }.joined())
                 if let record = try handle(Array(frames[1]), from: worker, route: frames[0]), round.contains(record.key) {
                     results[record.key.tile] = record
+                    resultAccepted(RoundProgress(
+                        key: record.key, done: results.count, total: keys.count, workersAlive: board.workers.count))
                 }
             }
             for dead in board.expire(now: now) {
@@ -90,7 +107,8 @@ public final class TileCoordinator: TileExecutor {
         }
         board.heartbeat(from: worker, now: now)
         switch message {
-        case .ready:
+        case .ready(let ready):
+            names[worker] = ready.worker
             styles[worker] = nil  // a (re)started worker holds no style
             idle.insert(worker)
         case .heartbeat:
@@ -103,6 +121,7 @@ public final class TileCoordinator: TileExecutor {
                 return nil
             }
             guard board.complete(record.key, from: worker, now: now) == .accepted else { return nil }
+            tilesDone[names[worker] ?? worker.name, default: 0] += 1
             return record
         case .error(let report):
             idle.insert(worker)

@@ -9,21 +9,40 @@ import Transfer
 /// own `LevelObjective` over its context and is optimised as `MultiScaleStylizer` optimises a
 /// level, with the halo frozen (its gradient masked to zero, so L-BFGS never moves it).
 public final class TileSolver {
-    public let vgg: VGG
+    public private(set) var vgg: VGG
+    /// The weights to rebuild the network from when a STYLE asks for another pooling (a worker
+    /// process learns the job's settings only from its first STYLE).
+    private let weights: VGGWeights?
     /// The style set in use and its bank (a worker holds one level at a time).
     private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
+    /// The pixels, DSS groups and weights the current bank was built from: a worker process may
+    /// serve several jobs in turn under the same job name and style set, so a STYLE is cached
+    /// only when its content is the same too.
+    private var currentSource: (style: [Float], semantics: [[Float]], weights: [Float])?
     /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
     public private(set) var banksBuilt = 0
 
     public init(vgg: VGG) {
         self.vgg = vgg
+        weights = nil
+    }
+
+    /// A solver whose network takes the pooling of each STYLE it is sent (max until then).
+    public init(weights: VGGWeights) {
+        vgg = VGG(weights: weights)
+        self.weights = weights
     }
 
     /// Makes `style`'s set the current one, building its bank unless it already is.
     /// - Throws: the bank's errors (`TransferError.imageTooSmall`), `PipelineError.style` for a
     ///   message whose parts do not fit together.
     public func prepare(_ style: StyleMessage) throws {
-        if let current, current.job == style.job, current.styleSet == style.styleSet { return }
+        let source = (style.style.array, style.styleSemantics.map(\.array), style.semanticWeights)
+        if let current, let currentSource, current.job == style.job, current.styleSet == style.styleSet,
+           current.settings == style.settings, currentSource.style == source.0, currentSource.semantics == source.1,
+           currentSource.weights == source.2 {
+            return
+        }
         guard style.style.channels == 3, style.styleSemantics.count == style.semanticWeights.count,
               style.styleSemantics.allSatisfy({ $0.width == style.style.width && $0.height == style.style.height })
         else {
@@ -33,10 +52,12 @@ public final class TileSolver {
             throw PipelineError.task(reason: "style set \(style.styleSet): segmentation group \(group) is not a DSS group")
         }
         try style.settings.validate(layerNames: vgg.architecture.layerNames)
+        if let weights, vgg.pooling != style.settings.pooling { vgg = VGG(weights: weights, pooling: style.settings.pooling) }
         let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
                                  styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
                                  segmentationGroup: style.segmentationGroup)
         current = (style.job, style.styleSet, style.settings, bank)
+        currentSource = source
         banksBuilt += 1
     }
 

@@ -19,6 +19,10 @@ public final class TileWorker: @unchecked Sendable {
     private let socket: MessageSocket
     private let solver: TileComputation
     private let log: @Sendable (String) -> Void
+    /// Engine threads this worker runs with (told to the coordinator in READY).
+    public let threads: Int
+    /// Called on the compute queue as each task starts (a worker process logs it).
+    private let taskStarted: @Sendable (TileResultKey) -> Void
     private let compute = DispatchQueue(label: "atelier.tile-worker")
     /// Messages finished on the compute queue, waiting for the socket loop to send them.
     private let outbox = Mutex<[Message]>([])
@@ -28,8 +32,11 @@ public final class TileWorker: @unchecked Sendable {
     /// - Parameters:
     ///   - socket: a DEALER socket, connected to the coordinator; used from `run`'s thread only.
     public init(socket: MessageSocket, solver: TileComputation, name: String, heartbeatInterval: Double = 1,
-                liveness: Int = 3, log: @escaping @Sendable (String) -> Void = { _ in }) {
+                liveness: Int = 3, threads: Int = 1, log: @escaping @Sendable (String) -> Void = { _ in },
+                taskStarted: @escaping @Sendable (TileResultKey) -> Void = { _ in }) {
         self.liveness = liveness
+        self.threads = threads
+        self.taskStarted = taskStarted
         self.socket = socket
         self.solver = solver
         self.name = name
@@ -41,7 +48,7 @@ public final class TileWorker: @unchecked Sendable {
     /// - Throws: `PipelineError.task` when the coordinator refuses this worker (another protocol
     ///   version); the socket's errors.
     public func run(stop: () -> Bool) throws {
-        try send(.ready(ReadyMessage(worker: name, threads: 1)))
+        try send(.ready(ReadyMessage(worker: name, threads: threads)))
         var lastSent = Date(), lastHeard = Date()
         var sequence: UInt64 = 0
         let idlePoll = Duration.milliseconds(max(1, Int(heartbeatInterval * 100)))
@@ -68,7 +75,7 @@ public final class TileWorker: @unchecked Sendable {
             }
             if Date().timeIntervalSince(lastHeard) > heartbeatInterval * Double(liveness) {
                 log("\(name): no word from the coordinator; saying READY again")
-                try send(.ready(ReadyMessage(worker: name, threads: 1)))
+                try send(.ready(ReadyMessage(worker: name, threads: threads)))
                 lastHeard = Date()
                 lastSent = lastHeard
             } else if Date().timeIntervalSince(lastSent) >= heartbeatInterval {
@@ -90,6 +97,7 @@ public final class TileWorker: @unchecked Sendable {
             inFlight.add(1, ordering: .releasing)
             compute.async { [self] in
                 let reply: Message
+                taskStarted(task.key)
                 do {
                     reply = .result(try solver.solve(task))
                 } catch {

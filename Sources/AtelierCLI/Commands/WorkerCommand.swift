@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Messaging
+import Network
+import Pipeline
+import Tensor
+
+/// `atelier worker`: solves tiles for a coordinator (DESIGN.md §3) until it is stopped. It loads
+/// the network once, connects a DEALER socket (libzmq reconnects with back-off when the
+/// coordinator is gone; the worker says READY again after a silence) and learns everything else
+/// from the coordinator's STYLE and TASK messages.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Solve tiles for a coordinator, until stopped.",
+        discussion: """
+            Plain TCP to an address other than loopback is refused unless --keys and --server-key \
+            (CurveZMQ) or --insecure are given.
+            """)
+
+    @Option(help: "The coordinator's endpoint, e.g. tcp://host:5555.")
+    var connect: String
+
+    @Option(help: "Threads for the engine (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "This worker's key pair folder (key, key.pub), for CurveZMQ; needs --server-key.")
+    var keys: String?
+
+    @Option(help: "The folder holding the coordinator's public key (key.pub).")
+    var serverKey: String?
+
+    @Flag(help: "Allow plain TCP to an address other than loopback.")
+    var insecure = false
+
+    @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16).")
+    var weights: String?
+
+    func validate() throws {
+        if (keys == nil) != (serverKey == nil) {
+            throw ValidationError("--keys and --server-key go together: give both folders or neither")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        try Link.checkPlain(connect, flag: "--connect", secured: keys != nil, insecure: insecure)
+    }
+
+    func run() throws {
+        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        Engine.setThreads(threads)
+        let curve = try keys.map { CurveRole.client(try CurveKeyPair.read(from: $0), serverKey: try serverPublicKey()) }
+        let solver = TileSolver(weights: try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights)))
+        let name = "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        let log = Link.log("worker")
+        var options = Link.options(curve: curve)
+        options.reconnectInterval = .milliseconds(100)
+        options.reconnectIntervalMax = .seconds(5)
+        let context = try MessagingContext()
+        let socket = try context.socket(.dealer, options: options)
+        try socket.connect(connect)
+        log("\(name) connecting to \(connect) with \(threads) threads")
+        let worker = TileWorker(
+            socket: socket, solver: solver, name: name, threads: threads, log: log,
+            taskStarted: { key in log("solving level \(key.level) round \(key.round) tile \(key.tile)") })
+        defer {
+            try? socket.close()
+            try? context.close()
+        }
+        try worker.run(stop: { false })
+    }
+
+    /// The coordinator's public key, from `--server-key DIR`'s `key.pub`.
+    private func serverPublicKey() throws -> CurveKey {
+        try CurveKey(contentsOf: CurveKeyPair.publicKeyPath(in: serverKey!))
+    }
+}

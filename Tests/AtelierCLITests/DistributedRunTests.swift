@@ -1,0 +1,269 @@
+import Foundation
+import Messaging
+@testable import Pipeline
+import TestSupport
+import XCTest
+
+/// `atelier coordinator` and `atelier worker` as real processes on loopback: the same bytes as
+/// `atelier stylize` with one or three workers, a worker killed in the middle of a task, CURVE
+/// admission of trusted workers only, foreign clients dropped, and the one-line bad-input errors.
+/// Every child is ended by its process id in tearDown.
+final class DistributedRunTests: XCTestCase {
+    private var children: [BackgroundAtelier] = []
+
+    override func tearDown() {
+        for child in children { child.stop(SIGKILL) }
+        children = []
+        super.tearDown()
+    }
+
+    private static func example(_ name: String) -> String {
+        Fixtures.projectRoot.appendingPathComponent("Examples/" + name).path
+    }
+
+    /// A job of seconds that still tiles: the Coastline doodle painted from Monet (both maps, no
+    /// content loss) at 96×72 in two levels (48×36 and 96×72), tiles of 32 with two rounds per
+    /// level, one iteration per round, one shallow style layer so that the halo is small.
+    private static let settings = """
+        seed: 3
+        size: 96
+        content_weight: 0
+        coarse_size: 48
+        iterations: [2, 2]
+        style_layers: [relu3_1]
+        content_layer: relu3_1
+        tile: {size: 32, overlap: 8, rounds: 2, halo: 16}
+        """
+    /// Tiles of the job: 2 + 2 at 48×36, 9 + 12 at 96×72.
+    private static let tiles = 25
+
+    /// Writes the job file into `folder` with the output `output` (relative to the job's folder).
+    private func job(in folder: TemporaryDirectory, output: String, extra: String = "") throws -> String {
+        let path = folder.path("job.yaml")
+        let text = """
+            content: \(Self.example("Coastline_sem.png"))
+            style: \(Self.example("Monet.png"))
+            content_seg: \(Self.example("Coastline_sem.png"))
+            style_seg: \(Self.example("Monet_sem.png"))
+            output: \(output)
+            \(Self.settings)
+            \(extra)
+            """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The job's output from `atelier stylize` in one process (computed once for the class).
+    private static let reference: Result<Data, Error> = Result {
+        let folder = try TemporaryDirectory()
+        let out = folder.path("stylize.png")
+        let run = try AtelierProcess.run(
+            [
+                "stylize", "--content", example("Coastline_sem.png"), "--style", example("Monet.png"),
+                "--content-seg", example("Coastline_sem.png"), "--style-seg", example("Monet_sem.png"),
+                "--out", out, "--seed", "3", "--size", "96", "--set", "content_weight=0", "--set", "coarse_size=48",
+                "--set", "iterations=[2, 2]", "--set", "style_layers=[relu3_1]", "--set", "content_layer=relu3_1",
+                "--set", "tile={size: 32, overlap: 8, rounds: 2, halo: 16}", "--threads", "1",
+            ], timeout: 120)
+        guard run.status == 0 else { throw PipelineError.task(reason: "stylize failed: \(run.stderr)") }
+        return try Data(contentsOf: URL(fileURLWithPath: out))
+    }
+
+    private func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
+        let child = try BackgroundAtelier(arguments, log: log)
+        children.append(child)
+        return child
+    }
+
+    /// Starts a coordinator on a free loopback port and returns it with the endpoint it printed.
+    private func coordinator(
+        job: String, folder: TemporaryDirectory, _ extra: [String] = []
+    ) throws -> (BackgroundAtelier, String) {
+        let process = try start(
+            ["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*", "--threads", "1",
+             "--summary", folder.path("summary.json")] + extra,
+            log: folder.path("coordinator.log"))
+        let line = try XCTUnwrap(process.line(containing: "listening on", timeout: 60), process.log)
+        let endpoint = try XCTUnwrap(line.split(separator: " ").first { $0.hasPrefix("tcp://") }, line)
+        return (process, String(endpoint))
+    }
+
+    private func worker(_ endpoint: String, folder: TemporaryDirectory, name: String, _ extra: [String] = []) throws
+        -> BackgroundAtelier
+    {
+        try start(["worker", "--connect", endpoint, "--threads", "1"] + extra, log: folder.path("\(name).log"))
+    }
+
+    private func summary(_ folder: TemporaryDirectory) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path("summary.json")))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// The tiles each worker delivered, by name, from the summary.
+    private func tilesByWorker(_ summary: [String: Any]) throws -> [String: Int] {
+        let workers = try XCTUnwrap(summary["workers"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: workers.map { ($0["name"] as! String, $0["tiles"] as! Int) })
+    }
+
+    /// Waits for the coordinator to exit 0 and returns the output's bytes.
+    private func finished(_ coordinator: BackgroundAtelier, output: String) throws -> Data {
+        XCTAssertEqual(coordinator.exitStatus(timeout: 90), 0, coordinator.log)
+        return try Data(contentsOf: URL(fileURLWithPath: output))
+    }
+
+    // MARK: - The same bytes at every scale
+
+    func testOneAndThreeWorkerProcessesGiveStylizesBytes() throws {
+        let reference = try Self.reference.get()
+        for count in [1, 3] {
+            let folder = try TemporaryDirectory("workers\(count)")
+            let (coordinator, endpoint) = try coordinator(job: try job(in: folder, output: "out.png"), folder: folder)
+            for index in 0..<count { _ = try worker(endpoint, folder: folder, name: "worker-\(index)") }
+            XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference,
+                           "\(count) worker process(es) changed the output")
+            let summary = try summary(folder)
+            let levels = try XCTUnwrap(summary["levels"] as? [[String: Any]])
+            XCTAssertEqual(levels.map { $0["tiles"] as? Int }, [4, 21])
+            XCTAssertEqual(try tilesByWorker(summary).values.reduce(0, +), Self.tiles, "each tile accepted once")
+            XCTAssertLessThanOrEqual(try tilesByWorker(summary).count, count)
+            XCTAssertTrue(coordinator.log.contains("level 2/2 96x72 round 2/2: 12 tiles"), coordinator.log)
+        }
+    }
+
+    // MARK: - A worker killed in the middle of a task
+
+    /// The only worker is killed with SIGKILL while it solves a tile of the second level; once
+    /// the coordinator has declared it dead, a second worker finishes the job: the task it held
+    /// is retried (counted in the summary), every tile is accepted once, and the bytes are those
+    /// of the fault-free run.
+    func testAWorkerKilledMidTaskLosesNothingAndChangesNoByte() throws {
+        let reference = try Self.reference.get()
+        let folder = try TemporaryDirectory()
+        let (coordinator, endpoint) = try coordinator(job: try job(in: folder, output: "out.png"), folder: folder)
+        let doomed = try worker(endpoint, folder: folder, name: "doomed")
+        XCTAssertNotNil(doomed.line(containing: "solving level 1 round 0 tile 2", timeout: 60), doomed.log)
+        doomed.stop(SIGKILL)
+        XCTAssertNotNil(coordinator.line(containing: "stopped responding", timeout: 30), coordinator.log)
+        _ = try worker(endpoint, folder: folder, name: "rescuer")
+        XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference, "the kill changed the output")
+        let summary = try summary(folder)
+        XCTAssertEqual(summary["dead_workers"] as? Int, 1)
+        XCTAssertEqual(summary["retries"] as? Int, 1, "the killed worker's task was queued again once")
+        let levels = try XCTUnwrap(summary["levels"] as? [[String: Any]])
+        XCTAssertEqual(levels.map { $0["retries"] as? Int }, [0, 1])
+        let byWorker = try tilesByWorker(summary)
+        XCTAssertEqual(byWorker.count, 2, "\(byWorker)")
+        XCTAssertEqual(byWorker.values.reduce(0, +), Self.tiles, "no tile lost or applied twice: \(byWorker)")
+    }
+
+    // MARK: - Admission: trusted keys only; foreign clients dropped
+
+    func testAnUntrustedWorkerGetsNoTaskAndForeignClientsAreDropped() throws {
+        let folder = try TemporaryDirectory()
+        for name in ["server", "trusted", "stranger"] {
+            let run = try AtelierProcess.run(["keys", "generate", "--out", folder.path(name)])
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        try FileManager.default.createDirectory(atPath: folder.path("trust"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder.path("trusted/key.pub"), toPath: folder.path("trust/trusted.pub"))
+        let (coordinator, endpoint) = try coordinator(
+            job: try job(in: folder, output: "out.png"), folder: folder,
+            ["--keys", folder.path("server"), "--trust", folder.path("trust")])
+        let stranger = try worker(
+            endpoint, folder: folder, name: "stranger", ["--keys", folder.path("stranger"), "--server-key", folder.path("server")])
+        XCTAssertNotNil(coordinator.line(containing: "its public key is not trusted", timeout: 60), coordinator.log)
+
+        // A raw DEALER with a trusted key: garbage, then a READY of another protocol version.
+        let context = try MessagingContext()
+        var options = SocketOptions()
+        options.curve = .client(try CurveKeyPair.read(from: folder.path("trusted")),
+                                serverKey: try CurveKey(contentsOf: folder.path("server/key.pub")))
+        let foreign = try context.socket(.dealer, options: options)
+        try foreign.connect(endpoint)
+        try foreign.send([Data("GET / HTTP/1.1\r\n\r\n".utf8)])
+        try foreign.send([Data(Message.ready(ReadyMessage(worker: "old", threads: 1)).encoded(version: Frame.version + 1))])
+        let reply = try XCTUnwrap(try foreign.receive(timeout: .seconds(30)), "the coordinator never answered")
+        guard case .error(let refusal) = try Message.decode(Array(reply.last!)) else {
+            return XCTFail("expected an ERROR refusing the version, got \(reply)")
+        }
+        XCTAssertTrue(refusal.reason.contains("protocol version"), refusal.reason)
+        try foreign.close()
+        try context.close()
+
+        let admitted = try worker(
+            endpoint, folder: folder, name: "trusted", ["--keys", folder.path("trusted"), "--server-key", folder.path("server")])
+        _ = try finished(coordinator, output: folder.path("out.png"))
+        XCTAssertEqual(coordinator.log.components(separatedBy: "dropped a message").count - 1, 2, coordinator.log)
+        let byWorker = try tilesByWorker(try summary(folder))
+        XCTAssertEqual(byWorker, ["\(ProcessInfo.processInfo.hostName)-\(admitted.pid)": Self.tiles])
+        XCTAssertNil(stranger.line(containing: "solving", timeout: 0), stranger.log)
+    }
+
+    // MARK: - Bad inputs: one line, the documented status
+
+    private func assertFails(
+        _ arguments: [String], status: Int32, naming names: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let run = try AtelierProcess.run(arguments, timeout: 60)
+        XCTAssertEqual(run.status, status, run.stderr, file: file, line: line)
+        XCTAssertEqual(run.stderr.filter { $0 == "\n" }.count, 1, "one line: \(run.stderr)", file: file, line: line)
+        XCTAssertTrue(run.stderr.hasPrefix("atelier: "), run.stderr, file: file, line: line)
+        XCTAssertTrue(run.stderr.contains(names), "'\(names)' not in: \(run.stderr)", file: file, line: line)
+    }
+
+    func testMissingJobFileIsAConfigurationError() throws {
+        let folder = try TemporaryDirectory()
+        let missing = folder.path("none.yaml")
+        try assertFails(["coordinator", "--job", missing, "--bind", "tcp://127.0.0.1:*"], status: 2, naming: missing)
+    }
+
+    func testUnknownJobKeyIsAConfigurationErrorNamingIt() throws {
+        let folder = try TemporaryDirectory()
+        let job = try job(in: folder, output: "out.png", extra: "style_wieght: 2")
+        try assertFails(["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*"], status: 2, naming: "style_wieght")
+    }
+
+    func testMissingContentFileIsABadInput() throws {
+        let folder = try TemporaryDirectory()
+        let job = folder.path("job.yaml")
+        try "content: gone.png\nstyle: \(Self.example("Monet.png"))\noutput: out.png\n"
+            .write(toFile: job, atomically: true, encoding: .utf8)
+        try assertFails(["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*"], status: 3, naming: folder.path("gone.png"))
+    }
+
+    func testPlainTCPBeyondLoopbackIsRefusedWithoutKeysOrInsecure() throws {
+        let folder = try TemporaryDirectory()
+        let job = try job(in: folder, output: "out.png")
+        try assertFails(["coordinator", "--job", job, "--bind", "tcp://0.0.0.0:5555"], status: 2, naming: "--insecure")
+        try assertFails(["worker", "--connect", "tcp://10.1.2.3:5555"], status: 2, naming: "--insecure")
+        try assertFails(
+            ["coordinator", "--job", job, "--bind", "tcp://0.0.0.0:5555", "--keys", folder.path("k")], status: 2,
+            naming: "--trust")
+    }
+
+    // MARK: - Cluster/local/run with the real commands
+
+    func testLocalLauncherRunsTheJobWithTwoWorkers() throws {
+        let reference = try Self.reference.get()
+        let folder = try TemporaryDirectory()
+        let job = try job(in: folder, output: "out.png")
+        let launcher = Fixtures.projectRoot.appendingPathComponent("Cluster/local/run").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: launcher)
+        process.arguments = [
+            "--job", job, "--workers", "2", "--threads", "1", "--run-dir", folder.path("run"),
+            "--port", String(try freeLoopbackPort()), "--atelier", AtelierProcess.binary.path,
+        ]
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        let log = (try? String(contentsOfFile: folder.path("run/logs/coordinator.log"), encoding: .utf8)) ?? ""
+        XCTAssertEqual(process.terminationStatus, 0, log)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png"))), reference)
+        XCTAssertTrue(log.contains("(CurveZMQ)"), log)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("run/summary.json")))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("run/previews/level-2-96x72.png")))
+    }
+}
