@@ -25,6 +25,10 @@ final class SeamTests: XCTestCase {
         settings.transfer.mode = .mrf  // patches on features alone: the automatic segmentation is not what is tested
         settings.transfer.coarseSize = Self.width  // one level, from the palette start: every iteration is tiled
         settings.transfer.iterations = [8]
+        // Known gap (issue 7 stays open on it): with the photo defaults these 8 iterations change
+        // the photo only lightly. With content 1, TV 10 and no chroma prior the picture is
+        // repainted, and the vertical gradient across the horizontal seams came out 0.89 of the
+        // untiled image's (measured 2026-11-27): the blend softens the texture along the seams.
         settings.tile.size = 128  // 2×2 tiles, then 3×2 shifted by 64
         settings.transfer.styleScale = 0.5  // a quarter of the style patches: the exact search is most of the time
         let vgg = try RealVGG.load(pooling: settings.transfer.pooling)
