@@ -11,7 +11,7 @@ import XCTest
 /// The central invariant (DESIGN.md §3): the same job gives the same bytes whether one process
 /// solves its tiles in order, or a coordinator hands them to several workers over ZeroMQ, some of
 /// which die mid-task or send garbage.
-final class DistributedRunTests: XCTestCase {
+final class CoordinatorInvarianceTests: XCTestCase {
     private static let settings = PipelineFixtures.settings(tileSize: 64, coarseSize: 96, iterations: [2, 2])
     private static func inputs() -> MultiScaleStylizer.Inputs { PipelineFixtures.inputs(width: 192, height: 128, seed: 2) }
     private static let interval = 0.2
@@ -81,7 +81,7 @@ final class DistributedRunTests: XCTestCase {
 }
 
 
-extension DistributedRunTests {
+extension CoordinatorInvarianceTests {
     /// A worker whose result does not fit its tile has its task counted as failed and run again
     /// elsewhere; the output is unchanged.
     func testAResultThatDoesNotFitItsTileIsRefused() throws {
