@@ -71,33 +71,57 @@ final class BenchCommandTests: XCTestCase {
         }
     }
 
-    func testMultiScaleBenchJSONReportsTheTimeToTheSingleLevelLoss() throws {
+    func testMultiScaleBenchJSONReportsTheTimeToTheSingleLevelLossBothWays() throws {
         let examples = Fixtures.projectRoot.appendingPathComponent("Examples")
         let outcome = try AtelierProcess.run(
-            ["bench", "multiscale", "--json", "--size", "72", "--single-iterations", "3", "--threads", "1",
+            ["bench", "multiscale", "--json", "--size", "72", "--single-iterations", "3", "--threads", "1", "--runs", "2",
              "--set", "coarse_size=36", "--set", "iterations=[4,3]", "--set", "mode=mrf",
              "--content", examples.appendingPathComponent("chelsea.png").path,
              "--style", examples.appendingPathComponent("Monet.png").path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
-        let object = try XCTUnwrap(
+        let summary = try XCTUnwrap(
             JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
-        // chelsea is 451×300: 72×48 at the output, 36×24 below it (Monet, 512×384: 36×27).
-        XCTAssertEqual(object["levels"] as? [Int], [36, 72])
-        XCTAssertEqual(object["level_iterations"] as? [Int], [4, 3])
-        XCTAssertEqual(object["width"] as? Int, 72)
-        let single = try XCTUnwrap(object["single_seconds"] as? Double)
-        let singleLoss = try XCTUnwrap(object["single_loss"] as? Double)
-        XCTAssertGreaterThan(single, 0)
-        let trace = try XCTUnwrap(object["finest_trace"] as? [[Double]])
-        XCTAssertEqual(trace.count, 3, "one referee loss per finest-level iteration")
-        XCTAssertEqual(trace.map { $0[0] }, trace.map { $0[0] }.sorted(), "times grow")
-        // The time to the single-level loss is the first finest iteration at or below it (or nan).
-        let expected = trace.first { $0[1] <= singleLoss }?[0]
-        if let expected {
-            XCTAssertEqual(try XCTUnwrap(object["multiscale_seconds_to_single_loss"] as? Double), expected, accuracy: 1e-12)
-            XCTAssertEqual(try XCTUnwrap(object["ratio"] as? Double), expected / single, accuracy: 1e-9)
-        } else {
-            XCTAssertEqual(object["multiscale_seconds_to_single_loss"] as? String, "nan")
+        let runs = try XCTUnwrap(summary["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs.count, 2)
+        var ratios: [Double] = []
+        for object in runs {
+            // chelsea is 451×300: 72×48 at the output, 36×24 below it (Monet, 512×384: 36×27).
+            XCTAssertEqual(object["levels"] as? [Int], [36, 72])
+            XCTAssertEqual(object["level_iterations"] as? [Int], [4, 3])
+            XCTAssertEqual(object["width"] as? Int, 72)
+            let single = try XCTUnwrap(object["single_seconds"] as? Double)
+            let singleLoss = try XCTUnwrap(object["single_loss"] as? Double)
+            let multi = try XCTUnwrap(object["multiscale_seconds"] as? Double)
+            let multiLoss = try XCTUnwrap(object["multiscale_final_loss"] as? Double)
+            XCTAssertGreaterThan(single, 0)
+            let trace = try XCTUnwrap(object["finest_trace"] as? [[Double]])
+            let singleTrace = try XCTUnwrap(object["single_trace"] as? [[Double]])
+            XCTAssertEqual(trace.count, 3, "one referee loss per finest-level iteration")
+            XCTAssertEqual(singleTrace.count, 3, "one referee loss per single-level iteration")
+            XCTAssertEqual(singleTrace.last![1], singleLoss, accuracy: 1e-9 * singleLoss, "the last iterate is the output")
+            for times in [trace.map { $0[0] }, singleTrace.map { $0[0] }] { XCTAssertEqual(times, times.sorted(), "times grow") }
+            // Each way, the time to the other run's loss is the first iteration at or below it (or nan).
+            if let expected = trace.first(where: { $0[1] <= singleLoss })?[0] {
+                XCTAssertEqual(try XCTUnwrap(object["multiscale_seconds_to_single_loss"] as? Double), expected, accuracy: 1e-12)
+                XCTAssertEqual(try XCTUnwrap(object["ratio"] as? Double), expected / single, accuracy: 1e-9)
+                ratios.append(expected / single)
+            } else {
+                XCTAssertEqual(object["multiscale_seconds_to_single_loss"] as? String, "nan")
+            }
+            if let expected = singleTrace.first(where: { $0[1] <= multiLoss })?[0] {
+                XCTAssertEqual(try XCTUnwrap(object["single_seconds_to_multiscale_loss"] as? Double), expected, accuracy: 1e-12)
+                XCTAssertEqual(try XCTUnwrap(object["equal_loss_ratio"] as? Double), multi / expected, accuracy: 1e-9)
+            } else {
+                XCTAssertEqual(object["equal_loss_ratio"] as? String, "nan")
+            }
+        }
+        // The losses are seeded: both runs agree; the spread is over the runs that reached the loss.
+        XCTAssertEqual(runs[0]["single_loss"] as? Double, runs[1]["single_loss"] as? Double)
+        let spread = try XCTUnwrap(summary["ratio"] as? [String: Any])
+        XCTAssertEqual(spread["reached"] as? Int, ratios.count)
+        if !ratios.isEmpty {
+            XCTAssertEqual(try XCTUnwrap(spread["min"] as? Double), ratios.min()!, accuracy: 1e-12)
+            XCTAssertEqual(try XCTUnwrap(spread["max"] as? Double), ratios.max()!, accuracy: 1e-12)
         }
     }
 

@@ -30,6 +30,12 @@ struct MultiScaleBenchmark {
         var multiscale_seconds_to_single_loss: Double
         /// `multiscale_seconds_to_single_loss` over `single_seconds`.
         var ratio: Double
+        /// The other way round: seconds until the single level's loss first reached the multi-scale
+        /// run's final loss (nan if never), and the multi-scale seconds over those.
+        var single_seconds_to_multiscale_loss: Double
+        var equal_loss_ratio: Double
+        /// (seconds since the single-level start, referee loss) after each of its iterations.
+        var single_trace: [[Double]]
         /// (seconds since the multi-scale start, referee loss) after each finest-level iteration.
         var finest_trace: [[Double]]
     }
@@ -50,22 +56,43 @@ struct MultiScaleBenchmark {
         var single = settings
         single.coarseSize = max(width, height)
         single.iterations = [singleIterations]
-        let singleStart = DispatchTime.now().uptimeNanoseconds
-        let singleOutput = try MultiScaleStylizer(vgg: vgg, settings: single).run(inputs, width: width, height: height)
-        let singleSeconds = Self.seconds(since: singleStart)
+        let (singleOutput, singleSeconds, singleTrace) = try refereed(settings: single, by: referee, gradient: gradient)
         let singleLoss = try referee.evaluate(singleOutput, gradient: gradient, searching: true)
         log(String(format: "single level %dx%d, %d iterations: %.1f s, loss %.5g", width, height, singleIterations,
                    singleSeconds, singleLoss))
 
         let schedule = MultiScaleSchedule(width: width, height: height, settings: settings)
-        let finest = schedule.levels.count - 1
+        let (output, multiSeconds, trace) = try refereed(settings: settings, by: referee, gradient: gradient)
+        let finalLoss = try trace.last?[1] ?? referee.evaluate(output, gradient: gradient, searching: true)
+        let reached = trace.first { $0[1] <= singleLoss }?[0] ?? .nan
+        let singleReached = singleTrace.first { $0[1] <= finalLoss }?[0] ?? .nan
+        log(String(format: "multi-scale: %.1f s, loss %.5g; reached the single-level loss after %.1f s (ratio %.3f); "
+                   + "the single level reached the multi-scale loss after %.1f s (ratio %.3f)",
+                   multiSeconds, finalLoss, reached, reached / singleSeconds, singleReached, multiSeconds / singleReached))
+        return Report(
+            threads: Engine.threads, width: width, height: height, search: settings.search.rawValue,
+            single_iterations: singleIterations, single_seconds: singleSeconds, single_loss: singleLoss,
+            levels: schedule.levels.map { max($0.width, $0.height) }, level_iterations: schedule.levels.map(\.iterations),
+            multiscale_seconds: multiSeconds, multiscale_final_loss: finalLoss,
+            multiscale_seconds_to_single_loss: reached, ratio: reached / singleSeconds,
+            single_seconds_to_multiscale_loss: singleReached, equal_loss_ratio: multiSeconds / singleReached,
+            single_trace: singleTrace, finest_trace: trace)
+    }
+
+    /// Runs the stylizer with `settings`, and after each iteration of its finest level evaluates
+    /// the referee off the clock. Returns the output, the seconds on the clock and the trace of
+    /// (seconds so far, referee loss).
+    private func refereed(settings: TransferSettings, by referee: LevelObjective, gradient: Tensor) throws
+        -> (output: Tensor, seconds: Double, trace: [[Double]])
+    {
+        let finest = MultiScaleSchedule(width: width, height: height, settings: settings).levels.count - 1
         var refereeNanoseconds: UInt64 = 0
         var trace: [[Double]] = []
         let start = DispatchTime.now().uptimeNanoseconds
         let output = try MultiScaleStylizer(vgg: vgg, settings: settings).run(
             inputs, width: width, height: height,
             levelFinished: { report, _ in
-                self.log(String(format: "multi-scale level %d/%d %dx%d: %d iterations", report.index + 1, report.count,
+                self.log(String(format: "level %d/%d %dx%d: %d iterations", report.index + 1, report.count,
                                 report.width, report.height, report.iterations))
             },
             iterationFinished: { level, _, image in
@@ -76,17 +103,7 @@ struct MultiScaleBenchmark {
                 trace.append([elapsed, loss])
                 refereeNanoseconds += DispatchTime.now().uptimeNanoseconds - refereeStart
             })
-        let multiSeconds = Double(DispatchTime.now().uptimeNanoseconds - start - refereeNanoseconds) / 1e9
-        let finalLoss = try trace.last?[1] ?? referee.evaluate(output, gradient: gradient, searching: true)
-        let reached = trace.first { $0[1] <= singleLoss }?[0] ?? .nan
-        log(String(format: "multi-scale: %.1f s, loss %.5g; reached the single-level loss after %.1f s (ratio %.3f)",
-                   multiSeconds, finalLoss, reached, reached / singleSeconds))
-        return Report(
-            threads: Engine.threads, width: width, height: height, search: settings.search.rawValue,
-            single_iterations: singleIterations, single_seconds: singleSeconds, single_loss: singleLoss,
-            levels: schedule.levels.map { max($0.width, $0.height) }, level_iterations: schedule.levels.map(\.iterations),
-            multiscale_seconds: multiSeconds, multiscale_final_loss: finalLoss,
-            multiscale_seconds_to_single_loss: reached, ratio: reached / singleSeconds, finest_trace: trace)
+        return (output, Double(DispatchTime.now().uptimeNanoseconds - start - refereeNanoseconds) / 1e9, trace)
     }
 
     /// The output-size objective with the exact search, on its own network.
@@ -105,8 +122,33 @@ struct MultiScaleBenchmark {
         return try LevelObjective(
             vgg: refereeNetwork, settings: exact, style: bank, content: content, contentSemantics: contentSemantics)
     }
+}
 
-    private static func seconds(since start: UInt64) -> Double {
-        Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+extension MultiScaleBenchmark {
+    /// Several whole runs: the losses are the same every run (seeded), the times are not, so the
+    /// ratios are reported as min / median / max.
+    struct Summary: Codable {
+        /// Over the runs whose loss was reached (`reached` of them); nan when none was.
+        struct Spread: Codable {
+            var min: Double
+            var median: Double
+            var max: Double
+            var reached: Int
+
+            init(_ values: [Double]) {
+                let timing = Timing(seconds: values.filter(\.isFinite))
+                (min, median, max, reached) = (timing.min, timing.median, timing.max, timing.seconds.count)
+            }
+        }
+
+        var runs: [Report]
+        var ratio: Spread
+        var equal_loss_ratio: Spread
+
+        init(runs: [Report]) {
+            self.runs = runs
+            ratio = Spread(runs.map(\.ratio))
+            equal_loss_ratio = Spread(runs.map(\.equal_loss_ratio))
+        }
     }
 }

@@ -216,6 +216,9 @@ struct MultiScaleBenchCommand: ParsableCommand {
     @Option(help: "Iterations of the single-level run.")
     var singleIterations = 60
 
+    @Option(help: "Whole runs (single level, then multi-scale); the ratios' min/median/max are reported (not --repeats).")
+    var runs = 3
+
     @Option(help: "A YAML file of configuration keys.")
     var config: String?
 
@@ -232,6 +235,7 @@ struct MultiScaleBenchCommand: ParsableCommand {
         if singleIterations < 1 || singleIterations > 100_000 {
             throw ValidationError("--single-iterations must be between 1 and 100000, not \(singleIterations)")
         }
+        if runs < 1 || runs > 100 { throw ValidationError("--runs must be between 1 and 100, not \(runs)") }
     }
 
     func run() throws {
@@ -258,17 +262,30 @@ struct MultiScaleBenchCommand: ParsableCommand {
         let benchmark = MultiScaleBenchmark(
             inputs: inputs, width: width, height: height, settings: settings, singleIterations: singleIterations,
             vgg: vgg, refereeNetwork: try VGG(contentsOf: weightsPath, pooling: settings.pooling), log: options.log)
-        let report = try benchmark.run()
+        var reports: [MultiScaleBenchmark.Report] = []
+        for run in 1...runs {
+            options.log("run \(run) of \(runs)")
+            reports.append(try benchmark.run())
+        }
+        let summary = MultiScaleBenchmark.Summary(runs: reports)
         if options.json {
-            try printJSON(report)
+            try printJSON(summary)
             return
         }
-        print(String(format: "%dx%d, %@ search, threads %d: single level %d iterations %.1f s, loss %.5g; multi-scale "
-                         + "levels %@ (%@ iterations) %.1f s, final loss %.5g; single-level loss reached after %.1f s: "
-                         + "ratio %.3f",
+        let report = reports[0]
+        print(String(format: "%dx%d, %@ search, threads %d: single level %d iterations, loss %.5g; multi-scale levels %@ "
+                         + "(%@ iterations), final loss %.5g",
                      report.width, report.height, report.search, report.threads, report.single_iterations,
-                     report.single_seconds, report.single_loss, report.levels.map(String.init).joined(separator: ","),
-                     report.level_iterations.map(String.init).joined(separator: ","), report.multiscale_seconds,
-                     report.multiscale_final_loss, report.multiscale_seconds_to_single_loss, report.ratio))
+                     report.single_loss, report.levels.map(String.init).joined(separator: ","),
+                     report.level_iterations.map(String.init).joined(separator: ","), report.multiscale_final_loss))
+        for (index, run) in reports.enumerated() {
+            print(String(format: "run %d: single %.1f s, multi-scale %.1f s; single-level loss reached by multi-scale after "
+                             + "%.1f s (ratio %.3f); multi-scale loss reached by the single level after %.1f s (ratio %.3f)",
+                         index + 1, run.single_seconds, run.multiscale_seconds, run.multiscale_seconds_to_single_loss,
+                         run.ratio, run.single_seconds_to_multiscale_loss, run.equal_loss_ratio))
+        }
+        print(String(format: "ratio min/median/max %.3f/%.3f/%.3f; equal-loss ratio %.3f/%.3f/%.3f", summary.ratio.min,
+                     summary.ratio.median, summary.ratio.max, summary.equal_loss_ratio.min, summary.equal_loss_ratio.median,
+                     summary.equal_loss_ratio.max))
     }
 }
