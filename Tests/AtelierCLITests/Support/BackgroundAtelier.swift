@@ -36,6 +36,12 @@ final class BackgroundAtelier {
         return nil
     }
 
+    /// The endpoint a coordinator says it listens on (its `listening on tcp://…` line).
+    func endpoint(timeout: TimeInterval = 60) throws -> String {
+        let line = try XCTUnwrap(line(containing: "listening on", timeout: timeout), log)
+        return String(try XCTUnwrap(line.split(separator: " ").first { $0.hasPrefix("tcp://") }, line))
+    }
+
     /// The exit status, waiting up to `timeout` seconds (nil if still running).
     func exitStatus(timeout: TimeInterval = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
