@@ -22,8 +22,12 @@ final class BatchFileTests: XCTestCase {
 
         let file = try BatchFile.read(batch)
         XCTAssertEqual(file.entries.map(\.name), ["harbour", "coastline", "portrait"])
-        let jobs = try file.entries.map { try JobFile.job(from: try file.layers(of: $0), weights: nil, previewDir: nil) }
-        XCTAssertEqual(jobs.map(\.style), [folder.path("painting.png"), folder.path("painting.png"), folder.path("other-painting.png")])
+        let jobs = try file.entries.map {
+            try JobFile.job(from: try file.layers(of: $0), weights: nil, previewDir: nil)
+        }
+        XCTAssertEqual(
+            jobs.map(\.style),
+            [folder.path("painting.png"), folder.path("painting.png"), folder.path("other-painting.png")])
         XCTAssertEqual(jobs.map(\.size), [2048, 2048, 1024])
         XCTAssertEqual(jobs.map(\.settings.transfer.seed), [1, 1, 1])
         XCTAssertEqual(jobs[0].content, folder.path("jobs/harbour.png"), "a job file's paths are its own folder's")
@@ -54,7 +58,9 @@ final class BatchFileTests: XCTestCase {
         var third = BatchState.Job(name: "x", status: .skipped)
         (third.width, third.height, third.seconds, third.tiles, third.retries) = (1024, 768, 3725, 1200, 0)
         let summary = BatchSummary(batch: "b.yaml", runDir: "D", seconds: 20, jobs: [first, second, third])
-        XCTAssertEqual(summary.table, """
+        XCTAssertEqual(
+            summary.table,
+            """
             job        status   size      wall time  tiles  retries
             coastline  done     96x72        12.3 s     25        1
             broken     failed   -             0.1 s      -        -

@@ -6,21 +6,7 @@ import XCTest
 /// with one worker, the middle one failing on its missing content; the batch killed after its
 /// first job and resumed; bad batch files refused before any work. Every child is ended by its
 /// process id in tearDown.
-final class BatchRunTests: XCTestCase {
-    private var children: [BackgroundAtelier] = []
-
-    override func tearDown() {
-        for child in children { child.stop(SIGKILL) }
-        children = []
-        super.tearDown()
-    }
-
-    private func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
-        let child = try BackgroundAtelier(arguments, log: log)
-        children.append(child)
-        return child
-    }
-
+final class BatchRunTests: ProcessTestCase {
     /// The third job: the doodle with another seed and a smaller style, so that its style bank
     /// differs from the first job's (a worker holding the first one must be sent the new one).
     private static let thirdArguments = ["--seed", "4", "--set", "style_scale=0.75"]
@@ -28,7 +14,7 @@ final class BatchRunTests: XCTestCase {
 
     /// Writes the batch into `folder`: shared inputs and settings; `first` from a job file,
     /// `broken` inline with a content file that is not there, `third` inline with its own seed
-    /// and style scale. Outputs go to `folder/out/`.
+    /// and style scale. Outputs go to `folder/out/`, a folder that the batch makes.
     private func batch(in folder: TemporaryDirectory) throws -> String {
         try FileManager.default.createDirectory(atPath: folder.path("jobs"), withIntermediateDirectories: true)
         try "content: \(DoodleJob.example("Coastline_sem.png"))\noutput: ../out/first.png\nseed: 3\n"
@@ -59,8 +45,10 @@ final class BatchRunTests: XCTestCase {
         throws -> BackgroundAtelier
     {
         try start(
-            ["coordinator", "--batch", batch, "--bind", "tcp://127.0.0.1:\(port == 0 ? "*" : String(port))",
-             "--run-dir", folder.path("run"), "--threads", "1"] + extra,
+            [
+                "coordinator", "--batch", batch, "--bind", "tcp://127.0.0.1:\(port == 0 ? "*" : String(port))",
+                "--run-dir", folder.path("run"), "--threads", "1",
+            ] + extra,
             log: folder.path("coordinator-\(children.count).log"))
     }
 
@@ -85,7 +73,8 @@ final class BatchRunTests: XCTestCase {
         XCTAssertNotEqual(first, third)
         let folder = try TemporaryDirectory()
         let coordinator = try coordinator(batch: try batch(in: folder), folder: folder)
-        _ = try start(["worker", "--connect", try coordinator.endpoint(), "--threads", "1"], log: folder.path("worker.log"))
+        _ = try start(
+            ["worker", "--connect", try coordinator.endpoint(), "--threads", "1"], log: folder.path("worker.log"))
         XCTAssertEqual(coordinator.exitStatus(timeout: 240), 1, coordinator.log)
 
         XCTAssertEqual(try bytes(folder.path("out/first.png")), first, "job 1 differs from stylize")
@@ -107,10 +96,12 @@ final class BatchRunTests: XCTestCase {
 
         // The table, on standard output: aligned rows in batch order, then the reason.
         let log = coordinator.log
-        let rows = log.split(separator: "\n").filter { row in ["first ", "broken ", "third "].contains { row.hasPrefix($0) } }
+        let rows = log.split(separator: "\n").filter { row in
+            ["first ", "broken ", "third "].contains { row.hasPrefix($0) }
+        }
         XCTAssertEqual(rows.count, 3, log)
-        XCTAssertTrue(rows[0].hasPrefix("first   done     96x72"), "\(rows)")
-        XCTAssertTrue(rows[1].hasPrefix("broken  failed   -"), "\(rows)")
+        XCTAssertTrue(rows[0].hasPrefix("first   done    96x72      "), "\(rows)")
+        XCTAssertTrue(rows[1].hasPrefix("broken  failed  -          "), "\(rows)")
         XCTAssertTrue(log.contains("failed:\n  broken: \(reason)\n"), log)
         XCTAssertTrue(log.contains("3 jobs: 2 done, 0 skipped (done before), 1 failed, 0 not run"), log)
 
@@ -119,7 +110,8 @@ final class BatchRunTests: XCTestCase {
             let own = try json(folder.path("run/jobs/\(name)/summary.json"))
             let workers = try XCTUnwrap(own["workers"] as? [[String: Any]])
             XCTAssertEqual(workers.compactMap { $0["tiles"] as? Int }.reduce(0, +), DoodleJob.tiles, name)
-            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("run/jobs/\(name)/previews/level-2-96x72.png")))
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: folder.path("run/jobs/\(name)/previews/level-2-96x72.png")))
         }
     }
 
@@ -147,7 +139,8 @@ final class BatchRunTests: XCTestCase {
 
         // Without --resume the folder holding a batch is refused.
         let refused = try AtelierProcess.run(
-            ["coordinator", "--batch", batch, "--bind", "tcp://127.0.0.1:*", "--run-dir", folder.path("run")], timeout: 60)
+            ["coordinator", "--batch", batch, "--bind", "tcp://127.0.0.1:*", "--run-dir", folder.path("run")],
+            timeout: 60)
         XCTAssertEqual(refused.status, 2, refused.stderr)
         XCTAssertTrue(refused.stderr.contains("--resume"), refused.stderr)
 
@@ -155,8 +148,10 @@ final class BatchRunTests: XCTestCase {
         XCTAssertEqual(second.exitStatus(timeout: 240), 1, second.log)
         XCTAssertTrue(second.log.contains("job 1/3 first: done before; skipped"), second.log)
         let after = try FileManager.default.attributesOfItem(atPath: output)
-        XCTAssertEqual(after[.systemFileNumber] as? Int, before[.systemFileNumber] as? Int, "job 1's output was replaced")
-        XCTAssertEqual(after[.modificationDate] as? Date, before[.modificationDate] as? Date, "job 1's output was rewritten")
+        XCTAssertEqual(
+            after[.systemFileNumber] as? Int, before[.systemFileNumber] as? Int, "job 1's output was replaced")
+        XCTAssertEqual(
+            after[.modificationDate] as? Date, before[.modificationDate] as? Date, "job 1's output was rewritten")
         XCTAssertEqual(try bytes(folder.path("out/third.png")), third)
         let summary = try jobs(folder.path("run/batch-summary.json"))
         XCTAssertEqual(summary.map { $0["status"] as? String }, ["skipped", "failed", "done"])
@@ -182,7 +177,9 @@ final class BatchRunTests: XCTestCase {
         for name in names + (arguments.isEmpty ? [batch] : []) {
             XCTAssertTrue(run.stderr.contains(name), "'\(name)' not in: \(run.stderr)", file: file, line: line)
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("run/batch.json")), "work started", file: file, line: line)
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: folder.path("run/batch.json")), "work started", file: file,
+            line: line)
     }
 
     func testBadBatchFilesAreRefusedNamingTheKeyOrEntry() throws {

@@ -8,15 +8,7 @@ import XCTest
 /// `atelier stylize` with one or three workers, a worker killed in the middle of a task, CURVE
 /// admission of trusted workers only, foreign clients dropped, and the one-line bad-input errors.
 /// Every child is ended by its process id in tearDown.
-final class DistributedRunTests: XCTestCase {
-    private var children: [BackgroundAtelier] = []
-
-    override func tearDown() {
-        for child in children { child.stop(SIGKILL) }
-        children = []
-        super.tearDown()
-    }
-
+final class DistributedRunTests: ProcessTestCase {
     private static func example(_ name: String) -> String { DoodleJob.example(name) }
     private static let tiles = DoodleJob.tiles
 
@@ -29,12 +21,6 @@ final class DistributedRunTests: XCTestCase {
 
     /// The job's output from `atelier stylize` in one process (computed once for the process).
     private static var reference: Result<Data, Error> { DoodleJob.reference }
-
-    private func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
-        let child = try BackgroundAtelier(arguments, log: log)
-        children.append(child)
-        return child
-    }
 
     /// Starts a coordinator on a free loopback port and returns it with the endpoint it printed.
     private func coordinator(

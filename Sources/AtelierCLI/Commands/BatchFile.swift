@@ -51,13 +51,15 @@ struct BatchFile {
             let entry = try self.entry(item, label: label, folder: folder)
             if let first = taken[entry.name] {
                 throw UsageError(
-                    "\(label): the name '\(entry.name)' is already entry \(first)'s (each job needs its own RUN-DIR/jobs/NAME)")
+                    "\(label): the name '\(entry.name)' is already entry \(first)'s (each job needs its own RUN-DIR/jobs/NAME)"
+                )
             }
             taken[entry.name] = offset + 1
             entries.append(entry)
         }
-        return BatchFile(path: path, shared: try sharedSettings(mapping["settings"], path: path, folder: folder),
-                         entries: entries)
+        return BatchFile(
+            path: path, shared: try sharedSettings(mapping["settings"], path: path, folder: folder),
+            entries: entries)
     }
 
     /// The layers of `entry`'s job: the shared settings, then the job's own keys.
@@ -87,12 +89,14 @@ struct BatchFile {
         guard let name = name as? String else { throw UsageError("\(label): name must be text, not '\(name)'") }
         let checkedName = try checked(name, label: label)
         return Entry(
-            name: checkedName, job: .inline(JobFile.Layer(mapping: keys, source: "\(label) (\(checkedName))", folder: folder)))
+            name: checkedName,
+            job: .inline(JobFile.Layer(mapping: keys, source: "\(label) (\(checkedName))", folder: folder)))
     }
 
     /// `name` if it can name a folder: letters, digits, '.', '_', '-', not starting with '.'.
     private static func checked(_ name: String, label: String) throws -> String {
-        guard !name.isEmpty, name.count <= maximumNameLength, !name.hasPrefix("."), name.allSatisfy(nameCharacters.contains)
+        guard !name.isEmpty, name.count <= maximumNameLength, !name.hasPrefix("."),
+            name.allSatisfy(nameCharacters.contains)
         else {
             throw UsageError(
                 "\(label): the job name '\(name)' must be 1-\(maximumNameLength) letters, digits, '.', '_' or '-',"

@@ -34,7 +34,8 @@ struct BatchRun {
         }
         if FileManager.default.fileExists(atPath: statePath) {
             guard resume else {
-                throw UsageError("\(runDir) holds a batch (\(statePath)); resume it with --resume or choose a new --run-dir")
+                throw UsageError(
+                    "\(runDir) holds a batch (\(statePath)); resume it with --resume or choose a new --run-dir")
             }
             return try BatchState.resumed(file: file, from: statePath)
         }
@@ -72,6 +73,11 @@ struct BatchRun {
                     previewDir: (directory as NSString).appendingPathComponent("previews"))
                 job.name = entry.name
                 state.jobs[index].output = job.output
+                // An overnight job must not fail at its very end for want of a folder.
+                let outputFolder = (job.output as NSString).deletingLastPathComponent
+                if !outputFolder.isEmpty {
+                    try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+                }
                 let summary = try solve(job, directory, resumeJob)
                 state.jobs[index].status = .done
                 state.jobs[index].width = summary.levels.last?.width

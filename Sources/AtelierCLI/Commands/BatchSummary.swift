@@ -35,8 +35,10 @@ struct BatchSummary: Codable, Equatable {
         let header = ["job", "status", "size", "wall time", "tiles", "retries"]
         let rows = jobs.map { job -> [String] in
             let size = job.width.flatMap { width in job.height.map { "\(width)x\($0)" } }
-            return [job.name, job.status.rawValue, size ?? "-", job.seconds.map(Self.wallTime) ?? "-",
-                    job.tiles.map(String.init) ?? "-", job.retries.map(String.init) ?? "-"]
+            return [
+                job.name, job.status.rawValue, size ?? "-", job.seconds.map(Self.wallTime) ?? "-",
+                job.tiles.map(String.init) ?? "-", job.retries.map(String.init) ?? "-",
+            ]
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max()! }
         // Text columns are aligned left, numbers right.

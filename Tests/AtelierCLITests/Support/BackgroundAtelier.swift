@@ -76,3 +76,22 @@ func freeLoopbackPort() throws -> Int {
     guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: address.sin_port))
 }
+
+/// A test case that starts `atelier` processes: each is ended by its process id (SIGKILL) in
+/// tearDown, whatever the test did.
+class ProcessTestCase: XCTestCase {
+    private(set) var children: [BackgroundAtelier] = []
+
+    override func tearDown() {
+        for child in children { child.stop(SIGKILL) }
+        children = []
+        super.tearDown()
+    }
+
+    /// Starts `atelier arguments…` in the background with its output in `log`.
+    func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
+        let child = try BackgroundAtelier(arguments, log: log)
+        children.append(child)
+        return child
+    }
+}
