@@ -195,5 +195,7 @@ final class BatchRunTests: ProcessTestCase {
         try assertRefused("settings: {output: o.png}\njobs: [\(job)]\n", naming: ["settings: output"])
         try assertRefused("jobs: [\(job)]\n", ["--threads", "1"], naming: ["--batch needs --run-dir"])
         try assertRefused("jobs: [\(job)]\n", ["--job", "j.yaml", "--run-dir", "r"], naming: ["either --job"])
+        try assertRefused(
+            "jobs: [\(job)]\n", ["--run-dir", "r", "--preview-dir", "p"], naming: ["--preview-dir goes with --job"])
     }
 }
