@@ -97,11 +97,21 @@ final class BatchRunTests: ProcessTestCase {
         // The table, on standard output: aligned rows in batch order, then the reason.
         let log = coordinator.log
         let rows = log.split(separator: "\n").filter { row in
-            ["first ", "broken ", "third "].contains { row.hasPrefix($0) }
+            ["job ", "first ", "broken ", "third "].contains { row.hasPrefix($0) }
         }
-        XCTAssertEqual(rows.count, 3, log)
-        XCTAssertTrue(rows[0].hasPrefix("first   done    96x72      "), "\(rows)")
-        XCTAssertTrue(rows[1].hasPrefix("broken  failed  -          "), "\(rows)")
+        XCTAssertEqual(rows.count, 4, log)
+        XCTAssertEqual(rows[1].split(separator: " ").prefix(3), ["first", "done", "96x72"], "\(rows)")
+        XCTAssertEqual(rows[2].split(separator: " ").prefix(3), ["broken", "failed", "-"], "\(rows)")
+        XCTAssertEqual(rows[3].split(separator: " ").suffix(2), ["\(DoodleJob.tiles)", "0"], "\(rows)")
+        // Columns line up: each row's second cell starts under `status`; numbers end under `retries`.
+        let statusColumns = rows.map { row in
+            row.distance(from: row.startIndex, to: row.firstIndex(of: " ")!)
+                + row.drop { $0 != " " }.prefix { $0 == " " }.count
+        }
+        XCTAssertEqual(
+            Set(statusColumns),
+            [rows[0].distance(from: rows[0].startIndex, to: rows[0].firstRange(of: "status")!.lowerBound)], "\(rows)")
+        XCTAssertEqual(Set(rows.map(\.count)), [rows[0].count], "\(rows)")
         XCTAssertTrue(log.contains("failed:\n  broken: \(reason)\n"), log)
         XCTAssertTrue(log.contains("3 jobs: 2 done, 0 skipped (done before), 1 failed, 0 not run"), log)
 
