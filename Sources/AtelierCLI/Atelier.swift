@@ -41,19 +41,24 @@ enum AtelierMain {
         } catch where Atelier.exitCode(for: error) == .success {
             Atelier.exit(withError: error)  // a command group run without a subcommand prints help
         } catch {
-            let status = ExitStatus(for: error)
-            fail(status == .usage ? Atelier.message(for: error) : String(describing: error), status: status)
+            fail(line(for: error), status: ExitStatus(for: error))
         }
+    }
+
+    /// The one line that tells what `error` was (as printed when it ends a command, and as a
+    /// batch records a failed job's reason).
+    static func line(for error: Error) -> String {
+        oneLine(ExitStatus(for: error) == .usage ? Atelier.message(for: error) : String(describing: error))
     }
 
     /// Prints `atelier: <message>` as one line on standard error and exits with `status`.
     static func fail(_ message: String, status: ExitStatus) -> Never {
-        let oneLine =
-            message
-            .replacingOccurrences(of: "Error: ", with: "")
-            .split(whereSeparator: \.isNewline)
-            .first.map(String.init) ?? "failed"
-        FileHandle.standardError.write(Data("atelier: \(oneLine)\n".utf8))
+        FileHandle.standardError.write(Data("atelier: \(oneLine(message))\n".utf8))
         Foundation.exit(status.rawValue)
+    }
+
+    private static func oneLine(_ message: String) -> String {
+        message.replacingOccurrences(of: "Error: ", with: "").split(whereSeparator: \.isNewline).first.map(String.init)
+            ?? "failed"
     }
 }

@@ -8,72 +8,19 @@ import XCTest
 /// `atelier stylize` with one or three workers, a worker killed in the middle of a task, CURVE
 /// admission of trusted workers only, foreign clients dropped, and the one-line bad-input errors.
 /// Every child is ended by its process id in tearDown.
-final class DistributedRunTests: XCTestCase {
-    private var children: [BackgroundAtelier] = []
+final class DistributedRunTests: ProcessTestCase {
+    private static func example(_ name: String) -> String { DoodleJob.example(name) }
+    private static let tiles = DoodleJob.tiles
 
-    override func tearDown() {
-        for child in children { child.stop(SIGKILL) }
-        children = []
-        super.tearDown()
-    }
-
-    private static func example(_ name: String) -> String {
-        Fixtures.projectRoot.appendingPathComponent("Examples/" + name).path
-    }
-
-    /// A job of seconds that still tiles: the Coastline doodle painted from Monet (both maps, no
-    /// content loss) at 96×72 in two levels (48×36 and 96×72), tiles of 32 with two rounds per
-    /// level, one iteration per round, one shallow style layer so that the halo is small.
-    private static let settings = """
-        seed: 3
-        size: 96
-        content_weight: 0
-        coarse_size: 48
-        iterations: [2, 2]
-        style_layers: [relu3_1]
-        content_layer: relu3_1
-        tile: {size: 32, overlap: 8, rounds: 2, halo: 16}
-        """
-    /// Tiles of the job: 2 + 2 at 48×36, 9 + 12 at 96×72.
-    private static let tiles = 25
-
-    /// Writes the job file into `folder` with the output `output` (relative to the job's folder).
+    /// Writes the doodle job file (`DoodleJob`) into `folder` with the output `output` (relative to the job's folder).
     private func job(in folder: TemporaryDirectory, output: String, extra: String = "") throws -> String {
         let path = folder.path("job.yaml")
-        let text = """
-            content: \(Self.example("Coastline_sem.png"))
-            style: \(Self.example("Monet.png"))
-            content_seg: \(Self.example("Coastline_sem.png"))
-            style_seg: \(Self.example("Monet_sem.png"))
-            output: \(output)
-            \(Self.settings)
-            \(extra)
-            """
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try DoodleJob.text(output: output, extra: extra).write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
-    /// The job's output from `atelier stylize` in one process (computed once for the class).
-    private static let reference: Result<Data, Error> = Result {
-        let folder = try TemporaryDirectory()
-        let out = folder.path("stylize.png")
-        let run = try AtelierProcess.run(
-            [
-                "stylize", "--content", example("Coastline_sem.png"), "--style", example("Monet.png"),
-                "--content-seg", example("Coastline_sem.png"), "--style-seg", example("Monet_sem.png"),
-                "--out", out, "--seed", "3", "--size", "96", "--set", "content_weight=0", "--set", "coarse_size=48",
-                "--set", "iterations=[2, 2]", "--set", "style_layers=[relu3_1]", "--set", "content_layer=relu3_1",
-                "--set", "tile={size: 32, overlap: 8, rounds: 2, halo: 16}", "--threads", "1",
-            ], timeout: 120)
-        guard run.status == 0 else { throw PipelineError.task(reason: "stylize failed: \(run.stderr)") }
-        return try Data(contentsOf: URL(fileURLWithPath: out))
-    }
-
-    private func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
-        let child = try BackgroundAtelier(arguments, log: log)
-        children.append(child)
-        return child
-    }
+    /// The job's output from `atelier stylize` in one process (computed once for the process).
+    private static var reference: Result<Data, Error> { DoodleJob.reference }
 
     /// Starts a coordinator on a free loopback port and returns it with the endpoint it printed.
     private func coordinator(
@@ -83,9 +30,7 @@ final class DistributedRunTests: XCTestCase {
             ["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*", "--threads", "1",
              "--summary", folder.path("summary.json")] + extra,
             log: folder.path("coordinator.log"))
-        let line = try XCTUnwrap(process.line(containing: "listening on", timeout: 60), process.log)
-        let endpoint = try XCTUnwrap(line.split(separator: " ").first { $0.hasPrefix("tcp://") }, line)
-        return (process, String(endpoint))
+        return (process, try process.endpoint())
     }
 
     private func worker(_ endpoint: String, folder: TemporaryDirectory, name: String, _ extra: [String] = []) throws

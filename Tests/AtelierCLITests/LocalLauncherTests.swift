@@ -49,6 +49,25 @@ final class LocalLauncherTests: XCTestCase {
         }
     }
 
+    /// `--batch` goes to the coordinator in the place of `--job`; the run directory defaults to
+    /// runs/<batch name>; both together, or a missing batch file, are usage errors.
+    func testABatchGoesToTheCoordinatorInThePlaceOfTheJob() throws {
+        let cluster = try StandInCluster()
+        let batch = cluster.folder.path("nightly.yaml")
+        try "jobs: [job.yaml]\n".write(toFile: batch, atomically: true, encoding: .utf8)
+        let runDir = cluster.folder.path("run")
+        let run = try cluster.launch(
+            "Cluster/local/run",
+            ["--batch", batch, "--workers", "1", "--run-dir", runDir, "--port", "5599", "--insecure", "--atelier",
+             cluster.atelier], workers: 1)
+        XCTAssertEqual(run.status, 7, "\(run.lines)")
+        let coordinator = try XCTUnwrap(run.lines.first { $0.hasPrefix("coordinator") })
+        XCTAssertTrue(
+            coordinator.hasSuffix("--batch \(batch) --bind tcp://127.0.0.1:5599 --run-dir \(runDir) --insecure"), coordinator)
+        XCTAssertEqual(try cluster.launch("Cluster/local/run", try arguments(cluster) + ["--batch", batch]).status, 2)
+        XCTAssertEqual(try cluster.launch("Cluster/local/run", ["--batch", cluster.folder.path("none.yaml")]).status, 2)
+    }
+
     func testBadArgumentsAreUsageErrors() throws {
         let cluster = try StandInCluster()
         XCTAssertEqual(try cluster.launch("Cluster/local/run", ["--workers", "2"]).status, 2)

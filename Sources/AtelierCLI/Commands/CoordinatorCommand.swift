@@ -8,7 +8,9 @@ import Tensor
 /// builds the job's inputs exactly as `atelier stylize` does (`StylizeJob`), hands each round's
 /// tiles to the workers through a ROUTER socket and blends their results itself, so the same job
 /// and seed give the same bytes as `stylize`, whatever the number of workers or their failures.
-/// It exits 0 once the output is written.
+/// It exits 0 once the output is written. With `--batch` it runs a list of jobs one after another
+/// on the same socket and workers (`BatchRun`) and exits 0 when every job is done, 1 when some
+/// job failed (the summary table says which and why).
 struct CoordinatorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
@@ -16,11 +18,16 @@ struct CoordinatorCommand: ParsableCommand {
         discussion: """
             Configs/job.example.yaml documents job files. --keys is this coordinator's key pair and \
             --trust a folder of the admitted workers' public keys (*.pub); plain TCP on an address \
-            other than loopback is refused without them unless --insecure is given.
+            other than loopback is refused without them unless --insecure is given. \
+            Configs/batch.example.yaml documents batch files (--batch, with --run-dir): each job \
+            runs in RUN-DIR/jobs/NAME, RUN-DIR/batch.json tracks them and --resume skips the done ones.
             """)
 
     @Option(help: "The job file (YAML): content, style, output, seed and configuration keys.")
-    var job: String
+    var job: String?
+
+    @Option(help: "A batch file (YAML): jobs run one after another by the same workers; needs --run-dir.")
+    var batch: String?
 
     @Option(help: "The endpoint to bind, e.g. tcp://0.0.0.0:5555 (tcp://127.0.0.1:* picks a free port).")
     var bind: String
@@ -40,7 +47,7 @@ struct CoordinatorCommand: ParsableCommand {
     @Flag(help: "Resume the run in --run-dir (checkpoints are not written yet: the job starts from the first level).")
     var resume = false
 
-    @Option(help: "Write the JSON summary here (default: RUN-DIR/summary.json with --run-dir).")
+    @Option(help: "Write the JSON summary here (default: RUN-DIR/summary.json, RUN-DIR/batch-summary.json for a batch).")
     var summary: String?
 
     @Option(help: "Write the result of every level as a PNG into this folder (default: RUN-DIR/previews).")
@@ -57,6 +64,11 @@ struct CoordinatorCommand: ParsableCommand {
             throw ValidationError("--keys and --trust go together: give both folders or neither")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if (job == nil) == (batch == nil) { throw ValidationError("give either --job JOB.yaml or --batch BATCH.yaml") }
+        if batch != nil && runDir == nil { throw ValidationError("--batch needs --run-dir (each job runs in RUN-DIR/jobs/NAME)") }
+        if batch != nil && previewDir != nil {
+            throw ValidationError("--preview-dir goes with --job: a batch writes previews to RUN-DIR/jobs/NAME/previews")
+        }
         if resume && runDir == nil { throw ValidationError("--resume needs --run-dir") }
         try Link.checkPlain(bind, flag: "--bind", secured: keys != nil, insecure: insecure)
     }
@@ -64,20 +76,58 @@ struct CoordinatorCommand: ParsableCommand {
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let log = Link.log("coordinator")
-        if let runDir { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) }
-        if resume, let runDir {
-            // The run-directory store (manifest, canvases, tile results) is not wired in yet: a
-            // stored run cannot be resumed, and an empty folder starts fresh as the contract says.
-            let manifest = (runDir as NSString).appendingPathComponent("manifest.json")
-            guard !FileManager.default.fileExists(atPath: manifest) else {
-                throw UsageError("--resume: \(manifest) holds a run, and resuming one is not implemented yet")
-            }
-            log("--resume: nothing stored in \(runDir) to resume from; starting from the first level")
+        if let batch, let runDir {
+            return try run(batch: batch, runDir: runDir, log: log)
         }
+        guard let jobPath = job else { return }
+        if let runDir { try Self.openRunDirectory(runDir, resume: resume, log: log) }
         let inRunDir = { (name: String) in runDir.map { ($0 as NSString).appendingPathComponent(name) } }
-        let job = try JobFile.read(self.job, weights: weights, previewDir: previewDir ?? inRunDir("previews"))
+        let job = try JobFile.read(jobPath, weights: weights, previewDir: previewDir ?? inRunDir("previews"))
         let prepared = try job.prepare()
+        try withCoordinator(log: log) { coordinator in
+            _ = try Self.run(job, prepared, on: coordinator, summary: summary ?? inRunDir("summary.json"), log: log)
+        }
+    }
 
+    /// Runs the batch: its file and run directory are checked before the socket is bound, then
+    /// every job runs on one coordinator; the table goes to standard output and the JSON summary
+    /// beside it. - Throws: `ExitCode(1)` once the summary is out when some job failed.
+    private func run(batch: String, runDir: String, log: @escaping @Sendable (String) -> Void) throws {
+        let batchRun = BatchRun(file: try BatchFile.read(batch), runDir: runDir, resume: resume, weights: weights, log: log)
+        let state = try batchRun.start()
+        let outcome = try withCoordinator(log: log) { coordinator in
+            try batchRun.run(from: state) { job, directory, resumeJob in
+                try Self.openRunDirectory(directory, resume: resumeJob, log: log)
+                return try Self.run(
+                    job, try job.prepare(), on: coordinator,
+                    summary: (directory as NSString).appendingPathComponent("summary.json"), log: log)
+            }
+        }
+        let path = summary ?? (runDir as NSString).appendingPathComponent(BatchSummary.fileName)
+        try outcome.write(to: path)
+        FileHandle.standardOutput.write(Data(outcome.table.utf8))
+        log("wrote the batch summary \(path)")
+        if !outcome.succeeded { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+
+    /// Makes the run directory; with `resume`, refuses a stored run, which cannot be resumed yet.
+    static func openRunDirectory(_ runDir: String, resume: Bool, log: (String) -> Void) throws {
+        try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
+        guard resume else { return }
+        // The run-directory store (manifest, canvases, tile results) is not wired in yet: a
+        // stored run cannot be resumed, and an empty folder starts fresh as the contract says.
+        let manifest = (runDir as NSString).appendingPathComponent("manifest.json")
+        guard !FileManager.default.fileExists(atPath: manifest) else {
+            throw UsageError("--resume: \(manifest) holds a run, and resuming one is not implemented yet")
+        }
+        log("--resume: nothing stored in \(runDir) to resume from; starting from the first level")
+    }
+
+    /// Binds the ROUTER socket (CurveZMQ with `--keys`, admission by `--trust`) and runs `body`
+    /// with a coordinator on it; workers stay connected for as long as `body` runs.
+    private func withCoordinator<Result>(
+        log: @escaping @Sendable (String) -> Void, _ body: (TileCoordinator) throws -> Result
+    ) throws -> Result {
         let context = try MessagingContext()
         let zap = try trust.map { try ZAPHandler(context: context, trustDirectory: $0, log: log) }
         let socket: MessageSocket
@@ -95,14 +145,23 @@ struct CoordinatorCommand: ParsableCommand {
         }
         try socket.bind(bind)
         log("listening on \((try? socket.lastEndpoint) ?? bind)\(keys == nil ? "" : " (CurveZMQ)")")
-        let coordinator = TileCoordinator(socket: socket, log: log)
+        return try body(TileCoordinator(socket: socket, log: log))
+    }
+
+    /// Runs one prepared job on `coordinator`, writes its output and its summary (to `summary`).
+    static func run(
+        _ job: StylizeJob, _ prepared: StylizeJob.Prepared, on coordinator: TileCoordinator, summary: String?,
+        log: (String) -> Void
+    ) throws -> RunProgress.Summary {
         let progress = RunProgress(coordinator: coordinator, levels: prepared.plan.levels.count)
         coordinator.resultAccepted = progress.tile
         try job.run(prepared, executor: coordinator, roundFinished: progress.round, levelFinished: progress.level)
         log("wrote \(job.output)")
-        if let path = summary ?? inRunDir("summary.json") {
-            try progress.write(progress.summary(output: job.output), to: path)
-            log("wrote the summary \(path)")
+        let outcome = progress.summary(output: job.output)
+        if let summary {
+            try progress.write(outcome, to: summary)
+            log("wrote the summary \(summary)")
         }
+        return outcome
     }
 }

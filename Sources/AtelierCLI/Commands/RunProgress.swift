@@ -45,6 +45,10 @@ final class RunProgress {
     private var levelRetriesBefore = 0
     private var levelTiles = 0
     private let levelCount: Int
+    /// The coordinator's counts when this run started: a batch runs its jobs on one coordinator,
+    /// and each job's summary tells its own retries and tiles only.
+    private let countsBefore: TaskBoard.Counts
+    private let tilesBefore: [String: Int]
     private(set) var levels: [Level] = []
     /// Seconds between plain progress lines when standard error is not a terminal.
     private let plainInterval: TimeInterval = 5
@@ -53,6 +57,9 @@ final class RunProgress {
         self.coordinator = coordinator
         levelCount = levels
         self.isTerminal = isTerminal
+        countsBefore = coordinator.board.counts
+        tilesBefore = coordinator.tilesDone
+        levelRetriesBefore = countsBefore.retries
     }
 
     /// After each accepted tile: the live line.
@@ -94,19 +101,19 @@ final class RunProgress {
 
     /// The summary of the whole run.
     func summary(output: String) -> Summary {
-        let counts = coordinator.board.counts
+        let counts = coordinator.board.counts, before = countsBefore
+        let tiles = coordinator.tilesDone.merging(tilesBefore.mapValues { -$0 }) { $0 + $1 }
         return Summary(
             output: output, seconds: Date().timeIntervalSince(start), levels: levels,
-            workers: coordinator.tilesDone.keys.sorted().map { Worker(name: $0, tiles: coordinator.tilesDone[$0]!) },
-            retries: counts.retries, speculativeLeases: counts.speculativeLeases, duplicates: counts.duplicates,
-            deadWorkers: counts.deadWorkers, failures: counts.failures)
+            workers: tiles.keys.sorted().filter { tiles[$0]! > 0 }.map { Worker(name: $0, tiles: tiles[$0]!) },
+            retries: counts.retries - before.retries,
+            speculativeLeases: counts.speculativeLeases - before.speculativeLeases,
+            duplicates: counts.duplicates - before.duplicates, deadWorkers: counts.deadWorkers - before.deadWorkers,
+            failures: counts.failures - before.failures)
     }
 
     /// Writes the summary as JSON (snake_case keys, sorted) to `path`.
     func write(_ summary: Summary, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try JSONFile.write(summary, to: path)
     }
 }

@@ -21,6 +21,9 @@ struct StylizeJob {
     var settings: StylizeSettings
     var weights: String?
     var previewDir: String?
+    /// The job's name on the wire (task keys, STYLE messages): workers and the coordinator tell
+    /// jobs apart by it, so each job of a batch has its own. It does not change the bytes.
+    var name = "local"
 
     /// The job's inputs, read and checked, with the network that serves them.
     struct Prepared {
@@ -92,7 +95,7 @@ struct StylizeJob {
                 try finished(level: report.index, image)
             }
         } else {
-            result = try TiledStylizer(vgg: prepared.vgg, settings: settings).run(
+            result = try TiledStylizer(vgg: prepared.vgg, settings: settings, job: name).run(
                 prepared.inputs, width: prepared.width, height: prepared.height, executor: executor,
                 roundFinished: roundFinished, levelFinished: finished)
         }

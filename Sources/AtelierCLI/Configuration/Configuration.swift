@@ -38,7 +38,7 @@ enum Configuration {
         }
         guard let mapping = parsed as? [String: Any] else {
             if parsed == nil { return [:] }  // an empty file sets nothing
-            throw UsageError("\(path): expected a mapping of \(what == "job file" ? "job" : "configuration") keys")
+            throw UsageError("\(path): expected a mapping of \(what.replacingOccurrences(of: " file", with: "")) keys")
         }
         return mapping
     }

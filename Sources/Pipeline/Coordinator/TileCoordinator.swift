@@ -56,6 +56,9 @@ public final class TileCoordinator: TileExecutor {
         start = clock.now
     }
 
+    /// The most messages read in one pass of the loop before the board is looked at again.
+    static let messagesPerPass = 256
+
     /// Seconds since the coordinator started: the board's clock.
     private var now: Double {
         let elapsed = clock.now - start
@@ -70,13 +73,22 @@ public final class TileCoordinator: TileExecutor {
         board.add(keys)
         let poll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
         while !keys.allSatisfy({ board.isDone($0) || board.abandoned[$0] != nil }) {
-            if let frames = try socket.receive(timeout: poll), frames.count == 2 {
-                let worker = WorkerID(frames[0].map { String(format: "%02x", $0) }.joined())
-                if let record = try handle(Array(frames[1]), from: worker, route: frames[0]), round.contains(record.key) {
+            // Everything already queued is read before anyone is declared dead: after a pause of the
+            // coordinator (the next level's or the next job's inputs being made), a live worker's
+            // heartbeats may wait behind the others'. Bounded, so that a flood cannot stall dispatch.
+            var next = try socket.receive(timeout: poll)
+            var read = 0
+            while let frames = next {
+                read += 1
+                if frames.count == 2, let record = try handle(
+                    Array(frames[1]), from: WorkerID(frames[0].map { String(format: "%02x", $0) }.joined()),
+                    route: frames[0]), round.contains(record.key)
+                {
                     results[record.key.tile] = record
                     resultAccepted(RoundProgress(
                         key: record.key, done: results.count, total: keys.count, workersAlive: board.workers.count))
                 }
+                next = read < Self.messagesPerPass ? try socket.receive(timeout: .zero) : nil
             }
             for dead in board.expire(now: now) {
                 log("worker \(dead) stopped responding; its tasks go back to the queue")
@@ -105,11 +117,19 @@ public final class TileCoordinator: TileExecutor {
             }
             return nil
         }
+        let stranger = !board.workers.contains(worker)
         board.heartbeat(from: worker, now: now)
         switch message {
         case .ready(let ready):
             names[worker] = ready.worker
             styles[worker] = nil  // a (re)started worker holds no style
+            idle.insert(worker)
+        case .heartbeat where stranger:
+            // A worker that said READY to a coordinator since restarted (a resumed run), or one
+            // declared dead that speaks again: it hears this coordinator's heartbeats and so never
+            // says READY again, so its heartbeat counts as one. Its style is sent anew.
+            log("worker \(worker) is back (or was connected before a restart); it counts as ready")
+            styles[worker] = nil
             idle.insert(worker)
         case .heartbeat:
             break

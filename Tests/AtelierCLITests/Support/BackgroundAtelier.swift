@@ -36,6 +36,12 @@ final class BackgroundAtelier {
         return nil
     }
 
+    /// The endpoint a coordinator says it listens on (its `listening on tcp://…` line).
+    func endpoint(timeout: TimeInterval = 60) throws -> String {
+        let line = try XCTUnwrap(line(containing: "listening on", timeout: timeout), log)
+        return String(try XCTUnwrap(line.split(separator: " ").first { $0.hasPrefix("tcp://") }, line))
+    }
+
     /// The exit status, waiting up to `timeout` seconds (nil if still running).
     func exitStatus(timeout: TimeInterval = 60) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
@@ -69,4 +75,23 @@ func freeLoopbackPort() throws -> Int {
     }
     guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// A test case that starts `atelier` processes: each is ended by its process id (SIGKILL) in
+/// tearDown, whatever the test did.
+class ProcessTestCase: XCTestCase {
+    private(set) var children: [BackgroundAtelier] = []
+
+    override func tearDown() {
+        for child in children { child.stop(SIGKILL) }
+        children = []
+        super.tearDown()
+    }
+
+    /// Starts `atelier arguments…` in the background with its output in `log`.
+    func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
+        let child = try BackgroundAtelier(arguments, log: log)
+        children.append(child)
+        return child
+    }
 }
