@@ -17,56 +17,11 @@ final class DistributedRunTests: XCTestCase {
         super.tearDown()
     }
 
-    private static func example(_ name: String) -> String {
-        Fixtures.projectRoot.appendingPathComponent("Examples/" + name).path
-    }
+    private static let doodle = DoodleJob()
+    private static let tiles = DoodleJob.tiles
 
-    /// A job of seconds that still tiles: the Coastline doodle painted from Monet (both maps, no
-    /// content loss) at 96×72 in two levels (48×36 and 96×72), tiles of 32 with two rounds per
-    /// level, one iteration per round, one shallow style layer so that the halo is small.
-    private static let settings = """
-        seed: 3
-        size: 96
-        content_weight: 0
-        coarse_size: 48
-        iterations: [2, 2]
-        style_layers: [relu3_1]
-        content_layer: relu3_1
-        tile: {size: 32, overlap: 8, rounds: 2, halo: 16}
-        """
-    /// Tiles of the job: 2 + 2 at 48×36, 9 + 12 at 96×72.
-    private static let tiles = 25
-
-    /// Writes the job file into `folder` with the output `output` (relative to the job's folder).
     private func job(in folder: TemporaryDirectory, output: String, extra: String = "") throws -> String {
-        let path = folder.path("job.yaml")
-        let text = """
-            content: \(Self.example("Coastline_sem.png"))
-            style: \(Self.example("Monet.png"))
-            content_seg: \(Self.example("Coastline_sem.png"))
-            style_seg: \(Self.example("Monet_sem.png"))
-            output: \(output)
-            \(Self.settings)
-            \(extra)
-            """
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
-    /// The job's output from `atelier stylize` in one process (computed once for the class).
-    private static let reference: Result<Data, Error> = Result {
-        let folder = try TemporaryDirectory()
-        let out = folder.path("stylize.png")
-        let run = try AtelierProcess.run(
-            [
-                "stylize", "--content", example("Coastline_sem.png"), "--style", example("Monet.png"),
-                "--content-seg", example("Coastline_sem.png"), "--style-seg", example("Monet_sem.png"),
-                "--out", out, "--seed", "3", "--size", "96", "--set", "content_weight=0", "--set", "coarse_size=48",
-                "--set", "iterations=[2, 2]", "--set", "style_layers=[relu3_1]", "--set", "content_layer=relu3_1",
-                "--set", "tile={size: 32, overlap: 8, rounds: 2, halo: 16}", "--threads", "1",
-            ], timeout: 120)
-        guard run.status == 0 else { throw PipelineError.task(reason: "stylize failed: \(run.stderr)") }
-        return try Data(contentsOf: URL(fileURLWithPath: out))
+        try Self.doodle.write(in: folder, output: output, extra: extra)
     }
 
     private func start(_ arguments: [String], log: String) throws -> BackgroundAtelier {
@@ -94,15 +49,8 @@ final class DistributedRunTests: XCTestCase {
         try start(["worker", "--connect", endpoint, "--threads", "1"] + extra, log: folder.path("\(name).log"))
     }
 
-    private func summary(_ folder: TemporaryDirectory) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path("summary.json")))
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-
-    /// The tiles each worker delivered, by name, from the summary.
-    private func tilesByWorker(_ summary: [String: Any]) throws -> [String: Int] {
-        let workers = try XCTUnwrap(summary["workers"] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: workers.map { ($0["name"] as! String, $0["tiles"] as! Int) })
+    private func summary(_ folder: TemporaryDirectory) throws -> RunSummary {
+        try RunSummary(contentsOf: folder.path("summary.json"))
     }
 
     /// Waits for the coordinator to exit 0 and returns the output's bytes.
@@ -114,7 +62,7 @@ final class DistributedRunTests: XCTestCase {
     // MARK: - The same bytes at every scale
 
     func testOneAndThreeWorkerProcessesGiveStylizesBytes() throws {
-        let reference = try Self.reference.get()
+        let reference = try Self.doodle.reference()
         for count in [1, 3] {
             let folder = try TemporaryDirectory("workers\(count)")
             let (coordinator, endpoint) = try coordinator(job: try job(in: folder, output: "out.png"), folder: folder)
@@ -122,10 +70,10 @@ final class DistributedRunTests: XCTestCase {
             XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference,
                            "\(count) worker process(es) changed the output")
             let summary = try summary(folder)
-            let levels = try XCTUnwrap(summary["levels"] as? [[String: Any]])
+            let levels = summary.levels
             XCTAssertEqual(levels.map { $0["tiles"] as? Int }, [4, 21])
-            XCTAssertEqual(try tilesByWorker(summary).values.reduce(0, +), Self.tiles, "each tile accepted once")
-            XCTAssertLessThanOrEqual(try tilesByWorker(summary).count, count)
+            XCTAssertEqual(summary.tilesByWorker.values.reduce(0, +), Self.tiles, "each tile accepted once")
+            XCTAssertLessThanOrEqual(summary.tilesByWorker.count, count)
             XCTAssertTrue(coordinator.log.contains("level 2/2 96x72 round 2/2: 12 tiles"), coordinator.log)
         }
     }
@@ -137,7 +85,7 @@ final class DistributedRunTests: XCTestCase {
     /// is retried (counted in the summary), every tile is accepted once, and the bytes are those
     /// of the fault-free run.
     func testAWorkerKilledMidTaskLosesNothingAndChangesNoByte() throws {
-        let reference = try Self.reference.get()
+        let reference = try Self.doodle.reference()
         let folder = try TemporaryDirectory()
         let (coordinator, endpoint) = try coordinator(job: try job(in: folder, output: "out.png"), folder: folder)
         let doomed = try worker(endpoint, folder: folder, name: "doomed")
@@ -147,11 +95,11 @@ final class DistributedRunTests: XCTestCase {
         _ = try worker(endpoint, folder: folder, name: "rescuer")
         XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference, "the kill changed the output")
         let summary = try summary(folder)
-        XCTAssertEqual(summary["dead_workers"] as? Int, 1)
-        XCTAssertEqual(summary["retries"] as? Int, 1, "the killed worker's task was queued again once")
-        let levels = try XCTUnwrap(summary["levels"] as? [[String: Any]])
+        XCTAssertEqual(summary.json["dead_workers"] as? Int, 1)
+        XCTAssertEqual(summary.json["retries"] as? Int, 1, "the killed worker's task was queued again once")
+        let levels = summary.levels
         XCTAssertEqual(levels.map { $0["retries"] as? Int }, [0, 1])
-        let byWorker = try tilesByWorker(summary)
+        let byWorker = summary.tilesByWorker
         XCTAssertEqual(byWorker.count, 2, "\(byWorker)")
         XCTAssertEqual(byWorker.values.reduce(0, +), Self.tiles, "no tile lost or applied twice: \(byWorker)")
     }
@@ -194,7 +142,7 @@ final class DistributedRunTests: XCTestCase {
             endpoint, folder: folder, name: "trusted", ["--keys", folder.path("trusted"), "--server-key", folder.path("server")])
         _ = try finished(coordinator, output: folder.path("out.png"))
         XCTAssertEqual(coordinator.log.components(separatedBy: "dropped a message").count - 1, 2, coordinator.log)
-        let byWorker = try tilesByWorker(try summary(folder))
+        let byWorker = try summary(folder).tilesByWorker
         XCTAssertEqual(byWorker, ["\(ProcessInfo.processInfo.hostName)-\(admitted.pid)": Self.tiles])
         XCTAssertNil(stranger.line(containing: "solving", timeout: 0), stranger.log)
     }
@@ -226,7 +174,7 @@ final class DistributedRunTests: XCTestCase {
     func testMissingContentFileIsABadInput() throws {
         let folder = try TemporaryDirectory()
         let job = folder.path("job.yaml")
-        try "content: gone.png\nstyle: \(Self.example("Monet.png"))\noutput: out.png\n"
+        try "content: gone.png\nstyle: \(DoodleJob.example("Monet.png"))\noutput: out.png\n"
             .write(toFile: job, atomically: true, encoding: .utf8)
         try assertFails(["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*"], status: 3, naming: folder.path("gone.png"))
     }
@@ -244,7 +192,7 @@ final class DistributedRunTests: XCTestCase {
     // MARK: - Cluster/local/run with the real commands
 
     func testLocalLauncherRunsTheJobWithTwoWorkers() throws {
-        let reference = try Self.reference.get()
+        let reference = try Self.doodle.reference()
         let folder = try TemporaryDirectory()
         let job = try job(in: folder, output: "out.png")
         let launcher = Fixtures.projectRoot.appendingPathComponent("Cluster/local/run").path
