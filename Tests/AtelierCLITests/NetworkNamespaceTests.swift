@@ -24,7 +24,8 @@ final class NetworkNamespaceTests: XCTestCase {
     private func hosts(_ arguments: [String], prefix: String? = nil) throws -> String {
         let prefix = prefix ?? self.prefix
         return try ReferenceTool.run(
-            "/usr/bin/env", ["ATELIER_NETNS_PREFIX=\(prefix)", Self.root.appendingPathComponent("hosts").path] + arguments)
+            "/usr/bin/env",
+            ["ATELIER_NETNS_PREFIX=\(prefix)", Self.root.appendingPathComponent("hosts").path] + arguments)
     }
 
     override func setUpWithError() throws {
@@ -68,8 +69,10 @@ final class NetworkNamespaceTests: XCTestCase {
     {
         let child = try BackgroundAtelier(
             arguments, log: folder.path("\(name).log"),
-            launcher: ["/usr/bin/env", "ATELIER_NETNS_PREFIX=\(prefix)", Self.root.appendingPathComponent("hosts").path,
-                       "exec", host])
+            launcher: [
+                "/usr/bin/env", "ATELIER_NETNS_PREFIX=\(prefix)", Self.root.appendingPathComponent("hosts").path,
+                "exec", host,
+            ])
         children.append(child)
         return child
     }
@@ -83,7 +86,8 @@ final class NetworkNamespaceTests: XCTestCase {
         }
         try FileManager.default.createDirectory(atPath: folder.path("keys/trust"), withIntermediateDirectories: true)
         for name in workers {
-            try FileManager.default.copyItem(atPath: folder.path("keys/\(name)/key.pub"), toPath: folder.path("keys/trust/\(name).pub"))
+            try FileManager.default.copyItem(
+                atPath: folder.path("keys/\(name)/key.pub"), toPath: folder.path("keys/trust/\(name).pub"))
         }
     }
 
@@ -112,16 +116,21 @@ final class NetworkNamespaceTests: XCTestCase {
 
         let coordinator = try start(
             on: "h0",
-            ["coordinator", "--job", job, "--bind", endpoint, "--threads", "1", "--keys", folder.path("keys/server"),
-             "--trust", folder.path("keys/trust"), "--summary", folder.path("summary.json")],
+            [
+                "coordinator", "--job", job, "--bind", endpoint, "--threads", "1", "--keys", folder.path("keys/server"),
+                "--trust", folder.path("keys/trust"), "--summary", folder.path("summary.json"),
+            ],
             folder: folder, name: "coordinator")
-        XCTAssertNotNil(coordinator.line(containing: "listening on \(endpoint) (CurveZMQ)", timeout: 60), coordinator.log)
+        XCTAssertNotNil(
+            coordinator.line(containing: "listening on \(endpoint) (CurveZMQ)", timeout: 60), coordinator.log)
         var workers: [String: BackgroundAtelier] = [:]
         for host in ["h1", "h2"] {
             workers[host] = try start(
                 on: host,
-                ["worker", "--connect", endpoint, "--threads", "1", "--keys", folder.path("keys/\(host)"),
-                 "--server-key", folder.path("keys/server")],
+                [
+                    "worker", "--connect", endpoint, "--threads", "1", "--keys", folder.path("keys/\(host)"),
+                    "--server-key", folder.path("keys/server"),
+                ],
                 folder: folder, name: "worker-\(host)")
         }
         let cutOff = try XCTUnwrap(workers["h1"])
@@ -137,8 +146,9 @@ final class NetworkNamespaceTests: XCTestCase {
         let begunBeforeRestore = tilesBegun(cutOff.log)
 
         XCTAssertEqual(coordinator.exitStatus(timeout: 120), 0, coordinator.log)
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png"))), reference,
-                       "the cut changed the output")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png"))), reference,
+            "the cut changed the output")
         let summary = try RunSummary(contentsOf: folder.path("summary.json"))
         XCTAssertEqual(summary.json["dead_workers"] as? Int, 1, coordinator.log)
         XCTAssertEqual(summary.levels.map { $0["retries"] as? Int }, [0, 1], "h1's task was queued again once")
@@ -167,7 +177,8 @@ final class NetworkNamespaceTests: XCTestCase {
         let printed = try ReferenceTool.run(
             "/usr/bin/env", environment + [launcher, "--job", job, "--hosts", "3", "--run-dir", folder.path("run")])
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png"))), reference)
-        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], printed)
+        let summary = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], printed)
         XCTAssertEqual((summary["levels"] as? [[String: Any]])?.map { $0["tiles"] as? Int }, [4, 21])
         XCTAssertTrue(
             try String(contentsOfFile: folder.path("run/logs/coordinator.log"), encoding: .utf8)

@@ -173,7 +173,9 @@ public final class TileCoordinator: TileExecutor {
         guard now - lastHeartbeat >= settings.board.heartbeatInterval else { return }
         lastHeartbeat = now
         heartbeatSequence += 1
-        for worker in board.workers where introduced.contains(worker) { try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name)) }
+        for worker in board.workers where introduced.contains(worker) {
+            try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name))
+        }
     }
 
     /// A worker as the log names it: the name it gave in READY, then its routing id.

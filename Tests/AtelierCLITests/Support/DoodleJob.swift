@@ -34,11 +34,12 @@ struct DoodleJob: Sendable {
     /// and returns its path; `extra` lines are appended (e.g. a misspelt key).
     func write(in folder: TemporaryDirectory, output: String, extra: String = "") throws -> String {
         let path = folder.path("job.yaml")
-        let lines = [
-            "content: \(Self.example("Coastline_sem.png"))", "style: \(Self.example("Monet.png"))",
-            "content_seg: \(Self.example("Coastline_sem.png"))", "style_seg: \(Self.example("Monet_sem.png"))",
-            "output: \(output)", "seed: 3", "size: 96",
-        ] + settings.map { "\($0.key): \($0.value)" } + [extra]
+        let lines =
+            [
+                "content: \(Self.example("Coastline_sem.png"))", "style: \(Self.example("Monet.png"))",
+                "content_seg: \(Self.example("Coastline_sem.png"))", "style_seg: \(Self.example("Monet_sem.png"))",
+                "output: \(output)", "seed: 3", "size: 96",
+            ] + settings.map { "\($0.key): \($0.value)" } + [extra]
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -79,8 +80,9 @@ struct RunSummary {
     /// The tiles each worker delivered, by the name it gave.
     var tilesByWorker: [String: Int] {
         let workers = json["workers"] as? [[String: Any]] ?? []
-        return Dictionary(uniqueKeysWithValues: workers.compactMap { worker in
-            (worker["name"] as? String).flatMap { name in (worker["tiles"] as? Int).map { (name, $0) } }
-        })
+        return Dictionary(
+            uniqueKeysWithValues: workers.compactMap { worker in
+                (worker["name"] as? String).flatMap { name in (worker["tiles"] as? Int).map { (name, $0) } }
+            })
     }
 }

@@ -103,7 +103,8 @@ final class WorkerIntroductionTests: XCTestCase {
         XCTAssertEqual(phases[1].filter { $0 != .heartbeat }, [.style, .task], "\(phases[1])")
         XCTAssertEqual(phases[2], [], "heard after being declared dead, before READY again")
         XCTAssertEqual(
-            phases[3].filter { $0 != .heartbeat }, [.style, .task], "one back from the dead holds no style: \(phases[3])")
+            phases[3].filter { $0 != .heartbeat }, [.style, .task],
+            "one back from the dead holds no style: \(phases[3])")
         XCTAssertEqual(pool.coordinator.board.counts.retries, 2, "the peer's two tasks went back to the queue")
         XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
     }
