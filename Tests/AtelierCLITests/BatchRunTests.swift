@@ -10,7 +10,7 @@ final class BatchRunTests: ProcessTestCase {
     /// The third job: the doodle with another seed and a smaller style, so that its style bank
     /// differs from the first job's (a worker holding the first one must be sent the new one).
     private static let thirdArguments = ["--seed", "4", "--set", "style_scale=0.75"]
-    private static let third: Result<Data, Error> = Result { try DoodleJob.stylize(thirdArguments) }
+    private static let third: Result<Data, Error> = Result { try DoodleJob().stylize(thirdArguments) }
 
     /// Writes the batch into `folder`: shared inputs and settings; `first` from a job file,
     /// `broken` inline with a content file that is not there, `third` inline with its own seed
@@ -19,7 +19,7 @@ final class BatchRunTests: ProcessTestCase {
         try FileManager.default.createDirectory(atPath: folder.path("jobs"), withIntermediateDirectories: true)
         try "content: \(DoodleJob.example("Coastline_sem.png"))\noutput: ../out/first.png\nseed: 3\n"
             .write(toFile: folder.path("jobs/first.yaml"), atomically: true, encoding: .utf8)
-        let shared = (DoodleJob.inputs + "\n" + DoodleJob.settings).split(separator: "\n").map { "  " + $0 }
+        let shared = (DoodleJob.inputs + "\n" + DoodleJob().settings).split(separator: "\n").map { "  " + $0 }
             .joined(separator: "\n")
         let text = """
             settings:
@@ -69,7 +69,7 @@ final class BatchRunTests: ProcessTestCase {
     /// their own), job 2 is recorded failed with the missing file's name, the batch goes on, and
     /// the table, batch.json and batch-summary.json say so; exit status 1 as some job failed.
     func testABatchRunsEveryJobAndRecordsTheBadOneWithItsReason() throws {
-        let (first, third) = (try DoodleJob.reference.get(), try Self.third.get())
+        let (first, third) = (try DoodleJob().reference(), try Self.third.get())
         XCTAssertNotEqual(first, third)
         let folder = try TemporaryDirectory()
         let coordinator = try coordinator(batch: try batch(in: folder), folder: folder)

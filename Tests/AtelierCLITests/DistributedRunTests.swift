@@ -9,18 +9,13 @@ import XCTest
 /// admission of trusted workers only, foreign clients dropped, and the one-line bad-input errors.
 /// Every child is ended by its process id in tearDown.
 final class DistributedRunTests: ProcessTestCase {
-    private static func example(_ name: String) -> String { DoodleJob.example(name) }
     private static let tiles = DoodleJob.tiles
 
-    /// Writes the doodle job file (`DoodleJob`) into `folder` with the output `output` (relative to the job's folder).
-    private func job(in folder: TemporaryDirectory, output: String, extra: String = "") throws -> String {
-        let path = folder.path("job.yaml")
-        try DoodleJob.text(output: output, extra: extra).write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    private static let doodle = DoodleJob()
 
-    /// The job's output from `atelier stylize` in one process (computed once for the process).
-    private static var reference: Result<Data, Error> { DoodleJob.reference }
+    private func job(in folder: TemporaryDirectory, output: String, extra: String = "") throws -> String {
+        try Self.doodle.write(in: folder, output: output, extra: extra)
+    }
 
     /// Starts a coordinator on a free loopback port and returns it with the endpoint it printed.
     private func coordinator(
@@ -39,15 +34,8 @@ final class DistributedRunTests: ProcessTestCase {
         try start(["worker", "--connect", endpoint, "--threads", "1"] + extra, log: folder.path("\(name).log"))
     }
 
-    private func summary(_ folder: TemporaryDirectory) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path("summary.json")))
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    }
-
-    /// The tiles each worker delivered, by name, from the summary.
-    private func tilesByWorker(_ summary: [String: Any]) throws -> [String: Int] {
-        let workers = try XCTUnwrap(summary["workers"] as? [[String: Any]])
-        return Dictionary(uniqueKeysWithValues: workers.map { ($0["name"] as! String, $0["tiles"] as! Int) })
+    private func summary(_ folder: TemporaryDirectory) throws -> RunSummary {
+        try RunSummary(contentsOf: folder.path("summary.json"))
     }
 
     /// Waits for the coordinator to exit 0 and returns the output's bytes.
@@ -59,7 +47,7 @@ final class DistributedRunTests: ProcessTestCase {
     // MARK: - The same bytes at every scale
 
     func testOneAndThreeWorkerProcessesGiveStylizesBytes() throws {
-        let reference = try Self.reference.get()
+        let reference = try Self.doodle.reference()
         for count in [1, 3] {
             let folder = try TemporaryDirectory("workers\(count)")
             let (coordinator, endpoint) = try coordinator(job: try job(in: folder, output: "out.png"), folder: folder)
@@ -67,10 +55,10 @@ final class DistributedRunTests: ProcessTestCase {
             XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference,
                            "\(count) worker process(es) changed the output")
             let summary = try summary(folder)
-            let levels = try XCTUnwrap(summary["levels"] as? [[String: Any]])
+            let levels = summary.levels
             XCTAssertEqual(levels.map { $0["tiles"] as? Int }, [4, 21])
-            XCTAssertEqual(try tilesByWorker(summary).values.reduce(0, +), Self.tiles, "each tile accepted once")
-            XCTAssertLessThanOrEqual(try tilesByWorker(summary).count, count)
+            XCTAssertEqual(summary.tilesByWorker.values.reduce(0, +), Self.tiles, "each tile accepted once")
+            XCTAssertLessThanOrEqual(summary.tilesByWorker.count, count)
             XCTAssertTrue(coordinator.log.contains("level 2/2 96x72 round 2/2: 12 tiles"), coordinator.log)
         }
     }
@@ -82,7 +70,7 @@ final class DistributedRunTests: ProcessTestCase {
     /// is retried (counted in the summary), every tile is accepted once, and the bytes are those
     /// of the fault-free run.
     func testAWorkerKilledMidTaskLosesNothingAndChangesNoByte() throws {
-        let reference = try Self.reference.get()
+        let reference = try Self.doodle.reference()
         let folder = try TemporaryDirectory()
         let (coordinator, endpoint) = try coordinator(job: try job(in: folder, output: "out.png"), folder: folder)
         let doomed = try worker(endpoint, folder: folder, name: "doomed")
@@ -92,11 +80,11 @@ final class DistributedRunTests: ProcessTestCase {
         _ = try worker(endpoint, folder: folder, name: "rescuer")
         XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference, "the kill changed the output")
         let summary = try summary(folder)
-        XCTAssertEqual(summary["dead_workers"] as? Int, 1)
-        XCTAssertEqual(summary["retries"] as? Int, 1, "the killed worker's task was queued again once")
-        let levels = try XCTUnwrap(summary["levels"] as? [[String: Any]])
+        XCTAssertEqual(summary.json["dead_workers"] as? Int, 1)
+        XCTAssertEqual(summary.json["retries"] as? Int, 1, "the killed worker's task was queued again once")
+        let levels = summary.levels
         XCTAssertEqual(levels.map { $0["retries"] as? Int }, [0, 1])
-        let byWorker = try tilesByWorker(summary)
+        let byWorker = summary.tilesByWorker
         XCTAssertEqual(byWorker.count, 2, "\(byWorker)")
         XCTAssertEqual(byWorker.values.reduce(0, +), Self.tiles, "no tile lost or applied twice: \(byWorker)")
     }
@@ -139,7 +127,7 @@ final class DistributedRunTests: ProcessTestCase {
             endpoint, folder: folder, name: "trusted", ["--keys", folder.path("trusted"), "--server-key", folder.path("server")])
         _ = try finished(coordinator, output: folder.path("out.png"))
         XCTAssertEqual(coordinator.log.components(separatedBy: "dropped a message").count - 1, 2, coordinator.log)
-        let byWorker = try tilesByWorker(try summary(folder))
+        let byWorker = try summary(folder).tilesByWorker
         XCTAssertEqual(byWorker, ["\(ProcessInfo.processInfo.hostName)-\(admitted.pid)": Self.tiles])
         XCTAssertNil(stranger.line(containing: "solving", timeout: 0), stranger.log)
     }
@@ -171,7 +159,7 @@ final class DistributedRunTests: ProcessTestCase {
     func testMissingContentFileIsABadInput() throws {
         let folder = try TemporaryDirectory()
         let job = folder.path("job.yaml")
-        try "content: gone.png\nstyle: \(Self.example("Monet.png"))\noutput: out.png\n"
+        try "content: gone.png\nstyle: \(DoodleJob.example("Monet.png"))\noutput: out.png\n"
             .write(toFile: job, atomically: true, encoding: .utf8)
         try assertFails(["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*"], status: 3, naming: folder.path("gone.png"))
     }
@@ -189,7 +177,7 @@ final class DistributedRunTests: ProcessTestCase {
     // MARK: - Cluster/local/run with the real commands
 
     func testLocalLauncherRunsTheJobWithTwoWorkers() throws {
-        let reference = try Self.reference.get()
+        let reference = try Self.doodle.reference()
         let folder = try TemporaryDirectory()
         let job = try job(in: folder, output: "out.png")
         let launcher = Fixtures.projectRoot.appendingPathComponent("Cluster/local/run").path

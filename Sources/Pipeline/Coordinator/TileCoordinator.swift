@@ -7,6 +7,12 @@ import Messaging
 /// who gets what, requeues the tasks of workers that fall silent and ignores duplicates. Every
 /// result is checked against its tile before it is kept, and the round's results go back to
 /// `TiledStylizer`, which blends them in tile order: the output does not depend on the workers.
+///
+/// A worker is leased tasks and sent heartbeats only once it has said READY on its current
+/// connection, and again after it was declared dead. libzmq re-establishes a connection by itself
+/// after a partition (often under a new routing id) without the worker knowing: such a peer hears
+/// nothing, so its liveness runs out and it says READY again, rather than heartbeating forever
+/// unseen by `dispatch`.
 public final class TileCoordinator: TileExecutor {
     public struct Settings: Sendable {
         public var board = TaskBoard.Settings()
@@ -25,6 +31,9 @@ public final class TileCoordinator: TileExecutor {
     private var styles: [WorkerID: (job: String, styleSet: UInt64)] = [:]
     /// Workers waiting for a task, in name order.
     private var idle: Set<WorkerID> = []
+    /// Workers that said READY and have not been declared dead since: the only ones leased tasks
+    /// and sent heartbeats.
+    private var introduced: Set<WorkerID> = []
     /// The result rectangle of every task handed out: a result must fill exactly its tile's.
     private var expected: [TileResultKey: PixelRect] = [:]
     private var lastHeartbeat = -Double.infinity
@@ -91,8 +100,9 @@ public final class TileCoordinator: TileExecutor {
                 next = read < Self.messagesPerPass ? try socket.receive(timeout: .zero) : nil
             }
             for dead in board.expire(now: now) {
-                log("worker \(dead) stopped responding; its tasks go back to the queue")
+                log("worker \(label(dead)) stopped responding; its tasks go back to the queue")
                 idle.remove(dead)
+                introduced.remove(dead)
                 styles[dead] = nil
             }
             try dispatch(style: style, task: task)
@@ -117,26 +127,19 @@ public final class TileCoordinator: TileExecutor {
             }
             return nil
         }
-        let stranger = !board.workers.contains(worker)
         board.heartbeat(from: worker, now: now)
         switch message {
         case .ready(let ready):
             names[worker] = ready.worker
             styles[worker] = nil  // a (re)started worker holds no style
-            idle.insert(worker)
-        case .heartbeat where stranger:
-            // A worker that said READY to a coordinator since restarted (a resumed run), or one
-            // declared dead that speaks again: it hears this coordinator's heartbeats and so never
-            // says READY again, so its heartbeat counts as one. Its style is sent anew.
-            log("worker \(worker) is back (or was connected before a restart); it counts as ready")
-            styles[worker] = nil
+            introduced.insert(worker)
             idle.insert(worker)
         case .heartbeat:
             break
         case .result(let record):
-            idle.insert(worker)
+            if introduced.contains(worker) { idle.insert(worker) }
             if let problem = problem(with: record) {
-                log("worker \(worker) sent a bad result for \(record.key): \(problem)")
+                log("worker \(label(worker)) sent a bad result for \(record.key): \(problem)")
                 board.fail(record.key, from: worker, reason: problem, now: now)
                 return nil
             }
@@ -144,9 +147,9 @@ public final class TileCoordinator: TileExecutor {
             tilesDone[names[worker] ?? worker.name, default: 0] += 1
             return record
         case .error(let report):
-            idle.insert(worker)
+            if introduced.contains(worker) { idle.insert(worker) }
             if let key = report.key { board.fail(key, from: worker, reason: report.reason, now: now) }
-            log("worker \(worker) reports: \(report.reason)")
+            log("worker \(label(worker)) reports: \(report.reason)")
         case .style, .task:
             log("dropped a \(message.kind) message from worker \(worker): only the coordinator sends those")
         }
@@ -182,7 +185,14 @@ public final class TileCoordinator: TileExecutor {
         guard now - lastHeartbeat >= settings.board.heartbeatInterval else { return }
         lastHeartbeat = now
         heartbeatSequence += 1
-        for worker in board.workers { try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name)) }
+        for worker in board.workers where introduced.contains(worker) {
+            try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name))
+        }
+    }
+
+    /// A worker as the log names it: the name it gave in READY, then its routing id.
+    private func label(_ worker: WorkerID) -> String {
+        names[worker].map { "\($0) [\(worker)]" } ?? "\(worker)"
     }
 
     private func send(_ message: Message, to route: Data) throws {

@@ -9,11 +9,15 @@ final class BackgroundAtelier {
     let process = Process()
     let logPath: String
 
-    init(_ arguments: [String], log logPath: String) throws {
+    /// - Parameter launcher: a command that runs the binary it is given, for one in another
+    ///   place, e.g. `[hosts, "exec", "h1"]` for a network namespace host (`Cluster/netns/hosts`);
+    ///   it must exec the binary, so that `pid` stays the binary's.
+    init(_ arguments: [String], log logPath: String, launcher: [String] = []) throws {
         self.logPath = logPath
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.executableURL = AtelierProcess.binary
-        process.arguments = arguments
+        let command = launcher + [AtelierProcess.binary.path] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardError = process.standardOutput
@@ -24,15 +28,16 @@ final class BackgroundAtelier {
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// The first log line containing `text`, waiting up to `timeout` seconds for it (nil if it
-    /// never came, or the process ended without it).
+    /// never came, or the process ended without it). The log is read at least once, so a
+    /// timeout of 0 asks about what is already there.
     func line(containing text: String, timeout: TimeInterval = 60) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        repeat {
             let ended = !process.isRunning
             if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
             if ended { return nil }
             usleep(20_000)
-        }
+        } while Date() < deadline
         return nil
     }
 

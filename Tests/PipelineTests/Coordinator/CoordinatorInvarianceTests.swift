@@ -106,29 +106,6 @@ extension CoordinatorInvarianceTests {
         XCTAssertTrue(run.log.contains { $0.contains("sent a bad result") }, "\(run.log)")
     }
 
-    /// A worker that said READY to a coordinator since restarted only heartbeats to the new one
-    /// (it hears the new one's heartbeats, so it never greets it again): its heartbeat counts as
-    /// READY and it gets tasks, the style first. Here it vanishes with its task, which is retried.
-    func testAWorkerThatOnlyHeartbeatsGetsTasks() throws {
-        let reference = try sequential()
-        let received = Shared<[Message.Kind]>([])
-        let run = try distributed(workers: 1, copies: 1) { peer in
-            let veteran = try peer()
-            try veteran.send([Data(Message.heartbeat(HeartbeatMessage(sequence: 7)).encoded())])
-            Thread {
-                defer { try? veteran.close() }
-                while let frames = try? veteran.receive(timeout: .seconds(30)), let payload = frames.last,
-                      let kind = try? Message.decode(Array(payload)).kind {
-                    if kind != .heartbeat { received.value.append(kind) }
-                    if kind == .task { break }
-                }
-            }.start()
-        }
-        XCTAssertEqual(received.value, [.style, .task])
-        XCTAssertEqual(run.image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
-        XCTAssertTrue(run.log.contains { $0.contains("counts as ready") }, "\(run.log)")
-    }
-
     /// A worker that hears nothing from its coordinator for `liveness` intervals says READY again,
     /// so that a restarted coordinator on the same endpoint finds it.
     func testAWorkerGreetsARestartedCoordinator() throws {

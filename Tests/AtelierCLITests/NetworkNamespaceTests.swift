@@ -1,0 +1,200 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The coordinator and its workers on different hosts of a real network: network namespaces
+/// joined by a switch (`Cluster/netns/hosts`), with CurveZMQ between them. A worker whose link
+/// goes down in the middle of a task costs nothing: the coordinator declares it dead and queues
+/// its task again, the worker rejoins once its link is back, and the output is `stylize`'s bytes.
+/// Skipped, saying why, where the machine cannot make namespaces (not root, no iproute2, no
+/// CAP_NET_ADMIN). Every run has namespaces of its own (`prefix`), removed in tearDown; every
+/// child is ended by its process id.
+final class NetworkNamespaceTests: XCTestCase {
+    private static let root = Fixtures.projectRoot.appendingPathComponent("Cluster/netns")
+    /// Namespace names start with `atlt<pid>-`: unique to this run, and recognisable as a test's
+    /// so that a killed run's leftovers can be swept.
+    private static let testPrefix = "atlt"
+    private let prefix = "\(NetworkNamespaceTests.testPrefix)\(getpid())"
+    private var children: [BackgroundAtelier] = []
+    /// Whether `hosts check` passed (tearDown has namespaces to remove).
+    private var available = false
+
+    /// Runs `Cluster/netns/hosts` with this run's prefix and returns its standard output.
+    @discardableResult
+    private func hosts(_ arguments: [String], prefix: String? = nil) throws -> String {
+        let prefix = prefix ?? self.prefix
+        return try ReferenceTool.run(
+            "/usr/bin/env",
+            ["ATELIER_NETNS_PREFIX=\(prefix)", Self.root.appendingPathComponent("hosts").path] + arguments)
+    }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        do {
+            try hosts(["check"])
+        } catch {
+            throw XCTSkip("the network namespace tests need network namespaces: \(error)")
+        }
+        available = true
+        try sweepLeftovers()
+    }
+
+    override func tearDown() {
+        for child in children { child.stop(SIGKILL) }
+        children = []
+        if available { XCTAssertNoThrow(try hosts(["down"])) }
+        super.tearDown()
+    }
+
+    /// Removes the namespaces of earlier runs of these tests whose process is gone (killed before
+    /// their tearDown), so that they do not pile up.
+    private func sweepLeftovers() throws {
+        let names = try ReferenceTool.run("/usr/bin/env", ["ip", "netns", "list"])
+            .split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }
+        let pattern = try NSRegularExpression(pattern: "^(\(Self.testPrefix)([0-9]+))-(h[0-9]+|switch)$")
+        var stale: Set<String> = []
+        for name in names {
+            guard let match = pattern.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)),
+                let prefix = Range(match.range(at: 1), in: name).map({ String(name[$0]) }),
+                let pid = Range(match.range(at: 2), in: name).flatMap({ Int32(name[$0]) })
+            else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { stale.insert(prefix) }
+        }
+        for prefix in stale { try hosts(["down"], prefix: prefix) }
+    }
+
+    /// Starts `atelier arguments…` on `host`, logging to `folder/name.log`.
+    private func start(on host: String, _ arguments: [String], folder: TemporaryDirectory, name: String) throws
+        -> BackgroundAtelier
+    {
+        let child = try BackgroundAtelier(
+            arguments, log: folder.path("\(name).log"),
+            launcher: [
+                "/usr/bin/env", "ATELIER_NETNS_PREFIX=\(prefix)", Self.root.appendingPathComponent("hosts").path,
+                "exec", host,
+            ])
+        children.append(child)
+        return child
+    }
+
+    /// Key pairs for the coordinator (`server`) and each worker host, and a `trust` folder
+    /// holding the workers' public keys.
+    private func keys(in folder: TemporaryDirectory, workers: [String]) throws {
+        for name in ["server"] + workers {
+            let run = try AtelierProcess.run(["keys", "generate", "--out", folder.path("keys/\(name)")])
+            XCTAssertEqual(run.status, 0, run.stderr)
+        }
+        try FileManager.default.createDirectory(atPath: folder.path("keys/trust"), withIntermediateDirectories: true)
+        for name in workers {
+            try FileManager.default.copyItem(
+                atPath: folder.path("keys/\(name)/key.pub"), toPath: folder.path("keys/trust/\(name).pub"))
+        }
+    }
+
+    /// Lines of `log` that say a tile was begun.
+    private func tilesBegun(_ log: String) -> Int {
+        log.split(separator: "\n").filter { $0.contains("solving level") }.count
+    }
+
+    // MARK: - A worker cut off mid-task
+
+    /// h0 runs the coordinator, h1 and h2 one worker each (one thread). The moment h1's worker
+    /// begins its first tile of the last level (tiles of about a second there, in a round of 9, so
+    /// h2 is busy with tiles of its own and h1's task must go back to the queue rather than be
+    /// covered by a speculative copy), h1's link goes down; once the coordinator has declared
+    /// h1's worker dead, the link comes back. The job completes with `stylize`'s bytes, the level
+    /// counts the retry, and h1's worker, which says READY again after its silence, completes
+    /// tiles it began after the restore.
+    func testAWorkerCutOffMidTaskIsRequeuedRejoinsAndChangesNoByte() throws {
+        let doodle = DoodleJob(iterations: [2, 16])
+        let reference = try doodle.reference()
+        let folder = try TemporaryDirectory()
+        let job = try doodle.write(in: folder, output: "out.png")
+        try keys(in: folder, workers: ["h1", "h2"])
+        try hosts(["up", "3"])
+        let endpoint = "tcp://\(try hosts(["addr", "h0"]).trimmingCharacters(in: .whitespacesAndNewlines)):5555"
+
+        let coordinator = try start(
+            on: "h0",
+            [
+                "coordinator", "--job", job, "--bind", endpoint, "--threads", "1", "--keys", folder.path("keys/server"),
+                "--trust", folder.path("keys/trust"), "--summary", folder.path("summary.json"),
+            ],
+            folder: folder, name: "coordinator")
+        XCTAssertNotNil(
+            coordinator.line(containing: "listening on \(endpoint) (CurveZMQ)", timeout: 60), coordinator.log)
+        var workers: [String: BackgroundAtelier] = [:]
+        for host in ["h1", "h2"] {
+            workers[host] = try start(
+                on: host,
+                [
+                    "worker", "--connect", endpoint, "--threads", "1", "--keys", folder.path("keys/\(host)"),
+                    "--server-key", folder.path("keys/server"),
+                ],
+                folder: folder, name: "worker-\(host)")
+        }
+        let cutOff = try XCTUnwrap(workers["h1"])
+        let cutOffName = "\(ProcessInfo.processInfo.hostName)-\(cutOff.pid)"
+
+        XCTAssertNotNil(cutOff.line(containing: "solving level 1 round 0", timeout: 90), cutOff.log)
+        try hosts(["cut", "h1"])
+        XCTAssertTrue(try hosts(["status"]).contains("h1 10.77.0.2 link cut"))
+        let dead = try XCTUnwrap(coordinator.line(containing: "stopped responding", timeout: 30), coordinator.log)
+        XCTAssertTrue(dead.hasPrefix("coordinator: worker \(cutOffName) ["), "not h1's worker: \(dead)")
+        XCTAssertTrue(dead.hasSuffix("stopped responding; its tasks go back to the queue"), dead)
+        try hosts(["restore", "h1"])
+        let begunBeforeRestore = tilesBegun(cutOff.log)
+
+        XCTAssertEqual(coordinator.exitStatus(timeout: 120), 0, coordinator.log)
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png"))), reference,
+            "the cut changed the output")
+        let summary = try RunSummary(contentsOf: folder.path("summary.json"))
+        // At least h1's death and its task's retry (the log line above names h1); on a loaded
+        // machine a worker can also miss three heartbeats while alive, which costs a retry, not a byte.
+        XCTAssertGreaterThanOrEqual(summary.json["dead_workers"] as? Int ?? 0, 1, coordinator.log)
+        XCTAssertGreaterThanOrEqual(
+            summary.levels.last?["retries"] as? Int ?? 0, 1, "h1's task in the last level was queued again")
+        let byWorker = summary.tilesByWorker
+        XCTAssertEqual(byWorker.values.reduce(0, +), DoodleJob.tiles, "no tile lost or applied twice: \(byWorker)")
+        let cutOffTiles = byWorker[cutOffName] ?? 0
+        XCTAssertGreaterThanOrEqual(cutOffTiles, 1, "\(byWorker)")
+        XCTAssertGreaterThan(
+            cutOffTiles, begunBeforeRestore,
+            "h1's worker rejoined: it completed tiles it began after the restore (\(byWorker)):\n\(cutOff.log)")
+        XCTAssertNotNil(cutOff.line(containing: "saying READY again", timeout: 0), cutOff.log)
+    }
+
+    // MARK: - Cluster/netns/run-job
+
+    /// The launcher builds the hosts, runs the job across them, prints the coordinator's summary
+    /// and removes its namespaces; its usage errors exit 2 naming the option.
+    func testRunJobRunsAJobAcrossHostsAndPrintsTheSummary() throws {
+        let doodle = DoodleJob()
+        let reference = try doodle.reference()
+        let folder = try TemporaryDirectory()
+        let job = try doodle.write(in: folder, output: "out.png")
+        let launcher = Self.root.appendingPathComponent("run-job").path
+        let environment = ["ATELIER_NETNS_PREFIX=\(prefix)", "ATELIER=\(AtelierProcess.binary.path)"]
+
+        let printed = try ReferenceTool.run(
+            "/usr/bin/env", environment + [launcher, "--job", job, "--hosts", "3", "--run-dir", folder.path("run")])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png"))), reference)
+        let summary = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], printed)
+        XCTAssertEqual((summary["levels"] as? [[String: Any]])?.map { $0["tiles"] as? Int }, [4, 21])
+        XCTAssertTrue(
+            try String(contentsOfFile: folder.path("run/logs/coordinator.log"), encoding: .utf8)
+                .contains("listening on tcp://10.77.0.1:5555 (CurveZMQ)"))
+        XCTAssertEqual(try hosts(["status"]), "", "run-job left hosts behind")
+
+        for (arguments, names) in [
+            (["--job", job, "--hosts", "1"], "--hosts"), (["--job", job, "--cut", "h0", "--after", "1"], "--cut"),
+            (["--job", job, "--cut", "h1"], "--cut needs --after"), (["--hosts", "2"], "--job"),
+        ] {
+            XCTAssertThrowsError(try ReferenceTool.run("/usr/bin/env", environment + [launcher] + arguments)) { error in
+                XCTAssertTrue("\(error)".contains("exited 2: Cluster/netns/run-job: \(names)"), "\(error)")
+            }
+        }
+    }
+}
