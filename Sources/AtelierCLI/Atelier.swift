@@ -20,6 +20,7 @@ struct Atelier: AsyncParsableCommand {
 @main
 enum AtelierMain {
     static func main() async {
+        HeapSettings.apply()
         let command: ParsableCommand
         do {
             command = try Atelier.parseAsRoot()

@@ -34,10 +34,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Flag(help: "Allow plain TCP on an address other than loopback.")
     var insecure = false
 
-    @Option(help: "A folder for the run's summary and previews (created if needed).")
+    @Option(help: "The run directory: canvases, accepted tiles, the checkpoint, the summary and previews.")
     var runDir: String?
 
-    @Flag(help: "Resume the run in --run-dir (checkpoints are not written yet: the job starts from the first level).")
+    @Flag(help: ArgumentHelp(
+        "Continue the run stored in --run-dir (starts afresh when it holds none).",
+        discussion: "Completed levels, rounds and tiles are not computed again; another job's run is refused."))
     var resume = false
 
     @Option(help: "Write the JSON summary here (default: RUN-DIR/summary.json with --run-dir).")
@@ -64,19 +66,8 @@ struct CoordinatorCommand: ParsableCommand {
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let log = Link.log("coordinator")
-        if let runDir { try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true) }
-        if resume, let runDir {
-            // The run-directory store (manifest, canvases, tile results) is not wired in yet: a
-            // stored run cannot be resumed, and an empty folder starts fresh as the contract says.
-            let manifest = (runDir as NSString).appendingPathComponent("manifest.json")
-            guard !FileManager.default.fileExists(atPath: manifest) else {
-                throw UsageError("--resume: \(manifest) holds a run, and resuming one is not implemented yet")
-            }
-            log("--resume: nothing stored in \(runDir) to resume from; starting from the first level")
-        }
         let inRunDir = { (name: String) in runDir.map { ($0 as NSString).appendingPathComponent(name) } }
         let job = try JobFile.read(self.job, weights: weights, previewDir: previewDir ?? inRunDir("previews"))
-        let prepared = try job.prepare()
 
         let context = try MessagingContext()
         let zap = try trust.map { try ZAPHandler(context: context, trustDirectory: $0, log: log) }
@@ -93,16 +84,37 @@ struct CoordinatorCommand: ParsableCommand {
             zap?.stop()
             try? context.close()
         }
+        let prepared = try job.prepare()
         try socket.bind(bind)
         log("listening on \((try? socket.lastEndpoint) ?? bind)\(keys == nil ? "" : " (CurveZMQ)")")
         let coordinator = TileCoordinator(socket: socket, log: log)
+        try Self.runJob(
+            job, prepared: prepared, runDirectory: runDir, resume: resume, coordinator: coordinator,
+            summary: summary ?? inRunDir("summary.json"), log: log)
+    }
+
+    /// Runs one prepared job over `coordinator`'s workers and writes its output and summary: the
+    /// single-job path, which a batch of jobs calls once per job.
+    /// - Parameters:
+    ///   - runDirectory: where the canvases, accepted tiles and checkpoint live (nil: in memory).
+    ///   - resume: continue the run stored in `runDirectory` (a fresh start when there is none).
+    ///   - summary: where to write the JSON summary (nil: none).
+    static func runJob(
+        _ job: StylizeJob, prepared: StylizeJob.Prepared, runDirectory: String?, resume: Bool,
+        coordinator: TileCoordinator, summary: String?, log: @escaping (String) -> Void
+    ) throws {
+        if let runDirectory {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        }
         let progress = RunProgress(coordinator: coordinator, levels: prepared.plan.levels.count)
         coordinator.resultAccepted = progress.tile
-        try job.run(prepared, executor: coordinator, roundFinished: progress.round, levelFinished: progress.level)
+        try job.run(
+            prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log,
+            roundFinished: progress.round, levelFinished: progress.level)
         log("wrote \(job.output)")
-        if let path = summary ?? inRunDir("summary.json") {
-            try progress.write(progress.summary(output: job.output), to: path)
-            log("wrote the summary \(path)")
+        if let summary {
+            try progress.write(progress.summary(output: job.output), to: summary)
+            log("wrote the summary \(summary)")
         }
     }
 }
