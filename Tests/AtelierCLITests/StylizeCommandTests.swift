@@ -106,7 +106,7 @@ final class StylizeCommandTests: XCTestCase {
         let streamed = try doodle(
             out: folder.path("streamed.png"), settings + ["--streaming-above", "0", "--run-dir", folder.path("run")])
         XCTAssertEqual(streamed.status, 0, streamed.stderr)
-        XCTAssertTrue(streamed.stderr.contains("level 2/2 72x54 round 1/1: 9 tiles, 0 iterations"), streamed.stderr)
+        XCTAssertTrue(streamed.stderr.contains("level 2/2 72x54 round 1/1: 6 tiles, 0 iterations"), streamed.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("streamed.png"))),
                        try Data(contentsOf: URL(fileURLWithPath: folder.path("memory.png"))))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("run/level-1.canvas")))

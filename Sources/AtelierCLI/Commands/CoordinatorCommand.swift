@@ -85,12 +85,14 @@ struct CoordinatorCommand: ParsableCommand {
             try? context.close()
         }
         let prepared = try job.prepare()
-        try socket.bind(bind)
-        log("listening on \((try? socket.lastEndpoint) ?? bind)\(keys == nil ? "" : " (CurveZMQ)")")
         let coordinator = TileCoordinator(socket: socket, log: log)
         try Self.runJob(
             job, prepared: prepared, runDirectory: runDir, resume: resume, coordinator: coordinator,
-            summary: summary ?? inRunDir("summary.json"), log: log)
+            summary: summary ?? inRunDir("summary.json"), log: log
+        ) {
+            try socket.bind(bind)
+            log("listening on \((try? socket.lastEndpoint) ?? bind)\(keys == nil ? "" : " (CurveZMQ)")")
+        }
     }
 
     /// Runs one prepared job over `coordinator`'s workers and writes its output and summary: the
@@ -99,9 +101,12 @@ struct CoordinatorCommand: ParsableCommand {
     ///   - runDirectory: where the canvases, accepted tiles and checkpoint live (nil: in memory).
     ///   - resume: continue the run stored in `runDirectory` (a fresh start when there is none).
     ///   - summary: where to write the JSON summary (nil: none).
+    ///   - ready: called once the run directory is checked, before the first task (the single
+    ///     job binds its socket there, so a refused run never listens).
     static func runJob(
         _ job: StylizeJob, prepared: StylizeJob.Prepared, runDirectory: String?, resume: Bool,
-        coordinator: TileCoordinator, summary: String?, log: @escaping (String) -> Void
+        coordinator: TileCoordinator, summary: String?, log: @escaping (String) -> Void,
+        ready: () throws -> Void = {}
     ) throws {
         if let runDirectory {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
@@ -109,7 +114,7 @@ struct CoordinatorCommand: ParsableCommand {
         let progress = RunProgress(coordinator: coordinator, levels: prepared.plan.levels.count)
         coordinator.resultAccepted = progress.tile
         try job.run(
-            prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log,
+            prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log, ready: ready,
             roundFinished: progress.round, levelFinished: progress.level)
         log("wrote \(job.output)")
         if let summary {

@@ -127,13 +127,14 @@ struct StylizeJob {
     /// bytes as the tiled runner, with the fuller per-level report); larger ones are cut into tiles
     /// (DESIGN.md §2), solved by `executor` (default: in this process, one after the other), with
     /// their canvases and results in `runDirectory` when given (resumable: `resume` continues the
-    /// run stored there).
+    /// run stored there). `ready` is called once the run directory is checked, before any work
+    /// (the coordinator binds its socket then, so a refused run never listens).
     /// - Throws: `UsageError` for a streaming job without a run directory; `PipelineStoreError`
     ///   for a run directory that holds another job's run (`.jobMismatch`), or any run without
     ///   `resume` (`.existingRun`); the stylizer's and the files' errors.
     func run(
         _ prepared: Prepared, executor: TileExecutor? = nil, runDirectory: String? = nil, resume: Bool = false,
-        log: @escaping (String) -> Void = { _ in },
+        log: @escaping (String) -> Void = { _ in }, ready: () throws -> Void = {},
         roundFinished: (TiledStylizer.RoundReport) throws -> Void = Progress.line,
         levelFinished: (Int, any Canvas) throws -> Void = { _, _ in }
     ) throws {
@@ -148,6 +149,7 @@ struct StylizeJob {
             try LevelOutputWriter.write(canvas, to: path, format: .png, bitDepth: .eight)
         }
         if !prepared.isTiled, let inputs = prepared.memoryInputs, let content = prepared.content {
+            try ready()
             let result = try MultiScaleStylizer(vgg: prepared.vgg, settings: settings.transfer).run(
                 inputs, width: prepared.width, height: prepared.height
             ) { report, image in
@@ -176,6 +178,7 @@ struct StylizeJob {
             try? (store as? RunDirectoryLevelStore)?.close()
             try? directory?.close()
         }
+        try ready()
         let stylizer = TiledStylizer(vgg: prepared.vgg, settings: settings)
         stylizer.resumed = { level, round, stored, total in
             log("resuming level \(level + 1) round \(round + 1): \(stored) of \(total) tiles already stored")
