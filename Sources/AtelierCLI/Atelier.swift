@@ -20,7 +20,6 @@ struct Atelier: AsyncParsableCommand {
 @main
 enum AtelierMain {
     static func main() async {
-        HeapSettings.apply()
         let command: ParsableCommand
         do {
             command = try Atelier.parseAsRoot()

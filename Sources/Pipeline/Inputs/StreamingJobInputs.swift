@@ -27,6 +27,10 @@ public struct StreamingJobInputs: TiledJobInputs {
     /// `SemanticStack.groups` puts the segmentation first when it is there.
     public var segmentationGroup: Int? { semantics.segmentation == nil ? nil : 0 }
 
+    public func semanticGroupChannels(settings: TransferSettings) -> [Int] {
+        settings.mode == .dss ? semantics.styleSemantics.map(\.channels) : []
+    }
+
     public func style(
         at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
     ) throws -> (image: Tensor, semantics: [Tensor]) {

@@ -11,6 +11,8 @@ public protocol TiledJobInputs {
     var semanticWeights: [Float] { get }
     /// Which group is the segmentation, if any.
     var segmentationGroup: Int? { get }
+    /// The channels of each style DSS group under `settings` (none outside `dss` mode).
+    func semanticGroupChannels(settings: TransferSettings) -> [Int]
     /// The style and its DSS groups at `level` (`MultiScaleStylizer.style(of:at:…)`).
     func style(
         at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
@@ -54,6 +56,10 @@ public struct LevelSources {
 
 /// The in-memory inputs: every level made whole from the images, as `MultiScaleStylizer` does.
 extension MultiScaleStylizer.Inputs: TiledJobInputs {
+    public func semanticGroupChannels(settings: TransferSettings) -> [Int] {
+        settings.mode == .dss ? styleSemantics.map(\.channels) : []
+    }
+
     public func style(
         at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
     ) throws -> (image: Tensor, semantics: [Tensor]) {

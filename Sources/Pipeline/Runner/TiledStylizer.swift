@@ -106,8 +106,9 @@ public final class TiledStylizer {
             if let previous { try store.release(previous) }
             previous = canvas
             guard (completed ?? 0) < level.rounds.count else { continue }
-            let (style, styleSemantics) = try inputs.style(
-                at: level, outputWidth: width, outputHeight: height, settings: transfer)
+            let (style, styleSemantics) = level.iterations == 0
+                ? Self.placeholderStyle(groups: inputs.semanticGroupChannels(settings: transfer))
+                : try inputs.style(at: level, outputWidth: width, outputHeight: height, settings: transfer)
             let styleMessage = StyleMessage(
                 job: job, level: level.index, styleSet: UInt64(level.index), settings: transfer, style: style,
                 styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : [],
@@ -119,6 +120,14 @@ public final class TiledStylizer {
             try levelFinished(level.index, canvas)
         }
         return previous!
+    }
+
+    /// The STYLE of a level of zero iterations: its tiles return their starting pixels and no
+    /// solver builds a bank for it, so it carries a 1×1 style (and 1×1 DSS groups of the right
+    /// channel counts) instead of the level's. At a gigapixel level the real one, capped at
+    /// `style_max_side`, is ~0.5 GB of style and DSS maps made, copied and sent for nothing.
+    static func placeholderStyle(groups: [Int]) -> (image: Tensor, semantics: [Tensor]) {
+        (Tensor(channels: 3, height: 1, width: 1), groups.map { Tensor(channels: $0, height: 1, width: 1) })
     }
 
     /// One round: the tiles without a stored result solved by `executor` and stored as they are
