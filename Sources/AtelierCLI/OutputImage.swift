@@ -24,7 +24,7 @@ enum OutputImage {
     /// Writes `raster` to `path`: a tiled TIFF with a reduced-resolution pyramid for viewers when
     /// the name ends in `.tif` or `.tiff` (DESIGN.md §7), a PNG otherwise.
     static func write(_ raster: Raster, to path: String) throws {
-        guard ["tif", "tiff"].contains((path as NSString).pathExtension.lowercased()) else {
+        guard isTIFF(path) else {
             return try PNGFile.write(raster, to: path)
         }
         let tileSize = 256
@@ -41,5 +41,10 @@ enum OutputImage {
                 }
             }
         }
+    }
+
+    /// Whether `path` names a TIFF output (`.tif`, `.tiff`).
+    static func isTIFF(_ path: String) -> Bool {
+        ["tif", "tiff"].contains((path as NSString).pathExtension.lowercased())
     }
 }

@@ -89,6 +89,119 @@ final class DistributedRunTests: ProcessTestCase {
         XCTAssertEqual(byWorker.values.reduce(0, +), Self.tiles, "no tile lost or applied twice: \(byWorker)")
     }
 
+    // MARK: - A coordinator killed between rounds resumes from its run directory
+
+    /// The doodle job with four rounds at 96×72 (two at 48×36), so that the coordinator can be
+    /// killed in the middle of the second level.
+    private static let resumeSettings = """
+        seed: 3
+        size: 96
+        content_weight: 0
+        coarse_size: 48
+        iterations: [2, 4]
+        style_layers: [relu3_1]
+        content_layer: relu3_1
+        tile: {size: 32, overlap: 8, rounds: 4, halo: 16}
+        """
+
+    /// Writes the doodle job with `resumeSettings` into `folder` as `name`.
+    private func resumeJob(in folder: TemporaryDirectory, output: String, name: String = "job.yaml") throws -> String {
+        let path = folder.path(name)
+        try "\(DoodleJob.inputs)\noutput: \(output)\n\(Self.resumeSettings)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The run's checkpoint: rounds completed per level.
+    private func roundsCompleted(_ runDir: String) -> [Int] {
+        guard let data = FileManager.default.contents(atPath: runDir + "/manifest.json"),
+              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let levels = manifest["levels"] as? [[String: Any]] else { return [] }
+        return levels.compactMap { $0["roundsCompleted"] as? Int }
+    }
+
+    /// The result files stored for a round.
+    private func storedResults(_ runDir: String, level: Int, round: Int) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "\(runDir)/tiles/level-\(level)/round-\(round)")) ?? [])
+            .filter { $0.hasSuffix(".result") }
+    }
+
+    /// Tiles per round from a coordinator's round lines ("level 2/2 96x72 round 3/4: 12 tiles"),
+    /// in order.
+    private func roundTiles(_ log: String) -> [Int] {
+        log.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("level "), let range = line.range(of: #": (\d+) tiles"#, options: .regularExpression)
+            else { return nil }
+            return Int(line[range].dropFirst(2).prefix { $0.isNumber })
+        }
+    }
+
+    /// (a) The coordinator is SIGKILLed once its manifest shows three completed rounds and a tile
+    /// of the fourth stored; `--resume` continues the run: the output has the uninterrupted run's
+    /// bytes, and the resumed run's workers solve exactly the tiles that had no stored result (the
+    /// summary counts them, and the stored ones apart). Then another job file is refused (status
+    /// 2, naming the hashes), and so is a fresh start over the stored run.
+    func testACoordinatorKilledMidRunResumesToTheSameBytesWithoutRepeatingATile() throws {
+        let folder = try TemporaryDirectory()
+        let job = try resumeJob(in: folder, output: "out.png")
+
+        // The uninterrupted run; --resume into an empty folder starts afresh.
+        let cleanFolder = try TemporaryDirectory("clean")
+        let cleanJob = try resumeJob(in: cleanFolder, output: "out.png")
+        let (clean, cleanEndpoint) = try coordinator(
+            job: cleanJob, folder: cleanFolder, ["--run-dir", cleanFolder.path("run"), "--resume"])
+        _ = try worker(cleanEndpoint, folder: cleanFolder, name: "worker")
+        let reference = try finished(clean, output: cleanFolder.path("out.png"))
+        XCTAssertTrue(clean.log.contains("nothing stored"), clean.log)
+        let perRound = roundTiles(clean.log)
+        XCTAssertEqual(perRound.count, 6, clean.log)
+
+        // The run to kill: three rounds checkpointed and a tile of the fourth stored.
+        let runDir = folder.path("run")
+        let (doomed, endpoint) = try coordinator(job: job, folder: folder, ["--run-dir", runDir])
+        let firstWorker = try worker(endpoint, folder: folder, name: "worker-1")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let rounds = roundsCompleted(runDir)
+            if rounds.reduce(0, +) >= 3, rounds.count == 2, !storedResults(runDir, level: 1, round: rounds[1]).isEmpty {
+                break
+            }
+            usleep(5_000)
+        }
+        doomed.stop(SIGKILL)
+        firstWorker.stop(SIGKILL)
+        let rounds = roundsCompleted(runDir)
+        XCTAssertGreaterThanOrEqual(rounds.reduce(0, +), 3, doomed.log)
+        XCTAssertEqual(rounds.count, 2, "killed in the second level: \(rounds)")
+        let inProgress = rounds.count == 2 ? rounds[1] : 0
+        let stored = storedResults(runDir, level: 1, round: inProgress).count
+        let checkpointed = perRound.prefix(rounds.reduce(0, +)).reduce(0, +)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("out.png")), "killed before the end")
+
+        // The resumed run, with a new worker.
+        let (resumed, resumedEndpoint) = try coordinator(job: job, folder: folder, ["--run-dir", runDir, "--resume"])
+        _ = try worker(resumedEndpoint, folder: folder, name: "worker-2")
+        XCTAssertEqual(try finished(resumed, output: folder.path("out.png")), reference, "resuming changed the output")
+        XCTAssertTrue(resumed.log.contains("--resume: continuing the run in \(runDir)"), resumed.log)
+        if stored > 0 {
+            XCTAssertTrue(
+                resumed.log.contains("resuming level 2 round \(inProgress + 1): \(stored) of"), resumed.log)
+        }
+        let summary = try summary(folder)
+        XCTAssertEqual(
+            summary.tilesByWorker.values.reduce(0, +), perRound.reduce(0, +) - checkpointed - stored,
+            "only the tiles without a stored result were solved again: \(summary.json)")
+        XCTAssertEqual(summary.levels.compactMap { $0["stored_tiles"] as? Int }.reduce(0, +), stored)
+
+        // Another job file over this run, and a fresh start over it, are refused.
+        let other = try resumeJob(in: folder, output: "other.png", name: "other.yaml")
+        try assertFails(
+            ["coordinator", "--job", other, "--bind", "tcp://127.0.0.1:*", "--run-dir", runDir, "--resume"], status: 2,
+            naming: "belongs to another job")
+        try assertFails(
+            ["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*", "--run-dir", runDir], status: 2,
+            naming: "already holds a run")
+    }
+
     // MARK: - Admission: trusted keys only; foreign clients dropped
 
     func testAnUntrustedWorkerGetsNoTaskAndForeignClientsAreDropped() throws {

@@ -93,6 +93,28 @@ final class StylizeCommandTests: XCTestCase {
         XCTAssertEqual(outputs[0], outputs[1], "--workers 2 changed the output")
     }
 
+    /// A streaming run (the content read by region, the DSS by rectangle, the canvases files of
+    /// the run directory, the output written by region) gives the in-memory run's bytes on a job
+    /// where both start from the content; without a run directory it is refused with one line;
+    /// its zero-iteration level still runs its tiles (as the gigapixel check does).
+    func testAStreamingRunGivesTheInMemoryBytes() throws {
+        let folder = try TemporaryDirectory()
+        let settings = ["--size", "72", "--set", "iterations=[2, 0]", "--set", "coarse_size=36", "--set", "tile.size=32",
+                        "--set", "tile.overlap=8", "--set", "init=content", "--threads", "2"]
+        let memory = try doodle(out: folder.path("memory.png"), settings)
+        XCTAssertEqual(memory.status, 0, memory.stderr)
+        let streamed = try doodle(
+            out: folder.path("streamed.png"), settings + ["--streaming-above", "0", "--run-dir", folder.path("run")])
+        XCTAssertEqual(streamed.status, 0, streamed.stderr)
+        XCTAssertTrue(streamed.stderr.contains("level 2/2 72x54 round 1/1: 6 tiles, 0 iterations"), streamed.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("streamed.png"))),
+                       try Data(contentsOf: URL(fileURLWithPath: folder.path("memory.png"))))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("run/level-1.canvas")))
+        let refused = try doodle(out: folder.path("refused.png"), settings + ["--streaming-above", "0"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.hasPrefix("atelier: ") && refused.stderr.contains("--run-dir"), refused.stderr)
+    }
+
     // MARK: - Bad inputs: status and one line naming the file or key
 
     /// Runs `stylize` with the Monet pair unless told otherwise and checks the status and that

@@ -41,10 +41,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Flag(help: "Allow plain TCP on an address other than loopback.")
     var insecure = false
 
-    @Option(help: "A folder for the run's summary and previews (created if needed).")
+    @Option(help: "The run directory: canvases, accepted tiles, the checkpoint, the summary and previews.")
     var runDir: String?
 
-    @Flag(help: "Resume the run in --run-dir (checkpoints are not written yet: the job starts from the first level).")
+    @Flag(help: ArgumentHelp(
+        "Continue the run stored in --run-dir (starts afresh when it holds none).",
+        discussion: "Completed levels, rounds and tiles are not computed again; another job's run is refused."))
     var resume = false
 
     @Option(help: "Write the JSON summary here (default: RUN-DIR/summary.json, RUN-DIR/batch-summary.json for a batch).")
@@ -80,12 +82,13 @@ struct CoordinatorCommand: ParsableCommand {
             return try run(batch: batch, runDir: runDir, log: log)
         }
         guard let jobPath = job else { return }
-        if let runDir { try Self.openRunDirectory(runDir, resume: resume, log: log) }
         let inRunDir = { (name: String) in runDir.map { ($0 as NSString).appendingPathComponent(name) } }
         let job = try JobFile.read(jobPath, weights: weights, previewDir: previewDir ?? inRunDir("previews"))
         let prepared = try job.prepare()
-        try withCoordinator(log: log) { coordinator in
-            _ = try Self.run(job, prepared, on: coordinator, summary: summary ?? inRunDir("summary.json"), log: log)
+        try withCoordinator(log: log) { coordinator, listen in
+            _ = try Self.run(
+                job, prepared, on: coordinator, runDirectory: runDir, resume: resume,
+                summary: summary ?? inRunDir("summary.json"), log: log, ready: listen)
         }
     }
 
@@ -95,11 +98,11 @@ struct CoordinatorCommand: ParsableCommand {
     private func run(batch: String, runDir: String, log: @escaping @Sendable (String) -> Void) throws {
         let batchRun = BatchRun(file: try BatchFile.read(batch), runDir: runDir, resume: resume, weights: weights, log: log)
         let state = try batchRun.start()
-        let outcome = try withCoordinator(log: log) { coordinator in
-            try batchRun.run(from: state) { job, directory, resumeJob in
-                try Self.openRunDirectory(directory, resume: resumeJob, log: log)
-                return try Self.run(
-                    job, try job.prepare(), on: coordinator,
+        let outcome = try withCoordinator(log: log) { coordinator, listen in
+            try listen()
+            return try batchRun.run(from: state) { job, directory, resumeJob in
+                try Self.run(
+                    job, try job.prepare(), on: coordinator, runDirectory: directory, resume: resumeJob,
                     summary: (directory as NSString).appendingPathComponent("summary.json"), log: log)
             }
         }
@@ -110,23 +113,12 @@ struct CoordinatorCommand: ParsableCommand {
         if !outcome.succeeded { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 
-    /// Makes the run directory; with `resume`, refuses a stored run, which cannot be resumed yet.
-    static func openRunDirectory(_ runDir: String, resume: Bool, log: (String) -> Void) throws {
-        try FileManager.default.createDirectory(atPath: runDir, withIntermediateDirectories: true)
-        guard resume else { return }
-        // The run-directory store (manifest, canvases, tile results) is not wired in yet: a
-        // stored run cannot be resumed, and an empty folder starts fresh as the contract says.
-        let manifest = (runDir as NSString).appendingPathComponent("manifest.json")
-        guard !FileManager.default.fileExists(atPath: manifest) else {
-            throw UsageError("--resume: \(manifest) holds a run, and resuming one is not implemented yet")
-        }
-        log("--resume: nothing stored in \(runDir) to resume from; starting from the first level")
-    }
-
-    /// Binds the ROUTER socket (CurveZMQ with `--keys`, admission by `--trust`) and runs `body`
-    /// with a coordinator on it; workers stay connected for as long as `body` runs.
+    /// Makes the ROUTER socket (CurveZMQ with `--keys`, admission by `--trust`) and runs `body`
+    /// with a coordinator on it and `listen`, which binds the socket (once; a single job binds
+    /// only after its run directory is checked, so a refused run never listens). Workers stay
+    /// connected for as long as `body` runs.
     private func withCoordinator<Result>(
-        log: @escaping @Sendable (String) -> Void, _ body: (TileCoordinator) throws -> Result
+        log: @escaping @Sendable (String) -> Void, _ body: (TileCoordinator, _ listen: () throws -> Void) throws -> Result
     ) throws -> Result {
         let context = try MessagingContext()
         let zap = try trust.map { try ZAPHandler(context: context, trustDirectory: $0, log: log) }
@@ -143,19 +135,35 @@ struct CoordinatorCommand: ParsableCommand {
             zap?.stop()
             try? context.close()
         }
-        try socket.bind(bind)
-        log("listening on \((try? socket.lastEndpoint) ?? bind)\(keys == nil ? "" : " (CurveZMQ)")")
-        return try body(TileCoordinator(socket: socket, log: log))
+        var listening = false
+        let listen = {
+            guard !listening else { return }
+            try socket.bind(bind)
+            listening = true
+            log("listening on \((try? socket.lastEndpoint) ?? bind)\(keys == nil ? "" : " (CurveZMQ)")")
+        }
+        return try body(TileCoordinator(socket: socket, log: log), listen)
     }
 
-    /// Runs one prepared job on `coordinator`, writes its output and its summary (to `summary`).
+    /// Runs one prepared job over `coordinator`'s workers and writes its output and summary: the
+    /// single-job path, which a batch calls once per job.
+    /// - Parameters:
+    ///   - runDirectory: where the canvases, accepted tiles and checkpoint live (nil: in memory).
+    ///   - resume: continue the run stored in `runDirectory` (a fresh start when there is none).
+    ///   - summary: where to write the JSON summary (nil: none).
+    ///   - ready: called once the run directory is checked, before the first task.
     static func run(
-        _ job: StylizeJob, _ prepared: StylizeJob.Prepared, on coordinator: TileCoordinator, summary: String?,
-        log: (String) -> Void
+        _ job: StylizeJob, _ prepared: StylizeJob.Prepared, on coordinator: TileCoordinator, runDirectory: String?,
+        resume: Bool, summary: String?, log: @escaping (String) -> Void, ready: () throws -> Void = {}
     ) throws -> RunProgress.Summary {
+        if let runDirectory {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        }
         let progress = RunProgress(coordinator: coordinator, levels: prepared.plan.levels.count)
         coordinator.resultAccepted = progress.tile
-        try job.run(prepared, executor: coordinator, roundFinished: progress.round, levelFinished: progress.level)
+        try job.run(
+            prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log, ready: ready,
+            roundFinished: progress.round, levelFinished: progress.level)
         log("wrote \(job.output)")
         let outcome = progress.summary(output: job.output)
         if let summary {

@@ -12,7 +12,10 @@ final class RunProgress {
         var level: Int
         var width: Int
         var height: Int
+        /// Tiles solved by this coordinator's workers.
         var tiles: Int
+        /// Tiles a resumed run found stored by an earlier attempt (not solved again).
+        var storedTiles: Int
         var retries: Int
         var seconds: Double
     }
@@ -44,6 +47,7 @@ final class RunProgress {
     private var lastLine = Date.distantPast
     private var levelRetriesBefore = 0
     private var levelTiles = 0
+    private var levelStoredTiles = 0
     private let levelCount: Int
     /// The coordinator's counts when this run started: a batch runs its jobs on one coordinator,
     /// and each job's summary tells its own retries and tiles only.
@@ -84,18 +88,21 @@ final class RunProgress {
     func round(_ report: TiledStylizer.RoundReport) {
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         Progress.line(report)
-        levelTiles += report.tiles
+        levelTiles += report.tiles - report.storedTiles
+        levelStoredTiles += report.storedTiles
         roundStart = Date()
     }
 
     /// After each level: its line in the summary.
-    func level(_ index: Int, _ image: Tensor) {
+    func level(_ index: Int, _ canvas: any Canvas) {
         let retries = coordinator.board.counts.retries
         levels.append(Level(
-            level: index + 1, width: image.width, height: image.height, tiles: levelTiles,
-            retries: retries - levelRetriesBefore, seconds: Date().timeIntervalSince(levelStart)))
+            level: index + 1, width: canvas.width, height: canvas.height, tiles: levelTiles,
+            storedTiles: levelStoredTiles, retries: retries - levelRetriesBefore,
+            seconds: Date().timeIntervalSince(levelStart)))
         levelRetriesBefore = retries
         levelTiles = 0
+        levelStoredTiles = 0
         levelStart = Date()
     }
 

@@ -74,7 +74,20 @@ struct StylizeCommand: ParsableCommand {
         discussion: "The output does not depend on it; each worker holds its own copy of the network."))
     var workers: Int = 1
 
+    @Option(help: ArgumentHelp(
+        "A run directory for the levels' canvases and the accepted tiles (needed above 4096x4096 pixels).",
+        discussion: "With it a tiled job checkpoints after every round and can be continued with --resume."))
+    var runDir: String?
+
+    @Flag(help: "Continue the run stored in --run-dir (starts afresh when it holds none).")
+    var resume = false
+
+    @Option(help: .hidden)
+    var streamingAbove: Int?
+
     func validate() throws {
+        if resume && runDir == nil { throw ValidationError("--resume needs --run-dir") }
+        if let streamingAbove, streamingAbove < 0 { throw ValidationError("--streaming-above must be ≥ 0") }
         if let size, size < MultiScaleSchedule.minimumSide || size > 1 << 16 {
             throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(size)")
         }
@@ -102,19 +115,23 @@ struct StylizeCommand: ParsableCommand {
 
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let job = StylizeJob(
+        var job = StylizeJob(
             content: content, style: style, contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight,
             styleLight: styleLight, output: out, size: size, settings: try settings(), weights: weights,
             previewDir: previewDir)
+        if let streamingAbove { job.streamingPixels = streamingAbove }
         let prepared = try job.prepare()
-        guard prepared.isTiled, workers > 1 else { return try job.run(prepared) }
+        let log = { (line: String) in FileHandle.standardError.write(Data(("stylize: " + line + "\n").utf8)) }
+        guard prepared.isTiled, workers > 1 else {
+            return try job.run(prepared, runDirectory: runDir, resume: resume, log: log)
+        }
         // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
         let pooling = job.settings.transfer.pooling
         let pool = try InProcessWorkers(
             count: workers, makeSolver: { TileSolver(vgg: VGG(weights: prepared.weights, pooling: pooling)) },
             log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
         do {
-            try job.run(prepared, executor: pool.coordinator)
+            try job.run(prepared, executor: pool.coordinator, runDirectory: runDir, resume: resume, log: log)
         } catch {
             try? pool.shutdown()
             throw error

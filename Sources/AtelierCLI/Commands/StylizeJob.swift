@@ -2,6 +2,7 @@ import Foundation
 import ImageIO
 import Network
 import Pipeline
+import Semantics
 import Tensor
 import Transfer
 
@@ -16,7 +17,7 @@ struct StylizeJob {
     var contentLight: String?
     var styleLight: String?
     var output: String
-    /// Long side of the output in pixels (nil: the content's size).
+    /// Long side of the output in pixels (nil: the content's).
     var size: Int?
     var settings: StylizeSettings
     var weights: String?
@@ -24,28 +25,43 @@ struct StylizeJob {
     /// The job's name on the wire (task keys, STYLE messages): workers and the coordinator tell
     /// jobs apart by it, so each job of a batch has its own. It does not change the bytes.
     var name = "local"
+    /// Outputs of more pixels than this stream (DESIGN.md §2): the content is read by region, its
+    /// DSS groups made by rectangle, and the final canvas written by region; they need a run
+    /// directory for their canvases. 4096² (16 Mi pixels): an in-memory job of that size already
+    /// holds gigabytes of levels and DSS maps, and every smaller one keeps its exact in-memory bytes
+    /// (alpha included).
+    var streamingPixels = 4096 * 4096
+
+    /// The largest level written as a preview PNG (read whole from its canvas): 4 Mi pixels.
+    static let previewPixelLimit = 2048 * 2048
 
     /// The job's inputs, read and checked, with the network that serves them.
     struct Prepared {
-        var content: Raster
+        /// The content, whole (nil when the job streams).
+        var content: Raster?
+        var contentBitDepth: BitDepth
         var width: Int
         var height: Int
         var weights: VGGWeights
         var vgg: VGG
-        var inputs: MultiScaleStylizer.Inputs
+        /// The in-memory inputs (nil when the job streams).
+        var memoryInputs: MultiScaleStylizer.Inputs?
+        var inputs: any TiledJobInputs
         var plan: LevelPlan
 
         /// Whether some level is cut into tiles (else the job runs whole, in this process).
         var isTiled: Bool { !plan.levels.allSatisfy(\.isSingleTile) }
+        var isStreaming: Bool { memoryInputs == nil }
     }
 
     /// Reads the images (before the weights: a bad file fails fast), loads the network, checks the
-    /// settings against it and builds the stylizer's inputs (DSS included).
+    /// settings against it and builds the stylizer's inputs (DSS included), in memory or, for an
+    /// output above `streamingPixels`, by region from the content file.
     func prepare() throws -> Prepared {
         let transfer = settings.transfer
-        let contentRaster = try ImageFile.open(content).readAll()
+        let contentSource = try ImageFile.open(content)
         let styleRaster = try ImageFile.open(style).readAll()
-        let (width, height) = outputSize(contentWidth: contentRaster.width, contentHeight: contentRaster.height)
+        let (width, height) = outputSize(contentWidth: contentSource.info.width, contentHeight: contentSource.info.height)
         guard min(width, height) >= MultiScaleSchedule.minimumSide else {
             throw TransferError.imageTooSmall(
                 what: size == nil ? content : "the output at size \(size!)", width: width, height: height,
@@ -55,51 +71,138 @@ struct StylizeJob {
             throw TransferError.imageTooSmall(
                 what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
         }
+        let streams = width * height > streamingPixels
+        let contentRaster = streams ? nil : try contentSource.readAll()
         let vggWeights = try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights))
         let vgg = VGG(weights: vggWeights, pooling: transfer.pooling)
         try settings.validate(architecture: vgg.architecture)
+        let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
+                             alignment: try settings.geometry(of: vgg.architecture).alignment)
+        guard let contentRaster else {
+            let styleImage = styleRaster.rgbTensor()
+            let needsFeatures = contentSeg == nil && transfer.semanticWeight > 0
+            let semantics = try ContentSemantics(
+                content: contentSource, style: styleImage, guides: try guides(), settings: transfer,
+                features: needsFeatures ? { try SegmentationFeatures.of($0, vgg: vgg) } : nil)
+            return Prepared(
+                content: nil, contentBitDepth: contentSource.info.bitDepth, width: width, height: height,
+                weights: vggWeights, vgg: vgg, memoryInputs: nil,
+                inputs: StreamingJobInputs(content: contentSource, style: styleImage, semantics: semantics), plan: plan)
+        }
         let inputs = try StylizeInputs(
             content: contentRaster, style: styleRaster, contentPath: content, stylePath: style,
             contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight, styleLight: styleLight
         ).make(settings: transfer, vgg: vgg)
-        let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
-                             alignment: try settings.geometry(of: vgg.architecture).alignment)
-        return Prepared(content: contentRaster, width: width, height: height, weights: vggWeights, vgg: vgg,
-                        inputs: inputs, plan: plan)
+        return Prepared(content: contentRaster, contentBitDepth: contentRaster.bitDepth, width: width, height: height,
+                        weights: vggWeights, vgg: vgg, memoryInputs: inputs, inputs: inputs, plan: plan)
+    }
+
+    /// The user's maps, read whole (they are small, or resampled by rectangle later).
+    private func guides() throws -> DeepSemanticSpace.Guides {
+        DeepSemanticSpace.Guides(
+            contentMap: try contentSeg.map { try GuideMap(contentsOf: $0) },
+            styleMap: try styleSeg.map { try GuideMap(contentsOf: $0) },
+            contentLight: try contentLight.map { try GuideMap(contentsOf: $0) },
+            styleLight: try styleLight.map { try GuideMap(contentsOf: $0) })
+    }
+
+    /// The job's identity for a run directory (`JobHash`): every parsed setting, the output, and
+    /// each input file's path, size and modification time, so that resuming with another job
+    /// file, or after an input changed, is refused.
+    func hash() throws -> String {
+        func fingerprint(_ path: String?) throws -> Any? {
+            guard let path else { return nil }
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return ["path": path, "bytes": (attributes[.size] as? NSNumber)?.intValue ?? -1,
+                    "modified": String(format: "%.6f", modified)] as [String: Any]
+        }
+        let job: [String: Any?] = [
+            "content": try fingerprint(content), "style": try fingerprint(style),
+            "content_seg": try fingerprint(contentSeg), "style_seg": try fingerprint(styleSeg),
+            "content_light": try fingerprint(contentLight), "style_light": try fingerprint(styleLight),
+            "output": output, "size": size, "settings": String(describing: settings),
+        ]
+        return JobHash.of(job)
     }
 
     /// Runs every level and writes the output. Levels that all fit one tile run whole (the same
     /// bytes as the tiled runner, with the fuller per-level report); larger ones are cut into tiles
-    /// (DESIGN.md §2), solved by `executor` (default: in this process, one after the other).
+    /// (DESIGN.md §2), solved by `executor` (default: in this process, one after the other), with
+    /// their canvases and results in `runDirectory` when given (resumable: `resume` continues the
+    /// run stored there). `ready` is called once the run directory is checked, before any work
+    /// (the coordinator binds its socket then, so a refused run never listens).
+    /// - Throws: `UsageError` for a streaming job without a run directory; `PipelineStoreError`
+    ///   for a run directory that holds another job's run (`.jobMismatch`), or any run without
+    ///   `resume` (`.existingRun`); the stylizer's and the files' errors.
     func run(
-        _ prepared: Prepared, executor: TileExecutor? = nil,
+        _ prepared: Prepared, executor: TileExecutor? = nil, runDirectory: String? = nil, resume: Bool = false,
+        log: @escaping (String) -> Void = { _ in }, ready: () throws -> Void = {},
         roundFinished: (TiledStylizer.RoundReport) throws -> Void = Progress.line,
-        levelFinished: (Int, Tensor) throws -> Void = { _, _ in }
+        levelFinished: (Int, any Canvas) throws -> Void = { _, _ in }
     ) throws {
         if let previewDir {
             try FileManager.default.createDirectory(atPath: previewDir, withIntermediateDirectories: true)
         }
-        func finished(level: Int, _ image: Tensor) throws {
-            try levelFinished(level, image)
-            guard let previewDir else { return }
+        func finished(level: Int, _ canvas: any Canvas) throws {
+            try levelFinished(level, canvas)
+            guard let previewDir, canvas.width * canvas.height <= Self.previewPixelLimit else { return }
             let path = (previewDir as NSString).appendingPathComponent(
-                String(format: "level-%d-%dx%d.png", level + 1, image.width, image.height))
-            try PNGFile.write(Raster.rgb(image), to: path)
+                String(format: "level-%d-%dx%d.png", level + 1, canvas.width, canvas.height))
+            try LevelOutputWriter.write(canvas, to: path, format: .png, bitDepth: .eight)
         }
-        let result: Tensor
-        if !prepared.isTiled {
-            result = try MultiScaleStylizer(vgg: prepared.vgg, settings: settings.transfer).run(
-                prepared.inputs, width: prepared.width, height: prepared.height
+        if !prepared.isTiled, let inputs = prepared.memoryInputs, let content = prepared.content {
+            try ready()
+            let result = try MultiScaleStylizer(vgg: prepared.vgg, settings: settings.transfer).run(
+                inputs, width: prepared.width, height: prepared.height
             ) { report, image in
                 Progress.line(report)
-                try finished(level: report.index, image)
+                try finished(level: report.index, MemoryCanvas(image))
             }
-        } else {
-            result = try TiledStylizer(vgg: prepared.vgg, settings: settings, job: name).run(
-                prepared.inputs, width: prepared.width, height: prepared.height, executor: executor,
-                roundFinished: roundFinished, levelFinished: finished)
+            return try OutputImage.write(OutputImage.compose(result, content: content), to: output)
         }
-        try OutputImage.write(OutputImage.compose(result, content: prepared.content), to: output)
+        let store: any LevelStore
+        var directory: RunDirectory?
+        if let runDirectory {
+            try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+            let opened = try RunDirectory(path: runDirectory)
+            directory = opened
+            let manifest = try opened.start(jobHash: try hash(), resume: resume)
+            if resume { log(Self.describe(manifest, in: runDirectory)) }
+            store = try RunDirectoryLevelStore(directory: opened, manifest: manifest)
+        } else if prepared.isStreaming {
+            throw UsageError(
+                "a \(prepared.width)x\(prepared.height) output streams its levels through files: give a run directory"
+                    + " (--run-dir)")
+        } else {
+            store = MemoryLevelStore()
+        }
+        defer {
+            try? (store as? RunDirectoryLevelStore)?.close()
+            try? directory?.close()
+        }
+        try ready()
+        let stylizer = TiledStylizer(vgg: prepared.vgg, settings: settings, job: name)
+        stylizer.resumed = { level, round, stored, total in
+            log("resuming level \(level + 1) round \(round + 1): \(stored) of \(total) tiles already stored")
+        }
+        let canvas = try stylizer.run(
+            prepared.inputs, width: prepared.width, height: prepared.height, store: store, executor: executor,
+            roundFinished: roundFinished, levelFinished: finished)
+        if let content = prepared.content {
+            let result = canvas.read(PixelRect(width: canvas.width, height: canvas.height))
+            try OutputImage.write(OutputImage.compose(result, content: content), to: output)
+        } else {
+            try LevelOutputWriter.write(
+                canvas, to: output, format: OutputImage.isTIFF(output) ? .tiff : .png, bitDepth: prepared.contentBitDepth)
+        }
+    }
+
+    /// One line on where a resumed run stands.
+    static func describe(_ manifest: RunManifest, in path: String) -> String {
+        guard !manifest.levels.isEmpty else { return "--resume: nothing stored in \(path) yet; starting from the first level" }
+        let levels = manifest.levels.map { "level \($0.level + 1) \($0.roundsCompleted)/\($0.rounds) rounds" }
+        return "--resume: continuing the run in \(path) (\(levels.joined(separator: ", ")))"
     }
 
     /// The output size: the content's aspect ratio with the long side `size` (default: the content's).

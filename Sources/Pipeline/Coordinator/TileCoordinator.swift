@@ -5,8 +5,8 @@ import Messaging
 /// The coordinator's side of DESIGN.md §3 on a bound ROUTER socket: workers say READY, get
 /// the level's STYLE once and then TASKs, send RESULTs, and heartbeat; the `TaskBoard` decides
 /// who gets what, requeues the tasks of workers that fall silent and ignores duplicates. Every
-/// result is checked against its tile before it is kept, and the round's results go back to
-/// `TiledStylizer`, which blends them in tile order: the output does not depend on the workers.
+/// result is checked against its tile before it is handed to `TiledStylizer`, which stores the
+/// round's results and blends them in tile order: the output does not depend on the workers.
 ///
 /// A worker is leased tasks and sent heartbeats only once it has said READY on its current
 /// connection, and again after it was declared dead. libzmq re-establishes a connection by itself
@@ -75,10 +75,11 @@ public final class TileCoordinator: TileExecutor {
     }
 
     public func run(
-        style: StyleMessage, keys: [TileResultKey], task: (TileResultKey) throws -> TaskMessage
-    ) throws -> [Int: TileResultRecord] {
+        style: StyleMessage, keys: [TileResultKey], task: (TileResultKey) throws -> TaskMessage,
+        accept: (TileResultRecord) throws -> Void
+    ) throws {
         let round = Set(keys)
-        var results: [Int: TileResultRecord] = [:]
+        var accepted = 0
         board.add(keys)
         let poll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
         while !keys.allSatisfy({ board.isDone($0) || board.abandoned[$0] != nil }) {
@@ -93,9 +94,10 @@ public final class TileCoordinator: TileExecutor {
                     Array(frames[1]), from: WorkerID(frames[0].map { String(format: "%02x", $0) }.joined()),
                     route: frames[0]), round.contains(record.key)
                 {
-                    results[record.key.tile] = record
+                    try accept(record)
+                    accepted += 1
                     resultAccepted(RoundProgress(
-                        key: record.key, done: results.count, total: keys.count, workersAlive: board.workers.count))
+                        key: record.key, done: accepted, total: keys.count, workersAlive: board.workers.count))
                 }
                 next = read < Self.messagesPerPass ? try socket.receive(timeout: .zero) : nil
             }
@@ -112,7 +114,6 @@ public final class TileCoordinator: TileExecutor {
         if let (key, reason) = board.abandoned.first(where: { round.contains($0.key) }) {
             throw PipelineError.task(reason: "\(key) failed \(settings.board.maximumAttempts) times (last: \(reason))")
         }
-        return results
     }
 
     /// Acts on one message; returns a result the board accepted.

@@ -27,6 +27,8 @@ public struct ContentSemantics: Sendable {
     let segmentation: LabelMap?
     /// The content's lighting level, 1×h×w at its own resolution.
     let illumination: Tensor?
+    /// The style's labels at the style's resolution (for the palette start).
+    let styleSegmentation: LabelMap?
 
     /// - Parameters:
     ///   - content: the content file; read whole only when its long side is at most `workingSide`.
@@ -76,6 +78,7 @@ public struct ContentSemantics: Sendable {
             lighting = (illumination.estimate(copy), illumination.estimate(style))
         }
         self.segmentation = segmentation?.content
+        styleSegmentation = segmentation?.style
         self.illumination = lighting?.content
         styleSemantics = SemanticStack(segmentation: segmentation?.style, illumination: lighting?.style)
             .groups(height: style.height, width: style.width)

@@ -49,13 +49,6 @@ public final class LevelContentSource {
     public func materialise(into canvas: any Canvas, tileSize: Int = 512) throws {
         precondition(canvas.channels == 3 && canvas.width == width && canvas.height == height,
                      "a \(canvas.channels)×\(canvas.width)x\(canvas.height) canvas for a 3×\(width)x\(height) level")
-        let grid = PixelRect(width: width, height: height).tiles(width: tileSize, height: tileSize)
-        for row in 0..<grid.rows {
-            for column in 0..<grid.columns {
-                let rect = grid.cell(column: column, row: row)
-                canvas.write(try read(rect), at: rect)
-            }
-            try canvas.releasePagesIfMapped()
-        }
+        try canvas.fill(band: tileSize) { try read($0) }
     }
 }

@@ -116,6 +116,7 @@ extension ByteWriter {
         append(count: settings.segments)
         append(settings.seed)
         append(settings.initialisation.rawValue)
+        append(count: settings.styleMaxSide)
     }
 }
 
@@ -154,6 +155,7 @@ extension WireReader {
         settings.segments = try readSize()
         settings.seed = try read()
         settings.initialisation = try choice(TransferSettings.Initialisation.self, try readString())
+        settings.styleMaxSide = try readSize()
         return settings
     }
 }

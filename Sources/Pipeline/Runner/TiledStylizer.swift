@@ -4,11 +4,16 @@ import Network
 import Tensor
 import Transfer
 
-/// The whole tiled job in one process, tile after tile: LevelPlan → TileGrid → TileSolver →
-/// TileBlender, with the level's image in a canvas (DESIGN.md §2). The coordinator and its workers
-/// run the same steps with the tasks and results on the wire; this sequential loop is their
-/// reference. A level that fits one tile is optimised exactly as `MultiScaleStylizer` does it, so
-/// a job that never tiles gives the same bytes.
+/// The whole tiled job, tile after tile: LevelPlan → TileGrid → TileSolver → TileBlender, with
+/// each level's image in a canvas of a `LevelStore` (DESIGN.md §2). The coordinator and its
+/// workers run the same steps with the tasks and results on the wire; the sequential executor is
+/// their reference. A level that fits one tile is optimised exactly as `MultiScaleStylizer` does
+/// it, so a job that never tiles gives the same bytes.
+///
+/// Over a run directory's store the runner is resumable: levels and rounds the manifest calls
+/// complete are skipped, the round in progress queues only the tiles without a stored result,
+/// and blending reads only stored results (so a crash while blending is repaired by blending
+/// again). Memory holds the tiles in flight and the results around one tile core, not a level.
 public final class TiledStylizer {
     /// What one finished round reports.
     public struct RoundReport: Sendable {
@@ -19,8 +24,11 @@ public final class TiledStylizer {
         public var width: Int
         public var height: Int
         public var tiles: Int
+        /// Tiles whose results an earlier attempt had stored (0 unless resumed in this round).
+        public var storedTiles: Int
         public var iterations: Int
-        /// Each tile's loss before its first iteration and after its last, in tile order.
+        /// The loss before the first iteration and after the last of each tile solved in this
+        /// attempt, in tile order (NaN for none: a zero-iteration tile).
         public var tileLosses: [(first: Double, last: Double)]
         public var seconds: Double
     }
@@ -29,6 +37,8 @@ public final class TiledStylizer {
     public let settings: StylizeSettings
     /// The job's name in its task keys.
     public let job: String
+    /// Called when a round resumes with stored results (level, round, stored, total).
+    public var resumed: (Int, Int, Int, Int) -> Void = { _, _, _, _ in }
 
     public init(vgg: VGG, settings: StylizeSettings, job: String = "local") {
         self.vgg = vgg
@@ -36,22 +46,36 @@ public final class TiledStylizer {
         self.job = job
     }
 
-    /// Runs every level, round and tile, and returns the output image (RGB 3×height×width in [0, 1]).
+    /// Runs every level, round and tile in memory and returns the output image (RGB
+    /// 3×height×width in [0, 1]).
     /// - Parameters:
     ///   - roundFinished: called after each round with its report.
-    ///   - levelFinished: called after each level with its index and image.
+    ///   - levelFinished: called after each level with its index and canvas.
     ///   - executor: runs each round's tasks (default: one after the other, in this process).
     public func run(
         _ inputs: MultiScaleStylizer.Inputs, width: Int, height: Int, executor: TileExecutor? = nil,
         roundFinished: (RoundReport) throws -> Void = { _ in },
-        levelFinished: (Int, Tensor) throws -> Void = { _, _ in }
+        levelFinished: (Int, any Canvas) throws -> Void = { _, _ in }
     ) throws -> Tensor {
-        let transfer = settings.transfer
-        try settings.validate(architecture: vgg.architecture)
         guard inputs.contentSemantics.count == inputs.styleSemantics.count,
               inputs.contentSemantics.count == inputs.semanticWeights.count else {
             throw TransferError.guides(reason: "the content and the style have different DSS groups")
         }
+        let canvas = try run(
+            inputs, width: width, height: height, store: MemoryLevelStore(), executor: executor,
+            roundFinished: roundFinished, levelFinished: levelFinished)
+        return (canvas as! MemoryCanvas).tensor
+    }
+
+    /// Runs (or resumes) every level over `store` and returns the final level's canvas, which
+    /// stays open in the store for the caller to write out.
+    public func run(
+        _ inputs: any TiledJobInputs, width: Int, height: Int, store: any LevelStore, executor: TileExecutor? = nil,
+        roundFinished: (RoundReport) throws -> Void = { _ in },
+        levelFinished: (Int, any Canvas) throws -> Void = { _, _ in }
+    ) throws -> any Canvas {
+        let transfer = settings.transfer
+        try settings.validate(architecture: vgg.architecture)
         let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
                              alignment: try settings.geometry(of: vgg.architecture).alignment)
         guard let finest = plan.levels.last, min(finest.width, finest.height) >= MultiScaleSchedule.minimumSide else {
@@ -59,63 +83,116 @@ public final class TiledStylizer {
                                               minimum: MultiScaleSchedule.minimumSide)
         }
         let executor = executor ?? SequentialTileExecutor(solver: TileSolver(vgg: vgg))
-        var canvas: MemoryCanvas?
+        var previous: (any Canvas)?
         for level in plan.levels {
-            let (content, contentSemantics) = MultiScaleStylizer.content(of: inputs, at: level.schedule, settings: transfer)
-            let (style, styleSemantics) = MultiScaleStylizer.style(
-                of: inputs, at: level.schedule, outputWidth: width, outputHeight: height, settings: transfer)
+            let completed = store.roundsCompleted(level: level.index)
+            let next = plan.levels.indices.contains(level.index + 1) ? level.index + 1 : nil
+            // A complete level whose successor has started is needed by nothing that remains.
+            if completed == level.rounds.count, let next, store.roundsCompleted(level: next) != nil { continue }
+            let sources = try inputs.sources(at: level, settings: transfer)
+            let canvas: any Canvas
+            if completed != nil {
+                canvas = try store.openCanvas(for: level)
+            } else {
+                canvas = try store.makeCanvas(for: level)
+                // The first level starts from the content (or its palette start); the others from the level below, enlarged.
+                if let previous {
+                    try canvas.fill(enlarging: previous)
+                } else {
+                    try inputs.start(at: level, sources: sources, settings: transfer, into: canvas)
+                }
+                try store.levelStarted(level, canvas: canvas)
+            }
+            if let previous { try store.release(previous) }
+            previous = canvas
+            guard (completed ?? 0) < level.rounds.count else { continue }
+            let (style, styleSemantics) = level.iterations == 0
+                ? Self.placeholderStyle(groups: inputs.semanticGroupChannels(settings: transfer))
+                : try inputs.style(at: level, outputWidth: width, outputHeight: height, settings: transfer)
             let styleMessage = StyleMessage(
                 job: job, level: level.index, styleSet: UInt64(level.index), settings: transfer, style: style,
                 styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : [],
                 segmentationGroup: transfer.mode == .dss ? inputs.segmentationGroup : nil)
-            // The first level starts from the content (or its palette start); the others from the level below, enlarged.
-            let image = canvas.map {
-                MultiScaleStylizer.resized($0.tensor, width: level.width, height: level.height, kind: .bicubic)
-            } ?? MultiScaleStylizer.start(of: inputs, at: level.schedule, content: content)
-            let levelCanvas = MemoryCanvas(image)
-            let sources = LevelSources(content: MemoryCanvas(content), semantics: contentSemantics.map(MemoryCanvas.init))
-            for round in level.rounds {
-                let start = DispatchTime.now().uptimeNanoseconds
-                let keys = round.grid.tiles.map {
-                    TileResultKey(job: job, level: level.index, round: round.index, tile: $0.index)
-                }
-                let results = try executor.run(style: styleMessage, keys: keys) { key in
-                    sources.task(
-                        key: key, tile: round.grid.tile(key.tile), canvas: levelCanvas, styleSet: styleMessage.styleSet,
-                        iterations: round.iterations, seed: key.seed(jobSeed: transfer.seed))
-                }
-                guard keys.allSatisfy({ results[$0.tile]?.rect == round.grid.tile($0.tile).result }) else {
-                    throw PipelineError.task(reason: "level \(level.index) round \(round.index): results missing or misplaced")
-                }
-                // A barrier: every tile of the round read the canvas before any result is blended in.
-                TileBlender(grid: round.grid).blend(into: levelCanvas) { results[$0.index]!.pixels }
-                try roundFinished(RoundReport(
-                    level: level.index, levels: plan.levels.count, round: round.index, rounds: level.rounds.count,
-                    width: level.width, height: level.height, tiles: round.grid.count, iterations: round.iterations,
-                    tileLosses: round.grid.tiles.map { tile in
-                        let trace = results[tile.index]!.lossTrace
-                        return (Double(trace.first ?? .nan), Double(trace.last ?? .nan))
-                    },
-                    seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            for round in level.rounds where round.index >= (completed ?? 0) {
+                try runRound(round, of: level, levels: plan.levels.count, canvas: canvas, sources: sources,
+                             style: styleMessage, store: store, executor: executor, roundFinished: roundFinished)
             }
-            canvas = levelCanvas
-            try levelFinished(level.index, levelCanvas.tensor)
+            try levelFinished(level.index, canvas)
         }
-        return canvas!.tensor
+        return previous!
     }
-}
 
-/// A level's fixed inputs (the content and its DSS groups at the level's size), from which each
-/// tile's task takes its context rectangle.
-struct LevelSources {
-    let content: Canvas
-    let semantics: [Canvas]
+    /// The STYLE of a level of zero iterations: its tiles return their starting pixels and no
+    /// solver builds a bank for it, so it carries a 1×1 style (and 1×1 DSS groups of the right
+    /// channel counts) instead of the level's. At a gigapixel level the real one, capped at
+    /// `style_max_side`, is ~0.5 GB of style and DSS maps made, copied and sent for nothing.
+    static func placeholderStyle(groups: [Int]) -> (image: Tensor, semantics: [Tensor]) {
+        (Tensor(channels: 3, height: 1, width: 1), groups.map { Tensor(channels: $0, height: 1, width: 1) })
+    }
 
-    /// The task of `tile`: the canvas, the content and the DSS over its context.
-    func task(key: TileResultKey, tile: Tile, canvas: Canvas, styleSet: UInt64, iterations: Int, seed: UInt64) -> TaskMessage {
-        TaskMessage(
-            key: key, styleSet: styleSet, context: tile.context, result: tile.resultInContext, iterations: iterations,
-            seed: seed, initial: canvas.read(tile.context), content: content.read(tile.context),
-            contentSemantics: semantics.map { $0.read(tile.context) })
+    /// One round: the tiles without a stored result solved by `executor` and stored as they are
+    /// accepted, then every result blended into the canvas from the store, then the checkpoint.
+    private func runRound(
+        _ round: LevelPlan.Round, of level: LevelPlan.Level, levels: Int, canvas: any Canvas, sources: LevelSources,
+        style: StyleMessage, store: any LevelStore, executor: TileExecutor,
+        roundFinished: (RoundReport) throws -> Void
+    ) throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let grid = round.grid
+        let key = { (tile: Int) in TileResultKey(job: self.job, level: level.index, round: round.index, tile: tile) }
+        let stored = try store.storedTiles(level: level.index, round: round.index)
+        if !stored.isEmpty { resumed(level.index, round.index, stored.count, grid.count) }
+        let keys = (0..<grid.count).filter { !stored.contains($0) }.map(key)
+        var losses: [Int: (first: Double, last: Double)] = [:]
+        var lastRow = -1
+        try executor.run(style: style, keys: keys, task: { key in
+            let tile = grid.tile(key.tile)
+            // Tasks are handed out in tile order: past a row of tiles, its canvas pages can go.
+            if tile.row != lastRow { try canvas.releasePagesIfMapped() }
+            lastRow = tile.row
+            return try sources.task(
+                key: key, tile: tile, canvas: canvas, styleSet: style.styleSet, iterations: round.iterations,
+                seed: key.seed(jobSeed: settings.transfer.seed))
+        }, accept: { record in
+            guard record.key.level == level.index, record.key.round == round.index,
+                  (0..<grid.count).contains(record.key.tile), record.rect == grid.tile(record.key.tile).result else {
+                throw PipelineError.task(reason: "level \(level.index) round \(round.index): result misplaced (\(record.key))")
+            }
+            try store.store(record)
+            losses[record.key.tile] = (Double(record.lossTrace.first ?? .nan), Double(record.lossTrace.last ?? .nan))
+        })
+        let missing = try Set(0..<grid.count).subtracting(store.storedTiles(level: level.index, round: round.index))
+        guard missing.isEmpty else {
+            throw PipelineError.task(reason: "level \(level.index) round \(round.index): results missing for tiles \(missing.sorted())")
+        }
+        // A barrier: every tile of the round read the canvas before any result is blended in.
+        try blend(grid, into: canvas) { try store.result(key($0.index)) }
+        try store.roundCompleted(level: level.index, round: round.index, canvas: canvas)
+        try roundFinished(RoundReport(
+            level: level.index, levels: levels, round: round.index, rounds: level.rounds.count,
+            width: level.width, height: level.height, tiles: grid.count, storedTiles: stored.count,
+            iterations: round.iterations, tileLosses: losses.keys.sorted().map { losses[$0]! },
+            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+    }
+
+    /// Blends the round one tile core at a time, in tile order (as `TileBlender.blend(into:)`),
+    /// holding only the results around the current core: those of the 3×3 tiles centred on it,
+    /// read from the store once per row of cores that needs them.
+    private func blend(_ grid: TileGrid, into canvas: any Canvas, result: (Tile) throws -> Tensor) throws {
+        let blender = TileBlender(grid: grid)
+        var window: [Int: Tensor] = [:]
+        for core in grid.tiles {
+            window = window.filter { index, _ in
+                let tile = grid.tile(index)
+                return abs(tile.row - core.row) <= 1 && tile.column >= core.column - 1
+            }
+            try blender.blend(region: core.core, into: canvas) { tile in
+                if let pixels = window[tile.index] { return pixels }
+                let pixels = try result(tile)
+                window[tile.index] = pixels
+                return pixels
+            }
+            if core.column == grid.columns - 1 { try canvas.releasePagesIfMapped() }
+        }
     }
 }

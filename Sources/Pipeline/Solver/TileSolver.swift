@@ -13,9 +13,14 @@ public final class TileSolver {
     /// The weights to rebuild the network from when a STYLE asks for another pooling (a worker
     /// process learns the job's settings only from its first STYLE).
     private let weights: VGGWeights?
-    /// The style set in use and its bank (a worker holds one level at a time).
-    private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank)?
-    /// The pixels, DSS groups and weights the current bank was built from: a worker process may
+    /// The style set in use and its bank, built by the first task that iterates (a worker holds
+    /// one level at a time). A level of zero iterations never builds one: its tiles' results are
+    /// their initial pixels, so neither VGG nor a patch bank is needed (the gigapixel run's fine
+    /// levels).
+    private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank?)?
+    /// The STYLE message of the current set, kept until its bank is built.
+    private var currentStyle: StyleMessage?
+    /// The pixels, DSS groups and weights the current set was made from: a worker process may
     /// serve several jobs in turn under the same job name and style set, so a STYLE is cached
     /// only when its content is the same too.
     private var currentSource: (style: [Float], semantics: [[Float]], weights: [Float])?
@@ -33,9 +38,9 @@ public final class TileSolver {
         self.weights = weights
     }
 
-    /// Makes `style`'s set the current one, building its bank unless it already is.
-    /// - Throws: the bank's errors (`TransferError.imageTooSmall`), `PipelineError.style` for a
-    ///   message whose parts do not fit together.
+    /// Makes `style`'s set the current one (its bank is built when a task first iterates).
+    /// - Throws: `PipelineError.style` for a message whose parts do not fit together, the
+    ///   settings' errors.
     public func prepare(_ style: StyleMessage) throws {
         let source = (style.style.array, style.styleSemantics.map(\.array), style.semanticWeights)
         if let current, let currentSource, current.job == style.job, current.styleSet == style.styleSet,
@@ -52,13 +57,23 @@ public final class TileSolver {
             throw PipelineError.task(reason: "style set \(style.styleSet): segmentation group \(group) is not a DSS group")
         }
         try style.settings.validate(layerNames: vgg.architecture.layerNames)
+        current = (style.job, style.styleSet, style.settings, nil)
+        currentStyle = style
+        currentSource = source
+    }
+
+    /// The current set's bank, built on first use.
+    /// - Throws: the bank's errors (`TransferError.imageTooSmall`).
+    private func bank() throws -> StyleBank {
+        guard let current, let style = currentStyle else { preconditionFailure("bank asked for before prepare") }
+        if let bank = current.bank { return bank }
         if let weights, vgg.pooling != style.settings.pooling { vgg = VGG(weights: weights, pooling: style.settings.pooling) }
         let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
                                  styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
                                  segmentationGroup: style.segmentationGroup)
-        current = (style.job, style.styleSet, style.settings, bank)
-        currentSource = source
+        self.current = (current.job, current.styleSet, current.settings, bank)
         banksBuilt += 1
+        return bank
     }
 
     /// Whether a task of `job` using `styleSet` can run without another STYLE message.
@@ -66,7 +81,8 @@ public final class TileSolver {
         current.map { $0.job == job && $0.styleSet == styleSet } ?? false
     }
 
-    /// Optimises the task's tile and returns its result pixels and loss trace.
+    /// Optimises the task's tile and returns its result pixels and loss trace (none for a task of
+    /// zero iterations, whose result is its initial pixels).
     /// - Throws: `PipelineError.task` when the style set is not prepared or the task's parts do
     ///   not fit together; the objective's errors.
     public func solve(_ task: TaskMessage) throws -> TileResultRecord {
@@ -84,9 +100,16 @@ public final class TileSolver {
             throw PipelineError.task(reason: "\(task.key): style set \(task.styleSet) was not sent to this worker")
         }
         let size = Shape(channels: 3, height: task.context.height, width: task.context.width)
-        guard task.initial.shape == size, task.content.shape == size,
-              task.contentSemantics.count == current.bank.semanticWeights.count,
-              Self.semanticChannels(of: current.bank).map({ $0 == task.contentSemantics.map(\.channels) }) ?? true,
+        guard task.initial.shape == size, !task.result.isEmpty,
+              PixelRect(width: size.width, height: size.height).contains(task.result)
+        else {
+            throw PipelineError.task(reason: "\(task.key): pixels and rectangles do not fit together")
+        }
+        if task.iterations == 0 { return [] }
+        let bank = try bank()
+        guard task.content.shape == size,
+              task.contentSemantics.count == bank.semanticWeights.count,
+              Self.semanticChannels(of: bank).map({ $0 == task.contentSemantics.map(\.channels) }) ?? true,
               task.contentSemantics.allSatisfy({ $0.width == size.width && $0.height == size.height }),
               !task.result.isEmpty, PixelRect(width: size.width, height: size.height).contains(task.result)
         else {
@@ -97,7 +120,7 @@ public final class TileSolver {
         var settings = current.settings
         settings.seed = task.seed
         let objective = try LevelObjective(
-            vgg: vgg, settings: settings, style: current.bank, content: task.content,
+            vgg: vgg, settings: settings, style: bank, content: task.content,
             contentSemantics: task.contentSemantics)
         let whole = task.result == PixelRect(width: size.width, height: size.height)
         return try objective.optimise(image, iterations: task.iterations, free: whole ? nil : task.result)

@@ -7,7 +7,7 @@ extension TransferSettings {
     public static let keys = [
         "mode", "content_weight", "style_weight", "tv_weight", "chroma_tv_weight", "semantic_weight", "illumination_weight",
         "style_layers", "content_layer", "coarse_size", "iterations", "search", "pooling", "style_scale",
-        "segments", "seed", "init",
+        "style_max_side", "segments", "seed", "init",
     ]
 
     /// Sets the setting named `key` from a parsed YAML value.
@@ -62,6 +62,7 @@ extension TransferSettings {
         case "search": search = try choice(Search.self)
         case "pooling": pooling = try choice(Pool2x2.Kind.self)
         case "style_scale": styleScale = try number()
+        case "style_max_side": styleMaxSide = try integer()
         case "segments": segments = try integer()
         case "seed":
             let parsed = try integer()

@@ -43,6 +43,10 @@ public struct TransferSettings: Sendable, Equatable {
     public var search = Search.approximate
     public var pooling = Pool2x2.Kind.average
     public var styleScale: Float = 1
+    /// The longest side, in pixels, of the scaled style at any level (`style_max_side`): at a
+    /// gigapixel output `style_scale` alone would ask for a 32768-px style, whose patch bank does
+    /// not fit in memory. 4096 changes nothing for outputs up to 4096 px at `style_scale` 1.
+    public var styleMaxSide = 4096
     public var segments = 5
     public var seed: UInt64 = 0
     public var initialisation = Initialisation.palette
@@ -66,6 +70,8 @@ public struct TransferSettings: Sendable, Equatable {
         }
         try require(styleScale.isFinite && styleScale > 0.05 && styleScale <= 8, "style_scale",
                     "must be between 0.05 and 8, not \(styleScale)")
+        try require(styleMaxSide >= MultiScaleSchedule.minimumSide && styleMaxSide <= 1 << 16, "style_max_side",
+                    "must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(styleMaxSide)")
         try require(!styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
         for layer in styleLayers + [contentLayer] {
             try require(layerNames.contains(layer), layer == contentLayer ? "content_layer" : "style_layers",

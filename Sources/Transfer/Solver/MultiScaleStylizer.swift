@@ -132,18 +132,32 @@ public final class MultiScaleStylizer {
     }
 
     /// The style and its DSS groups at `level`: at the output level the style's long side is the
-    /// output's times `style_scale`, and each coarser level shrinks it by the level's scale.
+    /// output's times `style_scale`, and each coarser level shrinks it by the level's scale; at
+    /// no level is it longer than `style_max_side` (the aspect ratio kept).
     public static func style(
         of inputs: Inputs, at level: MultiScaleSchedule.Level, outputWidth: Int, outputHeight: Int,
         settings: TransferSettings
     ) -> (image: Tensor, semantics: [Tensor]) {
+        style(inputs.style, semantics: inputs.styleSemantics, at: level, outputWidth: outputWidth,
+              outputHeight: outputHeight, settings: settings)
+    }
+
+    /// `style(of:at:…)` for a style and its DSS groups given on their own (the streaming inputs).
+    public static func style(
+        _ style: Tensor, semantics: [Tensor], at level: MultiScaleSchedule.Level, outputWidth: Int, outputHeight: Int,
+        settings: TransferSettings
+    ) -> (image: Tensor, semantics: [Tensor]) {
         let factor = Double(max(outputWidth, outputHeight)) * Double(settings.styleScale)
-            / Double(max(inputs.style.width, inputs.style.height))
-        let width = max(1, Int((Double(inputs.style.width) * factor * level.scale).rounded()))
-        let height = max(1, Int((Double(inputs.style.height) * factor * level.scale).rounded()))
-        let image = resized(inputs.style, width: width, height: height)
+            / Double(max(style.width, style.height))
+        var scaled = (width: Double(style.width) * factor * level.scale,
+                      height: Double(style.height) * factor * level.scale)
+        let cap = Double(settings.styleMaxSide) / max(scaled.width, scaled.height)
+        if cap < 1 { scaled = (scaled.width * cap, scaled.height * cap) }
+        let width = max(1, Int(scaled.width.rounded()))
+        let height = max(1, Int(scaled.height.rounded()))
+        let image = resized(style, width: width, height: height)
         guard settings.mode == .dss else { return (image, []) }
-        return (image, inputs.styleSemantics.map { resized($0, width: width, height: height, kind: .area) })
+        return (image, semantics.map { resized($0, width: width, height: height, kind: .area) })
     }
 
     /// `image` resized to width×height: area averaging when shrinking, bicubic when enlarging

@@ -175,6 +175,7 @@ final class MessageWireTests: XCTestCase {
         settings.search = .exact
         settings.pooling = .max
         settings.styleScale = 1.25
+        settings.styleMaxSide = 999
         settings.segments = 9
         settings.seed = 1234
         settings.initialisation = .content

@@ -59,19 +59,37 @@ final class TileSolverTests: XCTestCase {
         XCTAssertEqual(message.lossTrace, trace.map(Float.init))
     }
 
-    func testTheStyleBankIsBuiltOncePerStyleSet() throws {
+    func testTheStyleBankIsBuiltOncePerStyleSetByTheFirstTaskThatIterates() throws {
         let solver = TileSolver(vgg: PipelineFixtures.vgg())
         XCTAssertThrowsError(try solver.solve(task())) { error in
             XCTAssertTrue("\(error)".contains("style set 5 was not sent"), "\(error)")
         }
         try solver.prepare(style())
         try solver.prepare(style())
-        XCTAssertEqual(solver.banksBuilt, 1)
+        XCTAssertEqual(solver.banksBuilt, 0, "no bank before a task needs one")
         XCTAssertTrue(solver.holds(job: "1", styleSet: 5))
         _ = try solver.solve(task(iterations: 1))
+        _ = try solver.solve(task(iterations: 1))
+        XCTAssertEqual(solver.banksBuilt, 1)
         try solver.prepare(style(set: 6))
-        XCTAssertEqual(solver.banksBuilt, 2)
         XCTAssertFalse(solver.holds(job: "1", styleSet: 5))
+        var next = task(iterations: 1)
+        next.styleSet = 6
+        _ = try solver.solve(next)
+        XCTAssertEqual(solver.banksBuilt, 2)
+    }
+
+    /// A task of zero iterations (a fine level of the gigapixel check) returns its initial pixels
+    /// over the result rectangle without building a bank or running the network.
+    func testAZeroIterationTaskReturnsItsInitialPixelsWithoutABank() throws {
+        let solver = TileSolver(vgg: PipelineFixtures.vgg())
+        try solver.prepare(style())
+        let zero = task(iterations: 0)
+        let record = try solver.solve(zero)
+        XCTAssertEqual(solver.banksBuilt, 0)
+        XCTAssertEqual(record.lossTrace, [])
+        XCTAssertEqual(record.rect, result.offsetBy(dx: context.x, dy: context.y))
+        XCTAssertEqual(record.pixels.array, MemoryCanvas(zero.initial).read(result).array)
     }
 
     func testTasksWhosePartsDoNotFitAreRefusedNotTrapped() throws {

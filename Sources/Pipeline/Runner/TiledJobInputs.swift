@@ -1,0 +1,81 @@
+import ImageIO
+import Tensor
+import Transfer
+
+/// A job's inputs as the tiled runner takes them (STYLE.md §5: a request is a rectangle): the
+/// style of each level, whole (it is small), and the content and its DSS groups of each level by
+/// rectangle. In memory for ordinary jobs (`MultiScaleStylizer.Inputs`); read from the content
+/// file by region for gigapixel ones (`StreamingJobInputs`).
+public protocol TiledJobInputs {
+    /// Each DSS group's weight in the matching score (the style message's, in `dss` mode).
+    var semanticWeights: [Float] { get }
+    /// Which group is the segmentation, if any.
+    var segmentationGroup: Int? { get }
+    /// The channels of each style DSS group under `settings` (none outside `dss` mode).
+    func semanticGroupChannels(settings: TransferSettings) -> [Int]
+    /// The style and its DSS groups at `level` (`MultiScaleStylizer.style(of:at:…)`).
+    func style(
+        at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
+    ) throws -> (image: Tensor, semantics: [Tensor])
+    /// The content and its DSS groups at `level`, by rectangle.
+    func sources(at level: LevelPlan.Level, settings: TransferSettings) throws -> LevelSources
+    /// Writes the coarsest level's starting image into `canvas` (the content, or its palette start).
+    func start(at level: LevelPlan.Level, sources: LevelSources, settings: TransferSettings, into canvas: any Canvas)
+        throws
+}
+
+/// A level's fixed inputs (the content and its DSS groups at the level's size), from which each
+/// tile's task takes its context rectangle.
+public struct LevelSources {
+    /// The content's pixels (3 × rect) of a level rectangle.
+    let content: (PixelRect) throws -> Tensor
+    /// The DSS groups (Kᵢ × rect) of a level rectangle.
+    let semantics: (PixelRect) throws -> [Tensor]
+
+    public init(content: @escaping (PixelRect) throws -> Tensor, semantics: @escaping (PixelRect) throws -> [Tensor]) {
+        self.content = content
+        self.semantics = semantics
+    }
+
+    /// Sources over whole-level tensors held in memory.
+    init(content: Tensor, semantics: [Tensor]) {
+        let contentCanvas = MemoryCanvas(content), semanticCanvases = semantics.map(MemoryCanvas.init)
+        self.init(content: { contentCanvas.read($0) }, semantics: { rect in semanticCanvases.map { $0.read(rect) } })
+    }
+
+    /// The task of `tile`: the canvas, the content and the DSS over its context.
+    func task(key: TileResultKey, tile: Tile, canvas: any Canvas, styleSet: UInt64, iterations: Int, seed: UInt64)
+        throws -> TaskMessage
+    {
+        TaskMessage(
+            key: key, styleSet: styleSet, context: tile.context, result: tile.resultInContext, iterations: iterations,
+            seed: seed, initial: canvas.read(tile.context), content: try content(tile.context),
+            contentSemantics: try semantics(tile.context))
+    }
+}
+
+/// The in-memory inputs: every level made whole from the images, as `MultiScaleStylizer` does.
+extension MultiScaleStylizer.Inputs: TiledJobInputs {
+    public func semanticGroupChannels(settings: TransferSettings) -> [Int] {
+        settings.mode == .dss ? styleSemantics.map(\.channels) : []
+    }
+
+    public func style(
+        at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
+    ) throws -> (image: Tensor, semantics: [Tensor]) {
+        MultiScaleStylizer.style(
+            of: self, at: level.schedule, outputWidth: outputWidth, outputHeight: outputHeight, settings: settings)
+    }
+
+    public func sources(at level: LevelPlan.Level, settings: TransferSettings) throws -> LevelSources {
+        let (content, semantics) = MultiScaleStylizer.content(of: self, at: level.schedule, settings: settings)
+        return LevelSources(content: content, semantics: semantics)
+    }
+
+    public func start(at level: LevelPlan.Level, sources: LevelSources, settings: TransferSettings, into canvas: any Canvas)
+        throws
+    {
+        let whole = PixelRect(width: level.width, height: level.height)
+        canvas.write(MultiScaleStylizer.start(of: self, at: level.schedule, content: try sources.content(whole)), at: whole)
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import ImageIO
+import Tensor
+import TestSupport
+import Transfer
+import XCTest
+
+@testable import Pipeline
+
+/// The tiled runner over a run directory (Float32 canvas files, one file per accepted result, a
+/// manifest after every round): the same bytes as in memory, and a run interrupted in the middle
+/// of a round resumes without solving a stored tile again and ends with the same bytes.
+final class TiledStylizerStoreTests: XCTestCase {
+    private static let settings = PipelineFixtures.settings(tileSize: 64, coarseSize: 96, iterations: [2, 2])
+    private static func inputs() -> MultiScaleStylizer.Inputs { PipelineFixtures.inputs(width: 192, height: 128, seed: 2) }
+    /// Tiles of the job: 2 + 2 at 96×64, 6 + 12 at 192×128.
+    private static let tiles = 22
+    private static let jobHash = JobHash.of(["test": "TiledStylizerStoreTests"])
+
+    /// Solves tasks in this process, counting them, and fails (as a killed coordinator would stop)
+    /// once `failAfter` results have been accepted and stored.
+    private final class CountingExecutor: TileExecutor {
+        let inner = SequentialTileExecutor(solver: TileSolver(vgg: PipelineFixtures.vgg()))
+        var solved = 0
+        let failAfter: Int?
+        init(failAfter: Int? = nil) { self.failAfter = failAfter }
+
+        func run(
+            style: StyleMessage, keys: [TileResultKey], task: (TileResultKey) throws -> TaskMessage,
+            accept: (TileResultRecord) throws -> Void
+        ) throws {
+            try inner.run(style: style, keys: keys, task: task) { record in
+                try accept(record)
+                solved += 1
+                if solved == failAfter { throw PipelineError.task(reason: "killed") }
+            }
+        }
+    }
+
+    /// Runs the job over the run directory at `path` and returns the final level's pixels.
+    private func run(in path: String, resume: Bool, executor: CountingExecutor) throws -> Tensor {
+        let directory = try RunDirectory(path: path)
+        defer { try? directory.close() }
+        let store = try RunDirectoryLevelStore(
+            directory: directory, manifest: try directory.start(jobHash: Self.jobHash, resume: resume))
+        defer { try? store.close() }
+        let canvas = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings).run(
+            Self.inputs(), width: 192, height: 128, store: store, executor: executor)
+        return canvas.read(PixelRect(width: 192, height: 128))
+    }
+
+    /// `body` over the run directory at `path`, opened and closed again.
+    private func inspect<T>(_ path: String, _ body: (RunDirectory) throws -> T) throws -> T {
+        let directory = try RunDirectory(path: path)
+        defer { try? directory.close() }
+        return try body(directory)
+    }
+
+    func testARunDirectoryGivesTheInMemoryBytes() throws {
+        let reference = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+            .run(Self.inputs(), width: 192, height: 128)
+        let folder = try TemporaryDirectory()
+        let executor = CountingExecutor()
+        let image = try run(in: folder.path("run"), resume: false, executor: executor)
+        XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+        XCTAssertEqual(executor.solved, Self.tiles)
+        let manifest = try XCTUnwrap(try inspect(folder.path("run")) { try $0.readManifest() })
+        XCTAssertEqual(manifest.levels.map(\.roundsCompleted), [2, 2])
+        XCTAssertEqual(manifest.completedTiles, [], "completed rounds forget their tiles")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path("run/tiles/level-1")), [],
+                       "the results of checkpointed rounds are removed")
+    }
+
+    /// Killed after 9 results (the second round of the first level checkpointed, 5 tiles of the
+    /// next level's first round stored), the run resumes: the 13 tiles left are solved, no other,
+    /// and the image has the uninterrupted run's bytes.
+    func testAnInterruptedRunResumesWithoutSolvingAStoredTileAgain() throws {
+        let reference = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+            .run(Self.inputs(), width: 192, height: 128)
+        let folder = try TemporaryDirectory()
+        let path = folder.path("run")
+        let first = CountingExecutor(failAfter: 9)
+        XCTAssertThrowsError(try run(in: path, resume: false, executor: first)) { error in
+            XCTAssertEqual("\(error)".contains("killed"), true, "\(error)")
+        }
+        let stored = try inspect(path) { try $0.tiles.completedTiles(level: 1, round: 0) }
+        XCTAssertEqual(stored, [0, 1, 2, 3, 4])
+        let checkpoint = try XCTUnwrap(try inspect(path) { try $0.readManifest() })
+        XCTAssertEqual(checkpoint.levels.map(\.roundsCompleted), [2, 0])
+
+        XCTAssertThrowsError(try run(in: path, resume: false, executor: CountingExecutor())) { error in
+            XCTAssertEqual(error as? PipelineStoreError, .existingRun(path: path))
+        }
+        let second = CountingExecutor()
+        let image = try run(in: path, resume: true, executor: second)
+        XCTAssertEqual(second.solved, Self.tiles - 9, "only the tiles without a stored result are solved")
+        XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+    }
+
+    /// The start of every finer level, made rectangle by rectangle from the coarser canvas (a
+    /// file), has the bytes of the whole-image bicubic resize, with chunks that do not divide the
+    /// image.
+    func testEnlargingByRectangleEqualsTheWholeImageResize() throws {
+        var random = SeededRandom(seed: 11)
+        let coarse = random.tensor(Shape(channels: 3, height: 37, width: 53), in: -0.1...1.1)
+        let folder = try TemporaryDirectory()
+        let file = try CanvasFile.create(
+            at: folder.path("coarse.canvas"), channels: 3, width: 53, height: 37, precision: .float32)
+        defer { try? file.close() }
+        file.write(coarse, at: PixelRect(width: 53, height: 37))
+        for band in [16, 512] {
+            let fine = MemoryCanvas(channels: 3, width: 106, height: 75)
+            try fine.fill(enlarging: file, band: band)
+            let whole = MultiScaleStylizer.resized(coarse, width: 106, height: 75, kind: .bicubic)
+            XCTAssertEqual(fine.tensor.array.map(\.bitPattern), whole.array.map(\.bitPattern), "band \(band)")
+        }
+    }
+}
