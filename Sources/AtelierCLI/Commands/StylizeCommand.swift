@@ -128,7 +128,7 @@ struct StylizeCommand: ParsableCommand {
         // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
         let pooling = job.settings.transfer.pooling
         let pool = try InProcessWorkers(
-            count: workers, makeSolver: { TileSolver(vgg: VGG(weights: prepared.weights, pooling: pooling)) },
+            count: workers, makeSolver: { TileSolver(vgg: prepared.vgg.sharingWeights(pooling: pooling)) },
             log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
         do {
             try job.run(prepared, executor: pool.coordinator, runDirectory: runDir, resume: resume, log: log)

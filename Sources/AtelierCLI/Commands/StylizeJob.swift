@@ -42,7 +42,7 @@ struct StylizeJob {
         var contentBitDepth: BitDepth
         var width: Int
         var height: Int
-        var weights: VGGWeights
+        /// The network (each in-process worker shares its weights).
         var vgg: VGG
         /// The in-memory inputs (nil when the job streams).
         var memoryInputs: MultiScaleStylizer.Inputs?
@@ -73,8 +73,8 @@ struct StylizeJob {
         }
         let streams = width * height > streamingPixels
         let contentRaster = streams ? nil : try contentSource.readAll()
-        let vggWeights = try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights))
-        let vgg = VGG(weights: vggWeights, pooling: transfer.pooling)
+        // The file's arrays go once the network has its copy (a worker's TileSolver keeps none either).
+        let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: transfer.pooling)
         try settings.validate(architecture: vgg.architecture)
         let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
                              alignment: try settings.geometry(of: vgg.architecture).alignment)
@@ -86,7 +86,7 @@ struct StylizeJob {
                 features: needsFeatures ? { try SegmentationFeatures.of($0, vgg: vgg) } : nil)
             return Prepared(
                 content: nil, contentBitDepth: contentSource.info.bitDepth, width: width, height: height,
-                weights: vggWeights, vgg: vgg, memoryInputs: nil,
+                vgg: vgg, memoryInputs: nil,
                 inputs: StreamingJobInputs(content: contentSource, style: styleImage, semantics: semantics), plan: plan)
         }
         let inputs = try StylizeInputs(
@@ -94,7 +94,7 @@ struct StylizeJob {
             contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight, styleLight: styleLight
         ).make(settings: transfer, vgg: vgg)
         return Prepared(content: contentRaster, contentBitDepth: contentRaster.bitDepth, width: width, height: height,
-                        weights: vggWeights, vgg: vgg, memoryInputs: inputs, inputs: inputs, plan: plan)
+                        vgg: vgg, memoryInputs: inputs, inputs: inputs, plan: plan)
     }
 
     /// The user's maps, read whole (they are small, or resampled by rectangle later).

@@ -29,6 +29,22 @@ public final class VGG {
         }
     }
 
+    /// A network over the same layers (shared, not copied: a layer's weights never change, and
+    /// what it derives from them is made once under its own lock) with its own buffers and
+    /// `pooling`: another worker thread's network, or a worker's after a STYLE asks for another
+    /// pooling, without another copy of the weights.
+    public func sharingWeights(pooling: Pool2x2.Kind) -> VGG {
+        VGG(sharing: self, pooling: pooling)
+    }
+
+    private init(sharing other: VGG, pooling: Pool2x2.Kind) {
+        architecture = other.architecture
+        preprocessing = other.preprocessing
+        self.pooling = pooling
+        layers = other.layers
+        convolutions = other.convolutions
+    }
+
     /// Loads the weights file at `path` (see `VGGWeights.init(contentsOf:)`).
     public convenience init(contentsOf path: String, pooling: Pool2x2.Kind = .max) throws {
         self.init(weights: try VGGWeights(contentsOf: path), pooling: pooling)

@@ -46,7 +46,6 @@ public enum LevelOutputWriter {
                     let rect = writer.tileRect(column: column, row: row)
                     try writer.write(Raster.rgb(read(rect, of: canvas), bitDepth: bitDepth), column: column, row: row)
                 }
-                try canvas.releasePagesIfMapped()
             }
         }
     }

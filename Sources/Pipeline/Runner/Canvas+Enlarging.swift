@@ -3,19 +3,16 @@ import Tensor
 import Transfer
 
 extension Canvas {
-    /// Fills the whole canvas from `pixels`, `band`² rectangles at a time in row-major order,
-    /// releasing the resident pages of this canvas and of `others` after each row of rectangles,
-    /// so that a pass over a gigapixel level holds one band of rows.
-    /// - Throws: what `pixels` throws; `PipelineStoreError` when a mapped canvas cannot release.
-    func fill(band: Int = 512, releasing others: [any Canvas] = [], with pixels: (PixelRect) throws -> Tensor) throws {
+    /// Fills the whole canvas from `pixels`, `band`² rectangles at a time in row-major order (a
+    /// mapped canvas keeps its own resident pages bounded, see `CanvasFile.residentBudget`).
+    /// - Throws: what `pixels` throws.
+    func fill(band: Int = 512, with pixels: (PixelRect) throws -> Tensor) throws {
         let grid = PixelRect(width: width, height: height).tiles(width: band, height: band)
         for row in 0..<grid.rows {
             for column in 0..<grid.columns {
                 let rect = grid.cell(column: column, row: row)
                 write(try pixels(rect), at: rect)
             }
-            try releasePagesIfMapped()
-            for other in others { try other.releasePagesIfMapped() }
         }
     }
 
@@ -28,6 +25,6 @@ extension Canvas {
         let resampling = LevelResampling(
             from: PixelSize(width: coarser.width, height: coarser.height), to: PixelSize(width: width, height: height),
             kind: .bicubic, clampsToUnit: true)
-        try fill(band: band, releasing: [coarser]) { rect in resampling.level(rect, channels: channels) { coarser.read($0) } }
+        try fill(band: band) { rect in resampling.level(rect, channels: channels) { coarser.read($0) } }
     }
 }

@@ -144,14 +144,9 @@ public final class TiledStylizer {
         if !stored.isEmpty { resumed(level.index, round.index, stored.count, grid.count) }
         let keys = (0..<grid.count).filter { !stored.contains($0) }.map(key)
         var losses: [Int: (first: Double, last: Double)] = [:]
-        var lastRow = -1
         try executor.run(style: style, keys: keys, task: { key in
-            let tile = grid.tile(key.tile)
-            // Tasks are handed out in tile order: past a row of tiles, its canvas pages can go.
-            if tile.row != lastRow { try canvas.releasePagesIfMapped() }
-            lastRow = tile.row
-            return try sources.task(
-                key: key, tile: tile, canvas: canvas, styleSet: style.styleSet, iterations: round.iterations,
+            try sources.task(
+                key: key, tile: grid.tile(key.tile), canvas: canvas, styleSet: style.styleSet, iterations: round.iterations,
                 seed: key.seed(jobSeed: settings.transfer.seed))
         }, accept: { record in
             guard record.key.level == level.index, record.key.round == round.index,
@@ -192,7 +187,6 @@ public final class TiledStylizer {
                 window[tile.index] = pixels
                 return pixels
             }
-            if core.column == grid.columns - 1 { try canvas.releasePagesIfMapped() }
         }
     }
 }

@@ -10,9 +10,9 @@ import Transfer
 /// level, with the halo frozen (its gradient masked to zero, so L-BFGS never moves it).
 public final class TileSolver {
     public private(set) var vgg: VGG
-    /// The weights to rebuild the network from when a STYLE asks for another pooling (a worker
-    /// process learns the job's settings only from its first STYLE).
-    private let weights: VGGWeights?
+    /// Whether the network takes the pooling of each STYLE (a worker process learns the job's
+    /// settings only from its first STYLE); it then shares the weights of the one it replaces.
+    private let adoptsPooling: Bool
     /// The style set in use and its bank, built by the first task that iterates (a worker holds
     /// one level at a time). A level of zero iterations never builds one: its tiles' results are
     /// their initial pixels, so neither VGG nor a patch bank is needed (the gigapixel run's fine
@@ -29,13 +29,13 @@ public final class TileSolver {
 
     public init(vgg: VGG) {
         self.vgg = vgg
-        weights = nil
+        adoptsPooling = false
     }
 
     /// A solver whose network takes the pooling of each STYLE it is sent (max until then).
     public init(weights: VGGWeights) {
         vgg = VGG(weights: weights)
-        self.weights = weights
+        adoptsPooling = true
     }
 
     /// Makes `style`'s set the current one (its bank is built when a task first iterates).
@@ -67,7 +67,7 @@ public final class TileSolver {
     private func bank() throws -> StyleBank {
         guard let current, let style = currentStyle else { preconditionFailure("bank asked for before prepare") }
         if let bank = current.bank { return bank }
-        if let weights, vgg.pooling != style.settings.pooling { vgg = VGG(weights: weights, pooling: style.settings.pooling) }
+        if adoptsPooling, vgg.pooling != style.settings.pooling { vgg = vgg.sharingWeights(pooling: style.settings.pooling) }
         let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
                                  styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
                                  segmentationGroup: style.segmentationGroup)

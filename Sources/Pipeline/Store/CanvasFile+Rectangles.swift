@@ -19,6 +19,7 @@ extension CanvasFile {
                 }
             }
         }
+        touched(rect)
     }
 
     public func write(_ tensor: Tensor, at rect: PixelRect) {
@@ -37,6 +38,7 @@ extension CanvasFile {
                 }
             }
         }
+        touched(rect)
     }
 
     /// Calls `body(fileOffset, tensorOffset)`, in samples, for the start of every row of every

@@ -1,4 +1,6 @@
 import Glibc
+import ImageIO
+import Synchronization
 
 #if _endian(big)
     #error("canvas files are little-endian and mapped as they are: a big-endian host needs byte swapping")
@@ -14,6 +16,11 @@ import Glibc
 /// run on several threads at once, which is why the class is `@unchecked Sendable`: each touches
 /// only its rectangle's bytes of the shared mapping.
 ///
+/// Residency: pages the kernel maps in stay in the process's resident set (as shared file
+/// pages) until unmapped, so a pass over a 32768² level would end up holding the whole canvas.
+/// Every read and write counts the bytes it touches; past `residentBudget`, the canvas lets its
+/// pages go (`releaseResidentPages`), and RSS stays near the budget whatever the order of access.
+///
 /// A mapped file that another process truncates would fault (`SIGBUS`) on access; the run
 /// directory's lock keeps other coordinators out, and `open` checks the size against the header.
 public final class CanvasFile: Canvas, @unchecked Sendable {
@@ -27,6 +34,15 @@ public final class CanvasFile: Canvas, @unchecked Sendable {
     private var descriptor: Int32
     private var mapping: UnsafeMutableRawPointer?
     private let mappedLength: Int
+    /// Bytes read or written since the pages were last released (an estimate: whole rows of
+    /// pages per run).
+    private let touchedBytes = Atomic<Int>(0)
+
+    /// How many bytes of its mapping a canvas touches before it releases its resident pages:
+    /// 64 MiB is a few rows of 512² tiles at any width (a 32768-pixel row band of 512 is 200
+    /// MB in Float32), and `madvise` over a mapping costs microseconds, so the release is cheap
+    /// at this rate (measured: `Scripts/bench-gigapixel`).
+    public static let residentBudget = 64 << 20
 
     private init(path: String, header: CanvasFileHeader, descriptor: Int32, writable: Bool) throws {
         self.path = path
@@ -113,11 +129,22 @@ public final class CanvasFile: Canvas, @unchecked Sendable {
 
     /// Lets go of the pages this process has touched (`madvise(MADV_DONTNEED)`): on a shared file
     /// mapping, changed pages stay in the page cache and still reach the file, but stop counting in
-    /// the process's resident memory. A pass over a whole gigapixel level calls this every row of
-    /// tiles, so its RSS stays at what one row touches instead of growing to the canvas's size.
+    /// the process's resident memory. Reads and writes call this past `residentBudget`.
     public func releaseResidentPages() throws {
         guard let mapping else { preconditionFailure("\(path): canvas used after close") }
+        touchedBytes.store(0, ordering: .relaxed)
         try SystemCall.run("madvise", path: path) { madvise(mapping, mappedLength, MADV_DONTNEED) }
+    }
+
+    /// Counts a rectangle's rows as touched and releases the pages once past the budget. A
+    /// failing `madvise` (only for a bad range, which this mapping is not) would leave the pages
+    /// resident, no more: reads and writes do not throw, so it is not reported.
+    func touched(_ rect: PixelRect) {
+        let runBytes = rect.width * precision.bytesPerSample + Int(getpagesize())
+        let total = touchedBytes.add(channels * rect.height * runBytes, ordering: .relaxed).newValue
+        guard total >= Self.residentBudget, let mapping else { return }
+        touchedBytes.store(0, ordering: .relaxed)
+        _ = madvise(mapping, mappedLength, MADV_DONTNEED)
     }
 
     /// Unmaps and closes the file. Unsynced changes still reach the file (the mapping is shared),

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A 3×3 convolution with padding 1 and stride 1, plus bias: the only kind VGG uses.
 ///
 /// Forward lowers the convolution to SGEMM through im2col in bounded row bands: the column
@@ -10,17 +12,29 @@
 /// Backward to the input is itself a 3×3 convolution of the output gradient, with the kernel
 /// flipped and input/output channels swapped (DESIGN.md §5), so it reuses the same well-shaped
 /// GEMMs instead of a small-K GEMM followed by col2im.
+///
+/// Only the Cout × (Cin·9) weight matrix is made up front. The per-tap copy (for the shifted
+/// lowering) and the transposed convolution (for backward) are each a full copy of the weights,
+/// 59 MB apiece for VGG-16, so each is made on first use: a network that only runs forward (a
+/// coordinator's segmentation features) holds one copy, not four.
 public final class Conv3x3: @unchecked Sendable {
     public let inputChannels: Int
     public let outputChannels: Int
     /// Weights as a Cout × (Cin·9) row-major matrix (OIHW flattened), for im2col.
     let weight: Tensor
-    /// The same weights as nine Cout × Cin matrices, one per tap (ky·3 + kx), for shifted GEMMs.
-    let tapWeights: Tensor
     /// One bias per output channel, or nil for the bias-free transposed convolution.
     let bias: Tensor?
-    /// The flipped, channel-swapped convolution that computes the input gradient.
-    private var transposed: Conv3x3?
+    /// Whether `backward` is allowed (false for the transposed convolution itself).
+    private let hasTranspose: Bool
+    /// The derived weights, made on first use (under the lock: several threads may share a layer).
+    private let derived = Mutex<Derived>(Derived())
+
+    private struct Derived: @unchecked Sendable {
+        /// The weights as nine Cout × Cin matrices, one per tap (ky·3 + kx), for shifted GEMMs.
+        var tapWeights: Tensor?
+        /// The flipped, channel-swapped convolution that computes the input gradient.
+        var transposed: Conv3x3?
+    }
 
     /// How a convolution is lowered to SGEMM. Both are exact; `atelier bench engine` measures
     /// them side by side.
@@ -58,21 +72,39 @@ public final class Conv3x3: @unchecked Sendable {
         self.inputChannels = inputChannels
         self.outputChannels = outputChannels
         self.weight = weight
-        self.tapWeights = Tensor(Shape(channels: 9, height: outputChannels, width: inputChannels))
-        for co in 0..<outputChannels {
-            for ci in 0..<inputChannels {
-                for tap in 0..<9 {
-                    tapWeights.storage[(tap * outputChannels + co) * inputChannels + ci] =
-                        weight.storage[(co * inputChannels + ci) * 9 + tap]
+        self.bias = bias
+        hasTranspose = withTranspose
+    }
+
+    /// The weights as nine Cout × Cin matrices, one per tap.
+    private var tapWeights: Tensor {
+        derived.withLock { derived in
+            if let taps = derived.tapWeights { return taps }
+            let taps = Tensor(Shape(channels: 9, height: outputChannels, width: inputChannels))
+            for co in 0..<outputChannels {
+                for ci in 0..<inputChannels {
+                    for tap in 0..<9 {
+                        taps.storage[(tap * outputChannels + co) * inputChannels + ci] =
+                            weight.storage[(co * inputChannels + ci) * 9 + tap]
+                    }
                 }
             }
+            derived.tapWeights = taps
+            return taps
         }
-        self.bias = bias
-        if withTranspose {
-            transposed = Conv3x3(
+    }
+
+    /// The convolution whose forward is this one's backward to the input.
+    private var transposed: Conv3x3 {
+        precondition(hasTranspose, "backward of a transposed Conv3x3")
+        return derived.withLock { derived in
+            if let transposed = derived.transposed { return transposed }
+            let transposed = Conv3x3(
                 outputChannels: inputChannels, inputChannels: outputChannels,
                 weight: Conv3x3.flippedWeight(weight, outputChannels: outputChannels, inputChannels: inputChannels),
                 bias: nil, withTranspose: false)
+            derived.transposed = transposed
+            return transposed
         }
     }
 
@@ -125,7 +157,6 @@ public final class Conv3x3: @unchecked Sendable {
 
     /// inputGradient = ∂L/∂input given outputGradient = ∂L/∂output. Shapes as in `forward`.
     public func backward(outputGradient: Tensor, into inputGradient: Tensor, workspace: Workspace) {
-        guard let transposed else { preconditionFailure("backward of a transposed Conv3x3") }
         transposed.forward(outputGradient, into: inputGradient, workspace: workspace)
     }
 
@@ -136,6 +167,7 @@ public final class Conv3x3: @unchecked Sendable {
     /// operand is the same matrix shifted by ky·(W+2) + kx: a plain GEMM with ldb = plane size.
     private func forwardShifted(_ input: Tensor, into output: Tensor, workspace: Workspace) {
         let height = input.height, width = input.width, paddedWidth = width + 2
+        let tapWeights = self.tapWeights
         let perRow = (inputChannels + outputChannels) * paddedWidth
         let bandRows = max(1, min(height, (Conv3x3.bandBudget - 2 * inputChannels * paddedWidth) / max(perRow, 1)))
         let padded = workspace.buffer(slot: 0, count: inputChannels * (bandRows + 2) * paddedWidth + 2)

@@ -173,4 +173,50 @@ final class CanvasFileTests: XCTestCase {
                     + " \(Int(status.st_blocks) * 512) on disk")
         }
     }
+
+    /// A pass over a canvas four times the resident budget (written by 512² tiles, then read back)
+    /// leaves at most the budget of it resident: the mapping's Rss in /proc/self/smaps, which
+    /// would be the whole file if the canvas never let its pages go.
+    func testAPassOverALargeCanvasKeepsItsResidentPagesUnderTheBudget() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("large.canvas")
+        let (side, tile) = (4 * 1024, 512)  // 3 × 4096² Float32 = 192 MiB = 3 budgets
+        let canvas = try CanvasFile.create(at: path, channels: 3, width: side, height: side, precision: .float32)
+        defer { try? canvas.close() }
+        let patch = Tensor(channels: 3, height: tile, width: tile)
+        let rects = PixelRect(width: side, height: side).tiles(width: tile, height: tile).map { $0 }
+        var peak = 0
+        for (index, rect) in rects.enumerated() {
+            patch.withUnsafeMutableBufferPointer { $0.update(repeating: Float(index)) }
+            canvas.write(patch, at: rect)
+            peak = max(peak, try residentBytes(ofMapping: path))
+        }
+        for (index, rect) in rects.enumerated() {
+            canvas.read(rect, into: patch)
+            XCTAssertEqual(patch[2, tile - 1, tile - 1], Float(index), "tile \(rect)")
+            peak = max(peak, try residentBytes(ofMapping: path))
+        }
+        let slack = 3 * tile * 4 * Int(getpagesize())  // one rectangle's rows of pages
+        XCTAssertGreaterThan(peak, 0, "the mapping of \(path) was never seen in /proc/self/smaps")
+        XCTAssertLessThanOrEqual(peak, CanvasFile.residentBudget + 3 * tile * tile * 4 + slack)
+        print("canvas residency: \((3 * side * side * 4) >> 20) MiB canvas, peak resident \(peak >> 20) MiB")
+    }
+
+    /// The Rss of the mappings of `path` in /proc/self/smaps, in bytes.
+    private func residentBytes(ofMapping path: String) throws -> Int {
+        // Read to the end: procfs files report a size of 0, which a size-based read would trust.
+        let file = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/smaps"), "/proc/self/smaps")
+        let smaps = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
+        try file.close()
+        var inside = false, total = 0
+        for line in smaps.split(separator: "\n") {
+            let range = line.prefix { $0 != " " }
+            if range.contains("-"), range.allSatisfy({ $0.isHexDigit || $0 == "-" }) {  // "start-end perms …"
+                inside = line.hasSuffix(path)
+            } else if inside, line.hasPrefix("Rss:") {
+                total += Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])! * 1024
+            }
+        }
+        return total
+    }
 }
