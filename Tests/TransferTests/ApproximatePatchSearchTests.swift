@@ -20,6 +20,14 @@ final class ApproximatePatchSearchTests: XCTestCase {
         return (keys, PatchGrid(rows: map.height - 2, columns: map.width - 2, labels: labels))
     }
 
+    /// Both ways of screening candidates, each forced (the automatic choice screens every
+    /// patch of these small banks, so the sweeps would otherwise go untested).
+    private static let screenings = ApproximatePatchSearch.Screening.allCases.filter { $0 != .automatic }.map {
+        var parameters = ApproximatePatchSearch.Parameters()
+        parameters.screening = $0
+        return parameters
+    }
+
     private func run(
         _ search: NearestPatchSearch, _ queries: Tensor, _ grid: PatchGrid, seed: UInt64 = 1, from start: [Int32] = []
     )
@@ -49,10 +57,13 @@ final class ApproximatePatchSearchTests: XCTestCase {
             return Int32((y + top) * bankGrid.columns + x + left)
         }
         XCTAssertEqual(exact.matches, expected, "the exact answer is the crop's origin")
-        for seed: UInt64 in [1, 2, 3] {
-            let approximate = run(ApproximatePatchSearch(bank: bank, grid: bankGrid, seed: seed), queries, grid)
-            XCTAssertEqual(approximate.matches, expected, "seed \(seed)")
-            for p in 0..<grid.count { XCTAssertEqual(approximate.scores[p], exact.scores[p], accuracy: 1e-4) }
+        for screening in Self.screenings {
+            for seed: UInt64 in [1, 2, 3] {
+                let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: screening, seed: seed)
+                let approximate = run(search, queries, grid)
+                XCTAssertEqual(approximate.matches, expected, "\(screening.screening), seed \(seed)")
+                for p in 0..<grid.count { XCTAssertEqual(approximate.scores[p], exact.scores[p], accuracy: 1e-4) }
+            }
         }
     }
 
@@ -68,18 +79,20 @@ final class ApproximatePatchSearchTests: XCTestCase {
         }
         let (bank, bankGrid) = keys(of: style, labels: bankLabels)
         let (queries, grid) = keys(of: image, labels: queryLabels)
-        let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, seed: 5)
         // From a random field, then from a field whose every match has the wrong label.
         let wrong: [Int32] = queryLabels.map { (label: Int32) -> Int32 in
             Int32(bankLabels.firstIndex { (other: Int32) -> Bool in other != label } ?? 0)
         }
-        for start in [[], wrong] {
-            let result = run(search, queries, grid, from: start)
-            for p in 0..<grid.count where queryLabels[p] != 7 {
-                XCTAssertEqual(bankLabels[Int(result.matches[p])], queryLabels[p], "patch \(p)")
+        for parameters in Self.screenings {
+            let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: parameters, seed: 5)
+            for start in [[], wrong] {
+                let result = run(search, queries, grid, from: start)
+                for p in 0..<grid.count where queryLabels[p] != 7 {
+                    XCTAssertEqual(bankLabels[Int(result.matches[p])], queryLabels[p], "\(parameters.screening), patch \(p)")
+                }
+                // A label the style lacks may match anything; every match is a real style patch.
+                XCTAssertTrue(result.matches.allSatisfy { $0 >= 0 && Int($0) < bankGrid.count })
             }
-            // A label the style lacks may match anything; every match is a real style patch.
-            XCTAssertTrue(result.matches.allSatisfy { $0 >= 0 && Int($0) < bankGrid.count })
         }
     }
 
@@ -90,24 +103,47 @@ final class ApproximatePatchSearchTests: XCTestCase {
         let (bank, bankGrid) = keys(of: style), (queries, grid) = keys(of: image)
         let threads = Engine.threads
         defer { Engine.setThreads(threads) }
-        var results: [[Int32]] = []
-        var scores: [[Float]] = []
-        for count in [1, 2, 3] {
-            Engine.setThreads(count)
-            let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, seed: 11)
-            let cold = run(search, queries, grid, seed: 11)
-            let warm = run(search, queries, grid, seed: 12, from: cold.matches)
-            // The search keeps no state between calls: the same call again, the same answer.
-            XCTAssertEqual(run(search, queries, grid, seed: 11).matches, cold.matches)
-            results.append(cold.matches + warm.matches)
-            scores.append(cold.scores + warm.scores)
+        for parameters in Self.screenings {
+            var results: [[Int32]] = []
+            var scores: [[Float]] = []
+            for count in [1, 2, 3] {
+                Engine.setThreads(count)
+                let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: parameters, seed: 11)
+                let cold = run(search, queries, grid, seed: 11)
+                let warm = run(search, queries, grid, seed: 12, from: cold.matches)
+                // The search keeps no state between calls: the same call again, the same answer.
+                XCTAssertEqual(run(search, queries, grid, seed: 11).matches, cold.matches)
+                results.append(cold.matches + warm.matches)
+                scores.append(cold.scores + warm.scores)
+            }
+            let name = parameters.screening.rawValue
+            XCTAssertEqual(results[0], results[1], name)
+            XCTAssertEqual(results[0], results[2], name)
+            XCTAssertEqual(scores[0], scores[1], name)
+            XCTAssertEqual(scores[0], scores[2], name)
+            guard parameters.screening == .sweeps else { continue }
+            let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: parameters, seed: 11)
+            let other = run(search, queries, grid, seed: 13)
+            XCTAssertNotEqual(other.matches, Array(results[0].prefix(grid.count)), "another seed, another random start")
         }
-        XCTAssertEqual(results[0], results[1])
-        XCTAssertEqual(results[0], results[2])
-        XCTAssertEqual(scores[0], scores[1])
-        XCTAssertEqual(scores[0], scores[2])
-        let other = run(ApproximatePatchSearch(bank: bank, grid: bankGrid, seed: 11), queries, grid, seed: 13)
-        XCTAssertNotEqual(other.matches, Array(results[0].prefix(grid.count)), "another seed, another random start")
+    }
+
+    /// The automatic choice: exhaustive screening where the bench measured it cheaper (a search
+    /// from a random field over a 512² bank of either layer), sweeps from a given field over a
+    /// large bank and always over a gigapixel level's bank, whose exhaustive cost would grow
+    /// with its size.
+    func testTheAutomaticScreeningSweepsLargeBanksAndScreensSmallOnesWhole() {
+        let parameters = ApproximatePatchSearch.Parameters()
+        func choice(side: Int, warm: Bool) -> Bool {
+            ApproximatePatchSearch.prefersExhaustive(
+                bankCount: side * side, bankSide: side, passes: warm ? parameters.warmPasses : parameters.passes,
+                candidates: parameters.candidates)
+        }
+        XCTAssertTrue(choice(side: 126, warm: false), "relu3_1 of a 512² style, from a random field")
+        XCTAssertTrue(choice(side: 62, warm: false), "relu4_1 of a 512² style, from a random field")
+        XCTAssertFalse(choice(side: 126, warm: true), "relu3_1 of a 512² style, from a field")
+        XCTAssertFalse(choice(side: 512, warm: false), "relu3_1 of a 2048² style (gigapixel), from a random field")
+        XCTAssertTrue(choice(side: 20, warm: true), "a 20×20 bank, from a field")
     }
 
     /// A search from a field never ends with a worse match than the one it was given.
@@ -117,16 +153,18 @@ final class ApproximatePatchSearchTests: XCTestCase {
         let image = random.tensor(Shape(channels: 20, height: 12, width: 13))
         let (bank, bankGrid) = keys(of: style), (queries, grid) = keys(of: image)
         let exact = run(ExactPatchSearch(bank: bank), queries, grid)
-        var parameters = ApproximatePatchSearch.Parameters()
-        parameters.candidates = 1
-        parameters.dimension = 4  // a poor screen, that alone would lose the exact matches
-        let warm = run(ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: parameters, seed: 3),
-                       queries, grid, from: exact.matches)
-        XCTAssertEqual(warm.matches, exact.matches)
+        for var parameters in Self.screenings {
+            parameters.candidates = 1
+            parameters.dimension = 4  // a poor screen, that alone would lose the exact matches
+            let warm = run(ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: parameters, seed: 3),
+                           queries, grid, from: exact.matches)
+            XCTAssertEqual(warm.matches, exact.matches, parameters.screening.rawValue)
+        }
     }
 
     /// Real VGG-16 features of a photo and a painting at 128²: the approximate search from a
-    /// random field scores within 1% of the exact best for at least 90% of the patches.
+    /// random field, either way of screening, scores within 1% of the exact best for at least
+    /// 90% of the patches.
     func testRecallAgainstTheExactSearchOnRealFeatures() throws {
         let vgg = try RealVGG.load(pooling: .average)
         func image(_ name: String) throws -> Tensor {
@@ -142,12 +180,16 @@ final class ApproximatePatchSearchTests: XCTestCase {
         for layer in ["relu3_1", "relu4_1"] {
             let (bank, bankGrid) = keys(of: style[layer]!), (queries, grid) = keys(of: content[layer]!)
             let exact = run(ExactPatchSearch(bank: bank), queries, grid)
-            let approximate = run(ApproximatePatchSearch(bank: bank, grid: bankGrid, seed: 1), queries, grid)
-            let recall = SearchRecall(exact: exact, approximate: approximate)
-            print(String(format: "ApproximatePatchSearchTests.recall %@: within 1%% %.3f, identical %.3f", layer,
-                         recall.withinOnePercent, recall.identical))
-            XCTAssertGreaterThanOrEqual(recall.withinOnePercent, 0.9, layer)
-            for p in 0..<grid.count { XCTAssertLessThanOrEqual(approximate.scores[p], exact.scores[p] + 1e-4) }
+            for parameters in Self.screenings {
+                let search = ApproximatePatchSearch(bank: bank, grid: bankGrid, parameters: parameters, seed: 1)
+                let approximate = run(search, queries, grid)
+                let recall = SearchRecall(exact: exact, approximate: approximate)
+                let name = "\(layer), \(parameters.screening)"
+                print(String(format: "ApproximatePatchSearchTests.recall %@: within 1%% %.3f, identical %.3f", name,
+                             recall.withinOnePercent, recall.identical))
+                XCTAssertGreaterThanOrEqual(recall.withinOnePercent, 0.9, name)
+                for p in 0..<grid.count { XCTAssertLessThanOrEqual(approximate.scores[p], exact.scores[p] + 1e-4) }
+            }
         }
     }
 }

@@ -30,6 +30,9 @@ struct NearestPatchBenchmark {
         var approx_build_seconds: Double
         /// A search from the previous search's field (every later iteration).
         var approx_warm_seconds: Double
+        /// How the approximate search screened its candidates from a random field and from a given one.
+        var screening: String
+        var warm_screening: String
         var speedup: Double
         var warm_speedup: Double
         /// Against the exact search, for the search from a random field and for the warm one.
@@ -151,6 +154,7 @@ struct NearestPatchBenchmark {
             exact_paired_ratio: exactRate / reference.rate(pairedSGEMM),
             approx_seconds: cold.median, approx_seconds_min: cold.min, approx_seconds_max: cold.max,
             approx_build_seconds: build.median, approx_warm_seconds: warm.median,
+            screening: search.screening(warm: false).rawValue, warm_screening: search.screening(warm: true).rawValue,
             speedup: exactTiming.median / cold.median, warm_speedup: exactTiming.median / warm.median,
             recall_within_1pct: coldRecall.withinOnePercent, recall_exact: coldRecall.identical,
             warm_recall_within_1pct: warmRecall.withinOnePercent, warm_recall_exact: warmRecall.identical)

@@ -144,6 +144,9 @@ struct NearestPatchBenchCommand: ParsableCommand {
     @Option(help: "Approximate search: sweeps from a given field.")
     var warmPasses = ApproximatePatchSearch.Parameters().warmPasses
 
+    @Option(help: "Approximate search: how candidates are screened (sweeps, exhaustive, automatic).")
+    var screening = ApproximatePatchSearch.Parameters().screening
+
     func validate() throws {
         if let bad = sizes.first(where: { $0 < MultiScaleSchedule.minimumSide || $0 > 4096 }) {
             throw ValidationError("sizes must be between \(MultiScaleSchedule.minimumSide) and 4096 pixels, not \(bad)")
@@ -172,6 +175,7 @@ struct NearestPatchBenchCommand: ParsableCommand {
         parameters.candidates = candidates
         parameters.passes = passes
         parameters.warmPasses = warmPasses
+        parameters.screening = screening
         let benchmark = NearestPatchBenchmark(
             content: contentImage, style: styleImage, contentName: content, styleName: style, vgg: vgg,
             layers: layers, sizes: sizes, repeats: options.repeats, sgemmSize: sgemmSize, parameters: parameters,
@@ -289,3 +293,5 @@ struct MultiScaleBenchCommand: ParsableCommand {
                      summary.equal_loss_ratio.max))
     }
 }
+
+extension ApproximatePatchSearch.Screening: ExpressibleByArgument {}

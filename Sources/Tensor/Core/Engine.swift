@@ -54,9 +54,9 @@ public enum Engine {
 }
 
 /// A raw pointer that may cross into the engine's parallel loops. Each loop writes disjoint
-/// ranges through it, which is what makes the unchecked `Sendable` sound.
-@usableFromInline
-struct SharedPointer: @unchecked Sendable {
-    @usableFromInline let base: UnsafeMutablePointer<Float>
-    @usableFromInline init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
+/// ranges through it (or only reads), which is what makes the unchecked `Sendable` sound. Public
+/// for the modules above that run their own loops on the engine (the patch search).
+public struct SharedPointer: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Float>
+    @inlinable public init(_ base: UnsafeMutablePointer<Float>) { self.base = base }
 }

@@ -24,7 +24,11 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
     /// 48 sweeps 0.90, 21× (the projection and the rescoring dominate the time, not the sweeps);
     /// relu4_1 with 24 sweeps 0.94, 14×. Rescoring more candidates lifted relu3_1 at 512² over the
     /// 0.9 bar (48 sweeps; one run each, loaded machine): 16 → 0.898, 24 → 0.909 (13.6×),
-    /// 32 → 0.921 (11.9×); 24 keeps a margin on both recall and speed.
+    /// 32 → 0.921 (11.9×); 24 keeps a margin on both recall and speed. Screening every patch
+    /// exhaustively in the projection instead of sweeping (`Screening`) beat the sweeps on
+    /// both counts where the bank is small enough: at 512², relu3_1, 0.999 within 1% at 26×
+    /// (sweeps: 0.914, 17×) and relu4_1 0.999 at 19× (sweeps: 0.966, 6.7×), one run each,
+    /// side by side in one load.
     public struct Parameters: Sendable, Equatable {
         /// Dimension of the screening projection (d ≪ D).
         public var dimension = 64
@@ -33,9 +37,44 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
         /// Sweeps from a random field, and from a field given on entry.
         public var passes = 48
         public var warmPasses = 8
+        /// How the candidates are screened (see `Screening`).
+        public var screening = Screening.automatic
 
         public init() {}
     }
+
+    /// How each query's candidates for the exact rescoring are found in the projection.
+    public enum Screening: String, Sendable, CaseIterable {
+        /// PatchMatch sweeps: about passes × (4k + log₂ side + 2) style patches per query,
+        /// whatever the bank's size.
+        case sweeps
+        /// Every style patch, scored by one SGEMM per block of queries: N patches per query, and
+        /// the k best within the projection exactly.
+        case exhaustive
+        /// Whichever is cheaper for this bank and this number of passes (`prefersExhaustive`).
+        case automatic
+    }
+
+    /// Whether scoring all N style patches costs less than the sweeps' candidates: a patch in
+    /// the SGEMM costs a d-long multiply-add at the BLAS's rate and a comparison, one a sweep
+    /// considers costs a scattered d-long dot product and a k-long duplicate check, about
+    /// `exhaustiveAdvantage` times as much. Measured with `atelier bench nn --screening` at 512²
+    /// (48 ns per patch considered by the sweeps against 9 ns per patch screened for relu3_1,
+    /// 58 against 24 ns for relu4_1). So a search from a random field at 512² (relu3_1's 15876
+    /// patches, relu4_1's 3844) screens exhaustively, and one from the previous iteration's
+    /// field (8 passes) sweeps; a gigapixel level's bank (style_max_side 2048: 262144 relu3_1
+    /// patches) always sweeps, so the cost there stays linear in the bank's size.
+    public static func prefersExhaustive(bankCount: Int, bankSide: Int, passes: Int, candidates: Int) -> Bool {
+        let perPass = 4 * candidates + (Int.bitWidth - max(bankSide, 1).leadingZeroBitCount) + 2
+        return bankCount <= exhaustiveAdvantage * passes * perPass
+    }
+
+    /// How many bank patches the SGEMM screens for the cost of one patch a sweep considers.
+    static let exhaustiveAdvantage = 4
+
+    /// The most screening scores held at once by the exhaustive screening (a block of queries ×
+    /// N): 4 Mi floats, 16 MiB.
+    static let screeningBlockFloats = 4 << 20
 
     /// Query rows one thread sweeps in order before another band's results are seen.
     static let bandRows = 8
@@ -119,15 +158,57 @@ public final class ApproximatePatchSearch: NearestPatchSearch {
                 candidates: k, indices: indices.baseAddress!, scores: values.baseAddress!,
                 snapshot: snapshot.baseAddress!, seed: seed)
             let field = SharedField(matches: matches.baseAddress!, scores: scores.baseAddress!)
-            Engine.parallelFor(bands) { band in
-                sweep.start(band: band, from: warm ? UnsafePointer(field.matches) : nil)
-            }
-            for pass in 0..<passes {
-                sweep.snapshot.update(from: sweep.indices, count: count * k)
-                Engine.parallelFor(bands) { band in sweep.sweep(band: band, pass: pass) }
+            if screening(warm: warm) == .exhaustive {
+                screenEveryPatch(projected: projected, with: sweep)
+            } else {
+                Engine.parallelFor(bands) { band in
+                    sweep.start(band: band, from: warm ? UnsafePointer(field.matches) : nil)
+                }
+                for pass in 0..<passes {
+                    sweep.snapshot.update(from: sweep.indices, count: count * k)
+                    Engine.parallelFor(bands) { band in sweep.sweep(band: band, pass: pass) }
+                }
             }
             Engine.parallelFor(bands) { band in sweep.rescore(band: band, into: field, keepingGiven: warm) }
         }}}}}}}}}}}}}
+    }
+
+    /// The screening a search from a random field (or, `warm`, from a given one) uses: `.sweeps`
+    /// or `.exhaustive`, never `.automatic`.
+    public func screening(warm: Bool) -> Screening {
+        guard parameters.screening == .automatic else { return parameters.screening }
+        let exhaustive = Self.prefersExhaustive(
+            bankCount: grid.count, bankSide: max(grid.rows, grid.columns),
+            passes: warm ? parameters.warmPasses : parameters.passes, candidates: parameters.candidates)
+        return exhaustive ? .exhaustive : .sweeps
+    }
+
+    /// Screens every style patch for every query: the projected scores of a block of queries
+    /// against the whole projected bank (one SGEMM, on the BLAS's threads), then each query's k
+    /// best of them (on the engine's threads; the two never overlap).
+    private func screenEveryPatch(projected: UnsafeBufferPointer<Float>, with sweep: PatchMatchSweep) {
+        let count = projected.count / projection.dimension, bankCount = grid.count, d = projection.dimension
+        let block = max(1, min(count, Self.screeningBlockFloats / bankCount))
+        let screening = Tensor(Shape(channels: 1, height: block, width: bankCount))
+        let chunks = Engine.threads * 4
+        projectedBank.withUnsafeBufferPointer { projectedBank in
+            screening.withUnsafeMutableBufferPointer { screening in
+                var first = 0
+                while first < count {
+                    let rows = min(block, count - first)
+                    Matrix.multiply(
+                        .normal, UnsafeBufferPointer(rebasing: projected[(first * d)...]), lda: d,
+                        .transposed, projectedBank, ldb: d, into: screening, ldc: bankCount, m: rows, n: bankCount, k: d)
+                    let scores = SharedPointer(screening.baseAddress!), start = first, parts = min(chunks, rows)
+                    Engine.parallelFor(parts) { part in
+                        for r in (part * rows / parts)..<((part + 1) * rows / parts) {
+                            sweep.screenEveryPatch(start + r, scores: scores.base + r * bankCount)
+                        }
+                    }
+                    first += rows
+                }
+            }
+        }
     }
 
     /// Each query's label for this search, or −1 (any style patch) when the style has no patch

@@ -64,9 +64,16 @@ struct PatchMatchSweep: @unchecked Sendable {
     @inline(__always)
     private func consider(_ p: Int, _ c: Int) {
         guard allowed(p, c) else { return }
-        let list = indices + p * candidates, values = scores + p * candidates
+        let list = indices + p * candidates
         for j in 0..<candidates where list[j] == Int32(c) { return }
-        let score = Vector.dot(queries + p * dimension, bank + c * dimension, count: dimension)
+        keep(p, c, score: Vector.dot(queries + p * dimension, bank + c * dimension, count: dimension))
+    }
+
+    /// Puts style patch c, of screening score `score`, into query p's sorted list if it beats the
+    /// last one (an equal score keeps the earlier entry).
+    @inline(__always)
+    private func keep(_ p: Int, _ c: Int, score: Float) {
+        let list = indices + p * candidates, values = scores + p * candidates
         guard score > values[candidates - 1] else { return }
         var j = candidates - 1
         while j > 0 && values[j - 1] < score {
@@ -76,6 +83,26 @@ struct PatchMatchSweep: @unchecked Sendable {
         }
         list[j] = Int32(c)
         values[j] = score
+    }
+
+    /// Fills query p's list from `row`, the screening scores of every style patch (N values):
+    /// the `candidates` best patches it may match, in patch order on ties. What the sweeps
+    /// approach, found exactly (within the projection).
+    func screenEveryPatch(_ p: Int, scores row: UnsafePointer<Float>) {
+        let list = indices + p * candidates, values = scores + p * candidates
+        for j in 0..<candidates {
+            list[j] = -1
+            values[j] = -.infinity
+        }
+        if let queryLabels, let members, queryLabels[p] >= 0 {
+            let label = Int(queryLabels[p])
+            for m in offsets[label]..<offsets[label + 1] {
+                let c = Int(members[m])
+                keep(p, c, score: row[c])
+            }
+        } else {
+            for c in 0..<bankCount { keep(p, c, score: row[c]) }
+        }
     }
 
     /// Sets up the band's candidate lists: the given field's match when it is a valid match for
