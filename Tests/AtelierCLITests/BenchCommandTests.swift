@@ -61,6 +61,9 @@ final class BenchCommandTests: XCTestCase {
                 let recall = try XCTUnwrap(entry[key] as? Double, "\(key) missing in \(entry)")
                 XCTAssertTrue((0...1).contains(recall), "\(key) \(recall)")
             }
+            // 48² banks are small: a search from a random field screens every patch.
+            XCTAssertEqual(entry["screening"] as? String, "exhaustive", "\(entry)")
+            XCTAssertTrue(["sweeps", "exhaustive"].contains(entry["warm_screening"] as? String ?? ""), "\(entry)")
             // An exact match always scores within 1% of itself.
             XCTAssertGreaterThanOrEqual(entry["recall_within_1pct"] as! Double, entry["recall_exact"] as! Double)
             let ratio = try XCTUnwrap(entry["exact_ratio"] as? Double), rate = try XCTUnwrap(entry["exact_gflops"] as? Double)
@@ -179,6 +182,7 @@ final class BenchCommandTests: XCTestCase {
         for arguments in [["bench", "engine", "--threads", "0"], ["bench", "engine", "--sizes", "3"],
                           ["bench", "engine", "--lowerings", "fft"], ["bench", "nothing"],
                           ["bench", "nn", "--sizes", "8"], ["bench", "nn", "--passes", "-1"],
+                          ["bench", "nn", "--screening", "brute"],
                           ["bench", "multiscale", "--size", "8"], ["bench", "multiscale", "--set", "search=fast"],
                           ["bench", "pipeline", "--noop-tile", "30"], ["bench", "pipeline", "--real-size", "8"],
                           ["bench", "pipeline", "--real-repeats", "0"]] {

@@ -184,7 +184,8 @@ struct PipelineBenchmark {
         for (workers, threads) in [(1, 1), (1, 2), (2, 1)] {
             Engine.setThreads(threads)
             var failure: Error?
-            // No warm-up run: each run builds its workers, networks and style banks afresh, as a job does.
+            // No warm-up run: each run builds its workers, networks and style banks afresh, as a job
+            // does (its in-process workers share one network's weights, as `stylize --workers` does).
             let timing = Timing(
                 seconds: (0..<realRepeats).map { _ in
                     Timing.clock {
@@ -192,7 +193,7 @@ struct PipelineBenchmark {
                             let pool = try InProcessWorkers(
                                 count: workers,
                                 makeSolver: {
-                                    TileSolver(vgg: VGG(weights: real.weights, pooling: settings.transfer.pooling))
+                                    TileSolver(vgg: vgg.sharingWeights(pooling: settings.transfer.pooling))
                                 })
                             defer { try? pool.shutdown() }
                             _ = try TiledStylizer(vgg: vgg, settings: settings).run(
