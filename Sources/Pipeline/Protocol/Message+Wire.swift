@@ -117,6 +117,8 @@ extension ByteWriter {
         append(settings.seed)
         append(settings.initialisation.rawValue)
         append(count: settings.styleMaxSide)
+        append(settings.shallowLayers) { $0.append($1) }
+        append(settings.shallowWeight)
     }
 }
 
@@ -156,6 +158,8 @@ extension WireReader {
         settings.seed = try read()
         settings.initialisation = try choice(TransferSettings.Initialisation.self, try readString())
         settings.styleMaxSide = try readSize()
+        settings.shallowLayers = try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readString() }
+        settings.shallowWeight = try readFloat()
         return settings
     }
 }

@@ -6,7 +6,7 @@ extension TransferSettings {
     /// The configuration keys, in the order `Configs/default.yaml` documents them.
     public static let keys = [
         "mode", "content_weight", "style_weight", "tv_weight", "chroma_tv_weight", "semantic_weight", "illumination_weight",
-        "style_layers", "content_layer", "coarse_size", "iterations", "search", "pooling", "style_scale",
+        "style_layers", "shallow_layers", "shallow_weight", "content_layer", "coarse_size", "iterations", "search", "pooling", "style_scale",
         "style_max_side", "segments", "seed", "init",
     ]
 
@@ -56,6 +56,8 @@ extension TransferSettings {
         case "semantic_weight": semanticWeight = try number()
         case "illumination_weight": illuminationWeight = try number()
         case "style_layers": styleLayers = try list { $0 as? String }
+        case "shallow_layers": shallowLayers = try list { $0 as? String }
+        case "shallow_weight": shallowWeight = try number()
         case "content_layer": contentLayer = try string()
         case "coarse_size": coarseSize = try integer()
         case "iterations": iterations = try list { ($0 as? Int) ?? ($0 as? Double).flatMap { $0 == $0.rounded() ? Int($0) : nil } }

@@ -37,6 +37,10 @@ public struct TransferSettings: Sendable, Equatable {
     public var semanticWeight: Float = 1
     public var illuminationWeight: Float = 0.5
     public var styleLayers = ["relu3_1", "relu4_1"]
+    /// Layers whose guided Gram matrices (one per region × light band of the DSS) carry the
+    /// painting's colours and fine strokes (`GuidedGramLoss`); used in `dss` and `mrf` modes.
+    public var shallowLayers = ["relu1_1", "relu2_1"]
+    public var shallowWeight: Float = 1
     public var contentLayer = "relu4_2"
     public var coarseSize = 128
     public var iterations = [80, 40, 20]
@@ -53,6 +57,12 @@ public struct TransferSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// The layers of the guided style statistics in this mode (none for `gatys`, whose style
+    /// layers are Gram matrices already, or when their weight is 0).
+    public var activeShallowLayers: [String] {
+        mode == .gatys || shallowWeight == 0 ? [] : shallowLayers
+    }
+
     /// The iteration count of level `index` (coarse to fine): the list's last value repeats.
     public func iterations(atLevel index: Int) -> Int {
         iterations.isEmpty ? 0 : iterations[min(index, iterations.count - 1)]
@@ -65,7 +75,8 @@ public struct TransferSettings: Sendable, Equatable {
             if !condition { throw TransferError.setting(key: key, reason: reason) }
         }
         for (key, value) in [("content_weight", contentWeight), ("style_weight", styleWeight), ("tv_weight", tvWeight), ("chroma_tv_weight", chromaTVWeight),
-                             ("semantic_weight", semanticWeight), ("illumination_weight", illuminationWeight)] {
+                             ("semantic_weight", semanticWeight), ("illumination_weight", illuminationWeight),
+                             ("shallow_weight", shallowWeight)] {
             try require(value.isFinite && value >= 0, key, "must be a finite number ≥ 0, not \(value)")
         }
         try require(styleScale.isFinite && styleScale > 0.05 && styleScale <= 8, "style_scale",
@@ -73,6 +84,10 @@ public struct TransferSettings: Sendable, Equatable {
         try require(styleMaxSide >= MultiScaleSchedule.minimumSide && styleMaxSide <= 1 << 16, "style_max_side",
                     "must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(styleMaxSide)")
         try require(!styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
+        for layer in shallowLayers {
+            try require(layerNames.contains(layer), "shallow_layers",
+                        "unknown layer '\(layer)' (known: \(layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")))")
+        }
         for layer in styleLayers + [contentLayer] {
             try require(layerNames.contains(layer), layer == contentLayer ? "content_layer" : "style_layers",
                         "unknown layer '\(layer)' (known: \(layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")))")

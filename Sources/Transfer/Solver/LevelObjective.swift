@@ -5,11 +5,13 @@ import Tensor
 
 /// The total loss of one pyramid level as a function of the image being made, X:
 ///
-///     content_weight · content(relu4_2) + style_weight · Σ_l style_l + tv_weight · TV(X)
+///     content_weight · content(relu4_2) + style_weight · Σ_l style_l
+///         + shallow_weight · Σ_s guided_s + tv_weight · TV(X)
 ///
 /// where style_l is the deep semantic loss (`dss`, `mrf`) or the Gram loss (`gatys`) at style
-/// layer l. Everything fixed for the level is computed once in `init`: the content's features,
-/// the style's patch banks (or Gram matrices), and the DSS groups at each layer's size.
+/// layer l, and guided_s the guided Gram loss at shallow layer s (`GuidedGramLoss`). Everything
+/// fixed for the level is computed once in `init`: the content's features, the style's patch
+/// banks (or Gram matrices), and the DSS groups at each layer's size.
 public final class LevelObjective {
     /// How one style layer's loss is computed.
     enum StyleTerm {
@@ -21,6 +23,9 @@ public final class LevelObjective {
     let settings: TransferSettings
     let content: ContentLoss
     let styleTerms: [(layer: String, term: StyleTerm)]
+    /// The guided style statistics, each with the image's guidance at its layer (fixed: the
+    /// image's layout is the content's).
+    let shallowTerms: [(layer: String, loss: GuidedGramLoss, guidance: StyleGuidance)]
     private let requestedLayers: [String]
     /// One gradient buffer per loss term (content first), and the per-layer sums handed to VGG.
     private let termGradients: [Tensor]
@@ -73,7 +78,7 @@ public final class LevelObjective {
         self.vgg = vgg
         self.settings = settings
         let architecture = vgg.architecture
-        requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer]))
+        requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer] + style.shallowTerms.map(\.layer)))
         var terms: [(String, StyleTerm)] = []
         for (index, (layer, term)) in style.terms.enumerated() {
             switch term {
@@ -94,12 +99,19 @@ public final class LevelObjective {
             }
         }
         styleTerms = terms
+        shallowTerms = try style.shallowTerms.map { layer, loss in
+            let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
+            let groups = contentSemantics.map { Self.resize($0, to: shape) }
+            let guidance = StyleGuidance(semantics: groups, segmentationGroup: style.segmentationGroup,
+                                         height: shape.height, width: shape.width)
+            return (layer, loss, guidance)
+        }
         let contentFeatures = try vgg.forward(contentImage, layers: [settings.contentLayer])
         content = ContentLoss(target: contentFeatures[settings.contentLayer]!.clone())
 
         var buffers: [Tensor] = [Tensor(content.target.shape)]
         var sums: [String: Tensor] = [settings.contentLayer: Tensor(content.target.shape)]
-        for layer in settings.styleLayers {
+        for layer in settings.styleLayers + shallowTerms.map(\.layer) {
             let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
             buffers.append(Tensor(shape))
             if sums[layer] == nil { sums[layer] = Tensor(shape) }
@@ -163,6 +175,13 @@ public final class LevelObjective {
             }
             styleValue += Double(settings.styleWeight) * value
             buffer.scale(by: settings.styleWeight)
+            layerGradients[entry.layer]!.add(buffer)
+        }
+        for (index, entry) in shallowTerms.enumerated() {
+            let buffer = termGradients[styleTerms.count + index + 1]
+            let value = entry.loss.evaluate(features: features[entry.layer]!, guidance: entry.guidance, gradient: buffer)
+            styleValue += Double(settings.shallowWeight) * value
+            buffer.scale(by: settings.shallowWeight)
             layerGradients[entry.layer]!.add(buffer)
         }
 

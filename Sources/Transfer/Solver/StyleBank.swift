@@ -16,6 +16,8 @@ public final class StyleBank {
 
     /// The terms in the order of `settings.styleLayers`.
     public let terms: [(layer: String, term: Term)]
+    /// The guided style statistics of `settings.activeShallowLayers`, in that order.
+    public let shallowTerms: [(layer: String, loss: GuidedGramLoss)]
     /// The DSS weights of the matching score (one per group of the style DSS; empty for `mrf`, `gatys`).
     public let semanticWeights: [Float]
     /// Which DSS group is the segmentation, if any (see `MultiScaleStylizer.Inputs`).
@@ -39,7 +41,15 @@ public final class StyleBank {
         self.segmentationGroup = segmentationGroup
         styleWidth = style.width
         styleHeight = style.height
-        let features = try vgg.forward(style, layers: settings.styleLayers)
+        let shallowLayers = settings.activeShallowLayers
+        let features = try vgg.forward(style, layers: Array(Set(settings.styleLayers + shallowLayers)))
+        shallowTerms = shallowLayers.map { layer in
+            let layerFeatures = features[layer]!
+            let groups = styleSemantics.map { LevelObjective.resize($0, to: layerFeatures.shape) }
+            let guidance = StyleGuidance(semantics: groups, segmentationGroup: segmentationGroup,
+                                         height: layerFeatures.height, width: layerFeatures.width)
+            return (layer, GuidedGramLoss(styleFeatures: layerFeatures, guidance: guidance))
+        }
         terms = try settings.styleLayers.enumerated().map { index, layer in
             let layerFeatures = features[layer]!
             switch settings.mode {
