@@ -59,4 +59,39 @@ final class PaletteTransferTests: XCTestCase {
         let back = PaletteTransfer.rgbFromOpponent(SIMD3(planes[0], planes[1], planes[2]))
         for c in 0..<3 { XCTAssertEqual(back[c], colour[c], accuracy: 1e-6) }
     }
+
+    /// With lighting levels, a fully lit content pixel takes the style's lit colours and a fully
+    /// shadowed one the shadowed colours, within one region; a pixel halfway takes the blend.
+    func testLitAndShadowedPixelsTakeTheirOwnBandsColours() {
+        var random = SeededRandom(seed: 33)
+        let content = random.tensor(Shape(channels: 3, height: 8, width: 8), in: 0.4...0.6)
+        let style = Tensor(Shape(channels: 3, height: 10, width: 10))
+        let styleLight = Tensor(Shape(channels: 1, height: 10, width: 10))
+        // Style: lit rows (top) yellow, shadowed rows (bottom) dark blue, one region.
+        for y in 0..<10 {
+            for x in 0..<10 {
+                let lit = y < 5
+                let colour: SIMD3<Float> = lit ? SIMD3(0.9, 0.8, 0.2) : SIMD3(0.1, 0.1, 0.4)
+                for c in 0..<3 { style[c, y, x] = colour[c] + random.float(in: -0.02...0.02) }
+                styleLight[0, y, x] = lit ? 1 : 0
+            }
+        }
+        // Content: the left half lit, the right half shadowed, one column halfway.
+        let contentLight = Tensor(Shape(channels: 1, height: 8, width: 8))
+        for y in 0..<8 { for x in 0..<8 { contentLight[0, y, x] = x < 3 ? 1 : (x == 3 ? 0.5 : 0) } }
+        let result = PaletteTransfer.apply(content: content, style: style, labels: nil,
+                                           light: (content: contentLight, style: styleLight))
+        func mean(_ xs: [Int], channel: Int) -> Float {
+            var sum: Float = 0
+            for y in 0..<8 { for x in xs { sum += result[channel, y, x] } }
+            return sum / Float(8 * xs.count)
+        }
+        // Lit pixels are yellow (red high, blue low), shadowed pixels dark blue.
+        XCTAssertEqual(mean([0, 1, 2], channel: 0), 0.9, accuracy: 0.05)
+        XCTAssertEqual(mean([0, 1, 2], channel: 2), 0.2, accuracy: 0.05)
+        XCTAssertEqual(mean([4, 5, 6, 7], channel: 0), 0.1, accuracy: 0.05)
+        XCTAssertEqual(mean([4, 5, 6, 7], channel: 2), 0.4, accuracy: 0.05)
+        // Halfway: between the two.
+        XCTAssertEqual(mean([3], channel: 0), 0.5, accuracy: 0.1)
+    }
 }

@@ -65,6 +65,10 @@ public struct StreamingJobInputs: TiledJobInputs {
                 semantics.styleSegmentation.map { (labels.resized(width: level.width, height: level.height), $0) }
             }
             : nil
-        canvas.write(PaletteTransfer.apply(content: content, style: style, labels: labels), at: whole)
+        // The illumination group, when kept, is the last; its first channel is the level L.
+        let light = settings.mode == .dss && semantics.illumination != nil
+            ? try sources.semantics(whole).last.flatMap { level in semantics.styleSemantics.last.map { (level, $0) } }
+            : nil
+        canvas.write(PaletteTransfer.apply(content: content, style: style, labels: labels, light: light), at: whole)
     }
 }

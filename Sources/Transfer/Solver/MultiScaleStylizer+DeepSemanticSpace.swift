@@ -6,7 +6,8 @@ extension MultiScaleStylizer.Inputs {
     /// `settings` is not 0 (segmentation, illumination), at the images' resolutions, with those
     /// weights; in the other modes, the images alone (`mrf` and `gatys` match on features only).
     /// With `init: palette` the starting image is the content in the style's palette, matched
-    /// region by region in `dss` mode (labels from the space's segmentation) and globally otherwise.
+    /// per region and light band in `dss` mode (the space's segmentation and lighting) and
+    /// globally otherwise.
     /// The command line and the tests build their inputs here, so both run the same method.
     /// - Parameters:
     ///   - content, style: RGB 3×H×W and 3×Hs×Ws in 0…1; `space` was made from them.
@@ -15,7 +16,12 @@ extension MultiScaleStylizer.Inputs {
         if settings.initialisation == .palette {
             let labels = space.content.segmentation.flatMap { content in
                 space.style.segmentation.map { (content: content, style: $0) } }
-            initial = PaletteTransfer.apply(content: content, style: style, labels: settings.mode == .dss ? labels : nil)
+            let light = space.content.illumination.flatMap { content in
+                space.style.illumination.map { (content: content, style: $0) } }
+            let guided = settings.mode == .dss
+            initial = PaletteTransfer.apply(
+                content: content, style: style, labels: guided ? labels : nil,
+                light: guided && settings.illuminationWeight > 0 ? light : nil)
         }
         guard settings.mode == .dss else { return }
         let (kept, weights) = space.keeping(

@@ -1,9 +1,10 @@
 import Semantics
 import Tensor
 
-/// The starting image `palette`: the content recoloured region by region so that each region's
-/// colour mean and spread are those of the style's region with the same label (Reinhard et al.
-/// 2001's colour transfer, applied per region of the deep semantic space).
+/// The starting image `palette`: the content recoloured region by region, and within a region
+/// light band by light band, so that each cell's colour mean and spread are those of the style's
+/// cell with the same label and light (Reinhard et al. 2001's colour transfer, applied per cell of
+/// the deep semantic space).
 ///
 /// Why: the default VGG-16 (HED weights, tuned for edges) barely sees colour at relu3_1 and
 /// relu4_1, so starting from the content's own colours the patch loss leaves them in place or
@@ -22,37 +23,68 @@ public enum PaletteTransfer {
     ///   - labels: the content's and the style's segmentations at those sizes (shared label
     ///     indices), or nil to match the whole images. A label the style lacks takes the style's
     ///     global statistics.
+    ///   - light: the content's and the style's lighting levels in [0, 1] in their first channel
+    ///     (a 1×H×W level, or the DSS's (L, 1 − L) group), at the images' sizes, or nil. With them each region is matched per light band, lit with lit and shadowed with
+    ///     shadowed: a pixel of level L takes L of the lit band's transfer and 1 − L of the
+    ///     shadowed band's (the DSS's own encoding), so the bands blend without a seam.
     /// - Returns: the recoloured content, RGB 3×H×W clamped to [0, 1].
-    public static func apply(content: Tensor, style: Tensor, labels: (content: LabelMap, style: LabelMap)?) -> Tensor {
+    public static func apply(
+        content: Tensor, style: Tensor, labels: (content: LabelMap, style: LabelMap)?,
+        light: (content: Tensor, style: Tensor)? = nil
+    ) -> Tensor {
         precondition(content.channels == 3 && style.channels == 3, "palette transfer works on RGB images")
         let contentLabels = labels?.content.labels ?? [Int32](repeating: 0, count: content.height * content.width)
         let styleLabels = labels?.style.labels ?? [Int32](repeating: 0, count: style.height * style.width)
         precondition(contentLabels.count == content.height * content.width, "content labels do not match the content")
         precondition(styleLabels.count == style.height * style.width, "style labels do not match the style")
+        precondition(
+            light.map { $0.content.shape.planeCount == contentLabels.count && $0.style.shape.planeCount == styleLabels.count }
+                ?? true, "lighting levels do not match the images")
         let count = labels?.content.count ?? 1
+        let bands = light == nil ? 1 : 2
+        // A pixel's weight in band b: L for the lit band, 1 − L for the shadowed one.
+        func bandWeights(_ level: Tensor?, pixels: Int) -> [[Float]] {
+            guard let level else { return [[Float](repeating: 1, count: pixels)] }
+            let lit = (0..<pixels).map { min(max(level[flat: $0], 0), 1) }
+            return [lit, lit.map { 1 - $0 }]
+        }
+        let contentBands = bandWeights(light?.content, pixels: contentLabels.count)
+        let styleBands = bandWeights(light?.style, pixels: styleLabels.count)
 
         let contentOpponent = opponent(content), styleOpponent = opponent(style)
-        let contentStats = statistics(contentOpponent, labels: contentLabels, count: count)
-        let styleStats = statistics(styleOpponent, labels: styleLabels, count: count)
+        let contentStats = contentBands.map { statistics(contentOpponent, labels: contentLabels, count: count, weights: $0) }
+        let styleStats = styleBands.map { statistics(styleOpponent, labels: styleLabels, count: count, weights: $0) }
+        let styleRegions = statistics(styleOpponent, labels: styleLabels, count: count)
         let styleGlobal = statistics(styleOpponent, labels: [Int32](repeating: 0, count: styleLabels.count), count: 1)[0]
 
         let result = Tensor(content.shape)
         let pixels = content.height * content.width
         for p in 0..<pixels {
             let label = Int(contentLabels[p])
-            let source = contentStats[label]
-            let target = styleStats[label].weight > 0 ? styleStats[label] : styleGlobal
-            var value = SIMD3<Float>()
-            for c in 0..<3 {
-                let ratio = source.spread[c] > 1e-6
-                    ? min(max(target.spread[c] / source.spread[c], ratioRange.lowerBound), ratioRange.upperBound) : 1
-                value[c] = (contentOpponent[c * pixels + p] - source.mean[c]) * ratio + target.mean[c]
+            var rgb = SIMD3<Float>()
+            for b in 0..<bands {
+                let weight = contentBands[b][p]
+                guard weight > 0 else { continue }
+                let source = contentStats[b][label]
+                // A band the style's region barely has takes the region's statistics; a region it
+                // lacks, the whole style's.
+                let target = styleStats[b][label].weight >= minimumWeight ? styleStats[b][label]
+                    : styleRegions[label].weight > 0 ? styleRegions[label] : styleGlobal
+                var value = SIMD3<Float>()
+                for c in 0..<3 {
+                    let ratio = source.spread[c] > 1e-6
+                        ? min(max(target.spread[c] / source.spread[c], ratioRange.lowerBound), ratioRange.upperBound) : 1
+                    value[c] = (contentOpponent[c * pixels + p] - source.mean[c]) * ratio + target.mean[c]
+                }
+                rgb += weight * rgbFromOpponent(value)
             }
-            let rgb = rgbFromOpponent(value)
             for c in 0..<3 { result[flat: c * pixels + p] = min(max(rgb[c], 0), 1) }
         }
         return result
     }
+
+    /// The least weight (in pixels) a style region's band needs for its own statistics.
+    static let minimumWeight = 4.0
 
     struct Statistics {
         var mean = SIMD3<Float>()
@@ -60,28 +92,31 @@ public enum PaletteTransfer {
         var weight = 0.0
     }
 
-    /// Mean and standard deviation of each channel over each label's pixels (Float64 sums).
-    static func statistics(_ planes: [Float], labels: [Int32], count: Int) -> [Statistics] {
+    /// Mean and standard deviation of each channel over each label's pixels, each pixel counted
+    /// with its weight (1 when none are given; Float64 sums).
+    static func statistics(_ planes: [Float], labels: [Int32], count: Int, weights: [Float]? = nil) -> [Statistics] {
         let pixels = labels.count
         var sums = [SIMD3<Double>](repeating: .zero, count: count)
         var squares = [SIMD3<Double>](repeating: .zero, count: count)
-        var weights = [Double](repeating: 0, count: count)
+        var totals = [Double](repeating: 0, count: count)
         for p in 0..<pixels {
             let label = Int(labels[p])
+            let w = Double(weights?[p] ?? 1)
             let v = SIMD3<Double>(Double(planes[p]), Double(planes[pixels + p]), Double(planes[2 * pixels + p]))
-            sums[label] += v
-            squares[label] += v * v
-            weights[label] += 1
+            sums[label] += w * v
+            squares[label] += w * v * v
+            totals[label] += w
         }
         return (0..<count).map { label in
-            guard weights[label] > 0 else { return Statistics() }
-            let mean = sums[label] / weights[label]
-            let variance = squares[label] / weights[label] - mean * mean
-            let spread = SIMD3<Double>(variance.x.squareRoot(), variance.y.squareRoot(), variance.z.squareRoot())
+            guard totals[label] > 0 else { return Statistics() }
+            let mean = sums[label] / totals[label]
+            let variance = squares[label] / totals[label] - mean * mean
+            let spread = SIMD3<Double>(
+                max(0, variance.x).squareRoot(), max(0, variance.y).squareRoot(), max(0, variance.z).squareRoot())
             return Statistics(
                 mean: SIMD3<Float>(Float(mean.x), Float(mean.y), Float(mean.z)),
-                spread: SIMD3<Float>(Float(max(0, spread.x)), Float(max(0, spread.y)), Float(max(0, spread.z))),
-                weight: weights[label])
+                spread: SIMD3<Float>(Float(spread.x), Float(spread.y), Float(spread.z)),
+                weight: totals[label])
         }
     }
 
