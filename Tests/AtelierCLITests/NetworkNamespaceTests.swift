@@ -229,10 +229,12 @@ final class NetworkNamespaceRequirementTests: XCTestCase {
             contentsOf: Fixtures.projectRoot.appendingPathComponent(".ci/run"), encoding: .utf8)
         let commands = script.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
         XCTAssertEqual(
-            commands, ["set -euo pipefail", "cd \"$(dirname \"$0\")/..\"", "export ATELIER_REQUIRE_NETNS=1", "exec Scripts/test"])
+            commands,
+            ["set -euo pipefail", "cd \"$(dirname \"$0\")/..\"", "export ATELIER_REQUIRE_NETNS=1", "exec Scripts/test"])
 
         XCTAssertTrue(NetworkNamespaceTests.unavailable("no ip", environment: [:]) is XCTSkip)
-        XCTAssertTrue(NetworkNamespaceTests.unavailable("no ip", environment: ["ATELIER_REQUIRE_NETNS": "0"]) is XCTSkip)
+        XCTAssertTrue(
+            NetworkNamespaceTests.unavailable("no ip", environment: ["ATELIER_REQUIRE_NETNS": "0"]) is XCTSkip)
         let required = NetworkNamespaceTests.unavailable("no ip", environment: ["ATELIER_REQUIRE_NETNS": "1"])
         XCTAssertFalse(required is XCTSkip)
         XCTAssertEqual("\(required)", "ATELIER_REQUIRE_NETNS=1, but no ip")

@@ -74,13 +74,15 @@ final class YAMLDocumentTests: XCTestCase {
             toFile: big, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try Configuration.mapping(file: big, what: "job file")) { error in
             XCTAssertEqual(
-                "\(error)", "\(big): the job file is \(YAMLDocument.largestFile + 8) bytes; at most 1048576 (1 MiB) are read")
+                "\(error)",
+                "\(big): the job file is \(YAMLDocument.largestFile + 8) bytes; at most 1048576 (1 MiB) are read")
         }
         XCTAssertThrowsError(try Configuration.mapping(file: "/dev/zero", what: "job file")) { error in
             XCTAssertEqual("\(error)", "/dev/zero: the job file is not a regular file")
         }
         XCTAssertThrowsError(try Configuration.mapping(file: folder.path("none.yaml"), what: "batch file")) { error in
-            XCTAssertEqual("\(error)", "\(folder.path("none.yaml")): cannot read the batch file (No such file or directory)")
+            XCTAssertEqual(
+                "\(error)", "\(folder.path("none.yaml")): cannot read the batch file (No such file or directory)")
         }
     }
 
@@ -98,7 +100,8 @@ final class YAMLDocumentTests: XCTestCase {
             (["stylize", "--content", content, "--style", style, "--out", folder.path("o.png"), "--config", bomb],
              bomb, "line 1: the anchor there is used again"),
             (["coordinator", "--job", bomb, "--bind", "tcp://127.0.0.1:*"], bomb, "line 1: the anchor there"),
-            (["coordinator", "--job", repeated, "--bind", "tcp://127.0.0.1:*"], repeated, "the key 'seed' is given twice"),
+            (["coordinator", "--job", repeated, "--bind", "tcp://127.0.0.1:*"], repeated,
+             "the key 'seed' is given twice"),
             (["coordinator", "--batch", batch, "--bind", "tcp://127.0.0.1:*", "--run-dir", folder.path("run")],
              batch, "the key 'jobs' is given twice (lines 1 and 2)"),
         ]

@@ -37,7 +37,9 @@ enum YAMLDocument {
         guard data.count <= largestFile else {
             throw UsageError("\(path): the \(what) is over \(largestFile) bytes (1 MiB); at most that is read")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(path): the \(what) is not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("\(path): the \(what) is not UTF-8 text")
+        }
         return text
     }
 
@@ -49,7 +51,8 @@ enum YAMLDocument {
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw UsageError("\(source): not valid YAML (\(String(describing: error).split(whereSeparator: \.isNewline).first ?? ""))")
+            let reason = String(describing: error).split(whereSeparator: \.isNewline).first ?? ""
+            throw UsageError("\(source): not valid YAML (\(reason))")
         }
         guard let root else { return nil }
         var check = TreeCheck()

@@ -102,7 +102,9 @@ public final class RunDirectoryLevelStore: LevelStore {
     }
 
     /// Why a stored record cannot be blended into its tile's place, or nil when it can.
-    private static func problem(with record: TileResultRecord, expected: PixelRect?, path: String) -> PipelineStoreError? {
+    private static func problem(
+        with record: TileResultRecord, expected: PixelRect?, path: String
+    ) -> PipelineStoreError? {
         guard let expected else { return .corrupt(path: path, reason: "\(record.key) is not a tile of this job") }
         guard record.rect == expected else {
             return .corrupt(path: path, reason: "a result for \(record.rect), where \(record.key) covers \(expected)")

@@ -85,7 +85,9 @@ public final class TiledStylizer {
                                               minimum: MultiScaleSchedule.minimumSide)
         }
         // Every stored result is checked up front: a damaged one is solved again, not found at the blend.
-        for line in try store.discardDamagedResults(job: job, expected: { Self.resultRect(of: $0, in: plan) }) { discarded(line) }
+        for line in try store.discardDamagedResults(job: job, expected: { Self.resultRect(of: $0, in: plan) }) {
+            discarded(line)
+        }
         let executor = executor ?? SequentialTileExecutor(solver: TileSolver(vgg: vgg))
         var previous: (any Canvas)?
         for level in plan.levels {

@@ -115,7 +115,8 @@ final class TiledStylizerStoreTests: XCTestCase {
         let (files, misplaced, stray) = try inspect(path) { directory -> ([String], String, String) in
             let tiles = directory.tiles
             XCTAssertEqual(try tiles.completedTiles(level: 1, round: 0), [0, 1, 2, 3, 4])
-            // Tile 2's valid record, stored as tile 3's; tile 4's with a NaN pixel; tile 0 of a level that is not there.
+            // Tile 2's valid record stored as tile 3's; tile 4's with a NaN pixel; tile 0 of a level
+            // that is not there.
             var moved = try tiles.read(key(2))
             moved.key = key(3)
             try tiles.remove(key(3))
@@ -143,7 +144,8 @@ final class TiledStylizerStoreTests: XCTestCase {
             XCTAssertTrue(line.hasSuffix("; removed, the tile is solved again"), line)
             XCTAssertFalse(line.contains("\n"), line)
         }
-        XCTAssertTrue(lines.contains("\(files[0]): damaged: checksum mismatch; removed, the tile is solved again"), "\(lines)")
+        XCTAssertTrue(
+            lines.contains("\(files[0]): damaged: checksum mismatch; removed, the tile is solved again"), "\(lines)")
         XCTAssertTrue(lines.contains { $0.hasPrefix("\(files[1]): damaged: truncated") }, "\(lines)")
         XCTAssertTrue(lines.contains { $0.hasPrefix("\(misplaced): damaged: a result for ") }, "\(lines)")
         XCTAssertTrue(lines.contains("\(files[4]): damaged: non-finite pixels; removed, the tile is solved again"))
