@@ -136,10 +136,12 @@ final class DistributedRunTests: ProcessTestCase {
     }
 
     /// (a) The coordinator is SIGKILLed once its manifest shows three completed rounds and a tile
-    /// of the fourth stored; `--resume` continues the run: the output has the uninterrupted run's
-    /// bytes, and the resumed run's workers solve exactly the tiles that had no stored result (the
-    /// summary counts them, and the stored ones apart). Then another job file is refused (status
-    /// 2, naming the hashes), and so is a fresh start over the stored run.
+    /// of the fourth stored, and one stored result is then damaged (a flipped byte); `--resume`
+    /// continues the run: it logs the damaged file, removes it and solves its tile again (before:
+    /// exit 3 at the round's blend, on every resume), the output has the uninterrupted run's
+    /// bytes, and the resumed run's workers solve exactly the tiles without a sound stored result
+    /// (the summary counts them, and the stored ones apart). Then another job file is refused
+    /// (status 2, naming the hashes), and so is a fresh start over the stored run.
     func testACoordinatorKilledMidRunResumesToTheSameBytesWithoutRepeatingATile() throws {
         let folder = try TemporaryDirectory()
         let job = try resumeJob(in: folder, output: "out.png")
@@ -173,7 +175,16 @@ final class DistributedRunTests: ProcessTestCase {
         XCTAssertGreaterThanOrEqual(rounds.reduce(0, +), 3, doomed.log)
         XCTAssertEqual(rounds.count, 2, "killed in the second level: \(rounds)")
         let inProgress = rounds.count == 2 ? rounds[1] : 0
-        let stored = storedResults(runDir, level: 1, round: inProgress).count
+        let files = storedResults(runDir, level: 1, round: inProgress).sorted()
+        XCTAssertFalse(files.isEmpty, doomed.log)
+        let damaged = "\(runDir)/tiles/level-1/round-\(inProgress)/\(files.first ?? "none")"
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: damaged))
+        try handle.seek(toOffset: 120)
+        let byte = try XCTUnwrap(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: 120)
+        try handle.write(contentsOf: Data([~byte]))
+        try handle.close()
+        let stored = files.count - 1
         let checkpointed = perRound.prefix(rounds.reduce(0, +)).reduce(0, +)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("out.png")), "killed before the end")
 
@@ -182,6 +193,10 @@ final class DistributedRunTests: ProcessTestCase {
         _ = try worker(resumedEndpoint, folder: folder, name: "worker-2")
         XCTAssertEqual(try finished(resumed, output: folder.path("out.png")), reference, "resuming changed the output")
         XCTAssertTrue(resumed.log.contains("--resume: continuing the run in \(runDir)"), resumed.log)
+        XCTAssertTrue(
+            resumed.log.contains(
+                "coordinator: \(damaged): damaged: checksum mismatch; removed, the tile is solved again\n"),
+            resumed.log)
         if stored > 0 {
             XCTAssertTrue(
                 resumed.log.contains("resuming level 2 round \(inProgress + 1): \(stored) of"), resumed.log)

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Messaging
 import TestSupport
 import XCTest
@@ -46,6 +47,28 @@ final class KeysCommandTests: XCTestCase {
         let second = try CurveKeyPair.read(from: keys)
         XCTAssertNotEqual(second, first)
         XCTAssertTrue(forced.stdout.hasPrefix("public key: \(second.publicKey.z85)\n"), forced.stdout)
+    }
+
+    /// A worker or coordinator given a secret key that others can read stops before any
+    /// connection: exit 3, one line naming the file and the `chmod 600` fix.
+    func testSharedSecretKeyStopsWorkerAndCoordinator() throws {
+        let folder = try TemporaryDirectory()
+        let keys = folder.path("keys")
+        XCTAssertEqual(try AtelierProcess.run(["keys", "generate", "--out", keys], timeout: 60).status, 0)
+        XCTAssertEqual(chmod(keys + "/key", 0o640), 0)
+        let expected = "atelier: \(keys)/key: the secret key is accessible by others (mode 0640); "
+            + "run `chmod 600 \(keys)/key`\n"
+        let worker = try AtelierProcess.run(
+            ["worker", "--connect", "tcp://127.0.0.1:9", "--keys", keys, "--server-key", keys], timeout: 60)
+        XCTAssertEqual(worker.status, 3, worker.stderr)
+        XCTAssertEqual(worker.stderr, expected)
+
+        let job = try DoodleJob().write(in: folder, output: folder.path("out.png"))
+        let coordinator = try AtelierProcess.run(
+            ["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:*",
+             "--keys", keys, "--trust", keys], timeout: 60)
+        XCTAssertEqual(coordinator.status, 3, coordinator.stderr)
+        XCTAssertEqual(coordinator.stderr, expected)
     }
 
     func testUsageAndOutputErrors() throws {

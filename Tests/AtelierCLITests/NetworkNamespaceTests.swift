@@ -7,13 +7,29 @@ import XCTest
 /// goes down in the middle of a task costs nothing: the coordinator declares it dead and queues
 /// its task again, the worker rejoins once its link is back, and the output is `stylize`'s bytes.
 /// Skipped, saying why, where the machine cannot make namespaces (not root, no iproute2, no
-/// CAP_NET_ADMIN). Every run has namespaces of its own (`prefix`), removed in tearDown; every
+/// CAP_NET_ADMIN), unless `ATELIER_REQUIRE_NETNS=1` (as `.ci/run` sets it) makes that a failure.
+/// Every run has namespaces of its own (`prefix`), removed in tearDown; every
 /// child is ended by its process id.
 final class NetworkNamespaceTests: XCTestCase {
     private static let root = Fixtures.projectRoot.appendingPathComponent("Cluster/netns")
     /// Namespace names start with `atlt<pid>-`: unique to this run, and recognisable as a test's
     /// so that a killed run's leftovers can be swept.
     private static let testPrefix = "atlt"
+    /// Set to 1 (CI does), a machine without namespaces fails these tests instead of skipping them.
+    static let requireVariable = "ATELIER_REQUIRE_NETNS"
+
+    struct NamespacesUnavailable: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// What setUp throws when the machine cannot make namespaces: a skip saying why, or with
+    /// `ATELIER_REQUIRE_NETNS=1` in `environment` an error, which fails the test.
+    static func unavailable(
+        _ reason: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Error {
+        guard environment[requireVariable] == "1" else { return XCTSkip(reason) }
+        return NamespacesUnavailable(description: "\(requireVariable)=1, but \(reason)")
+    }
     private let prefix = "\(NetworkNamespaceTests.testPrefix)\(getpid())"
     private var children: [BackgroundAtelier] = []
     /// Whether `hosts check` passed (tearDown has namespaces to remove).
@@ -33,7 +49,7 @@ final class NetworkNamespaceTests: XCTestCase {
         do {
             try hosts(["check"])
         } catch {
-            throw XCTSkip("the network namespace tests need network namespaces: \(error)")
+            throw Self.unavailable("the network namespace tests need network namespaces: \(error)")
         }
         available = true
         try sweepLeftovers()
@@ -98,11 +114,14 @@ final class NetworkNamespaceTests: XCTestCase {
 
     // MARK: - A worker cut off mid-task
 
-    /// h0 runs the coordinator, h1 and h2 one worker each (one thread). The moment h1's worker
-    /// begins its first tile of the last level (tiles of about a second there, in a round of 9, so
-    /// h2 is busy with tiles of its own and h1's task must go back to the queue rather than be
-    /// covered by a speculative copy), h1's link goes down; once the coordinator has declared
-    /// h1's worker dead, the link comes back. The job completes with `stylize`'s bytes, the level
+    /// h0 runs the coordinator, h1 and h2 one worker each (one thread). h1's worker holds its
+    /// first tile of the last level at the start (`--hold-tasks`: the worker keeps heartbeating,
+    /// so the coordinator sees a live worker with a lease); only once its log says it holds that
+    /// tile does h1's link go down, so the cut always finds a lease to take back (before, the cut
+    /// followed a log line by timing alone, and once came after the tile was done). A round of 9
+    /// keeps h2 busy with tiles of its own, so h1's task goes back to the queue rather than being
+    /// covered by a speculative copy. Once the coordinator has declared h1's worker dead, the
+    /// link comes back and the hold is lifted. The job completes with `stylize`'s bytes, the level
     /// counts the retry, and h1's worker, which says READY again after its silence, completes
     /// tiles it began after the restore.
     func testAWorkerCutOffMidTaskIsRequeuedRejoinsAndChangesNoByte() throws {
@@ -110,6 +129,8 @@ final class NetworkNamespaceTests: XCTestCase {
         let reference = try doodle.reference()
         let folder = try TemporaryDirectory()
         let job = try doodle.write(in: folder, output: "out.png")
+        let hold = folder.path("hold")
+        try "level 1 round 0".write(toFile: hold, atomically: true, encoding: .utf8)
         try keys(in: folder, workers: ["h1", "h2"])
         try hosts(["up", "3"])
         let endpoint = "tcp://\(try hosts(["addr", "h0"]).trimmingCharacters(in: .whitespacesAndNewlines)):5555"
@@ -130,13 +151,13 @@ final class NetworkNamespaceTests: XCTestCase {
                 [
                     "worker", "--connect", endpoint, "--threads", "1", "--keys", folder.path("keys/\(host)"),
                     "--server-key", folder.path("keys/server"),
-                ],
+                ] + (host == "h1" ? ["--hold-tasks", hold] : []),
                 folder: folder, name: "worker-\(host)")
         }
         let cutOff = try XCTUnwrap(workers["h1"])
         let cutOffName = "\(ProcessInfo.processInfo.hostName)-\(cutOff.pid)"
 
-        XCTAssertNotNil(cutOff.line(containing: "solving level 1 round 0", timeout: 90), cutOff.log)
+        XCTAssertNotNil(cutOff.line(containing: "holding level 1 round 0", timeout: 90), cutOff.log)
         try hosts(["cut", "h1"])
         XCTAssertTrue(try hosts(["status"]).contains("h1 10.77.0.2 link cut"))
         let dead = try XCTUnwrap(coordinator.line(containing: "stopped responding", timeout: 30), coordinator.log)
@@ -144,6 +165,7 @@ final class NetworkNamespaceTests: XCTestCase {
         XCTAssertTrue(dead.hasSuffix("stopped responding; its tasks go back to the queue"), dead)
         try hosts(["restore", "h1"])
         let begunBeforeRestore = tilesBegun(cutOff.log)
+        try FileManager.default.removeItem(atPath: hold)
 
         XCTAssertEqual(coordinator.exitStatus(timeout: 120), 0, coordinator.log)
         XCTAssertEqual(
@@ -196,5 +218,25 @@ final class NetworkNamespaceTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("exited 2: Cluster/netns/run-job: \(names)"), "\(error)")
             }
         }
+    }
+}
+
+/// CI runs the namespace tests instead of letting them skip: `.ci/run` exports
+/// `ATELIER_REQUIRE_NETNS=1` before the README's test command, and that turns the skip into a failure.
+final class NetworkNamespaceRequirementTests: XCTestCase {
+    func testCIRequiresNamespacesAndStillRunsTheREADMECommand() throws {
+        let script = try String(
+            contentsOf: Fixtures.projectRoot.appendingPathComponent(".ci/run"), encoding: .utf8)
+        let commands = script.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        XCTAssertEqual(
+            commands,
+            ["set -euo pipefail", "cd \"$(dirname \"$0\")/..\"", "export ATELIER_REQUIRE_NETNS=1", "exec Scripts/test"])
+
+        XCTAssertTrue(NetworkNamespaceTests.unavailable("no ip", environment: [:]) is XCTSkip)
+        XCTAssertTrue(
+            NetworkNamespaceTests.unavailable("no ip", environment: ["ATELIER_REQUIRE_NETNS": "0"]) is XCTSkip)
+        let required = NetworkNamespaceTests.unavailable("no ip", environment: ["ATELIER_REQUIRE_NETNS": "1"])
+        XCTAssertFalse(required is XCTSkip)
+        XCTAssertEqual("\(required)", "ATELIER_REQUIRE_NETNS=1, but no ip")
     }
 }

@@ -113,6 +113,33 @@ final class CurveKeyTests: XCTestCase {
         }
     }
 
+    /// A secret key that the group or others may read or write is refused, as SSH refuses one,
+    /// with the fix in the message; the owner's own bits (0600, 0400) are fine.
+    func testSharedSecretKeysAreRefused() throws {
+        let folder = try TemporaryDirectory()
+        let keys = folder.path("keys")
+        let pair = try CurveKeyPair.generate()
+        try pair.write(to: keys)
+        let secret = keys + "/key"
+        for shared: mode_t in [0o666, 0o644, 0o640, 0o604, 0o610, 0o601, 0o620] {
+            XCTAssertEqual(chmod(secret, shared), 0)
+            XCTAssertThrowsError(try CurveKeyPair.read(from: keys), "mode \(String(shared, radix: 8))") { error in
+                let mode = "0" + String(shared, radix: 8)
+                XCTAssertEqual(
+                    error as? MessagingError,
+                    .keyFile(
+                        path: secret,
+                        reason: "the secret key is accessible by others (mode \(mode)); run `chmod 600 \(secret)`"))
+            }
+        }
+        for owned: mode_t in [0o600, 0o400] {
+            XCTAssertEqual(chmod(secret, owned), 0)
+            XCTAssertEqual(try CurveKeyPair.read(from: keys), pair, "mode \(String(owned, radix: 8))")
+        }
+        XCTAssertEqual(chmod(keys + "/key.pub", 0o666), 0)
+        XCTAssertEqual(try CurveKeyPair.read(from: keys), pair, "a public key may be readable by anyone")
+    }
+
     func testWritingIntoAFileIsAWriteError() throws {
         let folder = try TemporaryDirectory()
         XCTAssertTrue(FileManager.default.createFile(atPath: folder.path("file"), contents: Data()))

@@ -25,6 +25,9 @@ struct StylizeJob {
     /// The job's name on the wire (task keys, STYLE messages): workers and the coordinator tell
     /// jobs apart by it, so each job of a batch has its own. It does not change the bytes.
     var name = "local"
+    /// Where the job's keys were written, for error messages: the job file (or batch entry), or
+    /// nil for `stylize`'s flags.
+    var source: String?
     /// Outputs of more pixels than this stream (DESIGN.md §2): the content is read by region, its
     /// DSS groups made by rectangle, and the final canvas written by region; they need a run
     /// directory for their canvases. 4096² (16 Mi pixels): an in-memory job of that size already
@@ -54,10 +57,12 @@ struct StylizeJob {
         var isStreaming: Bool { memoryInputs == nil }
     }
 
-    /// Reads the images (before the weights: a bad file fails fast), loads the network, checks the
-    /// settings against it and builds the stylizer's inputs (DSS included), in memory or, for an
-    /// output above `streamingPixels`, by region from the content file.
+    /// Checks the output path (`checkOutput`), reads the images (before the weights: a bad file
+    /// fails fast), loads the network, checks the settings against it and builds the stylizer's
+    /// inputs (DSS included), in memory or, for an output above `streamingPixels`, by region from
+    /// the content file.
     func prepare() throws -> Prepared {
+        try checkOutput()
         let transfer = settings.transfer
         let contentSource = try ImageFile.open(content)
         let styleRaster = try ImageFile.open(style).readAll()
@@ -186,6 +191,7 @@ struct StylizeJob {
         stylizer.resumed = { level, round, stored, total in
             log("resuming level \(level + 1) round \(round + 1): \(stored) of \(total) tiles already stored")
         }
+        stylizer.discarded = log
         let canvas = try stylizer.run(
             prepared.inputs, width: prepared.width, height: prepared.height, store: store, executor: executor,
             roundFinished: roundFinished, levelFinished: finished)

@@ -36,6 +36,12 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16).")
     var weights: String?
 
+    /// For tests that must act while this worker holds a lease (cut its link mid-task): a task
+    /// whose `level L round R tile T` starts with the text of this file waits at its start for as
+    /// long as the file exists, the worker heartbeating meanwhile.
+    @Option(help: .hidden)
+    var holdTasks: String?
+
     func validate() throws {
         if (keys == nil) != (serverKey == nil) {
             throw ValidationError("--keys and --server-key go together: give both folders or neither")
@@ -60,12 +66,28 @@ struct WorkerCommand: ParsableCommand {
         log("\(name) connecting to \(connect) with \(threads) threads")
         let worker = TileWorker(
             socket: socket, solver: solver, name: name, threads: threads, log: log,
-            taskStarted: { key in log("solving level \(key.level) round \(key.round) tile \(key.tile)") })
+            taskStarted: { [holdTasks] key in
+                log("solving level \(key.level) round \(key.round) tile \(key.tile)")
+                if let holdTasks { Self.hold(key, while: holdTasks, log: log) }
+            })
         defer {
             try? socket.close()
             try? context.close()
         }
         try worker.run(stop: { false })
+    }
+
+    /// Waits while the file `path` exists and its text starts `key`'s `level L round R tile T`.
+    private static func hold(_ key: TileResultKey, while path: String, log: (String) -> Void) {
+        let words = "level \(key.level) round \(key.round) tile \(key.tile)"
+        func holds() -> Bool {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return false }
+            let prefix = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return !prefix.isEmpty && words.hasPrefix(prefix)
+        }
+        guard holds() else { return }
+        log("holding \(words) while \(path) exists")
+        while holds() { usleep(20_000) }
     }
 
     /// The coordinator's public key, from `--server-key DIR`'s `key.pub`.

@@ -21,21 +21,12 @@ enum Configuration {
         }
     }
 
-    /// The top-level mapping of the YAML file at `path` (empty for an empty file).
-    /// - Throws: `UsageError` naming the file: unreadable, not valid YAML, not a mapping.
+    /// The top-level mapping of the YAML file at `path` (empty for an empty file), read through
+    /// `YAMLDocument`: at most 1 MiB, no aliases, no repeated keys.
+    /// - Throws: `UsageError` naming the file: unreadable, too large, not valid YAML, an alias or a
+    ///   repeated key, not a mapping.
     static func mapping(file path: String, what: String) throws -> [String: Any] {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw UsageError("\(path): cannot read the \(what) (\(error.localizedDescription))")
-        }
-        let parsed: Any?
-        do {
-            parsed = try Yams.load(yaml: text)
-        } catch {
-            throw UsageError("\(path): not valid YAML (\(String(describing: error).split(whereSeparator: \.isNewline).first ?? ""))")
-        }
+        let parsed = try YAMLDocument.load(YAMLDocument.text(ofFile: path, what: what), source: path)
         guard let mapping = parsed as? [String: Any] else {
             if parsed == nil { return [:] }  // an empty file sets nothing
             throw UsageError("\(path): expected a mapping of \(what.replacingOccurrences(of: " file", with: "")) keys")
@@ -50,14 +41,8 @@ enum Configuration {
         }
         let key = String(override[..<equals]).trimmingCharacters(in: .whitespaces)
         let text = String(override[override.index(after: equals)...])
-        let value: Any
-        do {
-            guard let parsed = try Yams.load(yaml: text) else { throw UsageError("--set \(key): missing value") }
-            value = parsed
-        } catch let error as UsageError {
-            throw error
-        } catch {
-            throw UsageError("--set \(key): cannot parse '\(text)'")
+        guard let value = try YAMLDocument.load(text, source: "--set \(key)") else {
+            throw UsageError("--set \(key): missing value")
         }
         try settings.set(key, to: value)
     }

@@ -81,11 +81,12 @@ enum JobFile {
             guard let value = files[key] else { throw UsageError("\(source): the job needs '\(key)'") }
             return value
         }
-        let job = StylizeJob(
+        var job = StylizeJob(
             content: try required("content"), style: try required("style"), contentSeg: files["content_seg"],
             styleSeg: files["style_seg"], contentLight: files["content_light"], styleLight: files["style_light"],
             output: try required("output"), size: parts.size, settings: parts.settings, weights: weights,
             previewDir: previewDir)
+        job.source = source
         if (job.contentSeg == nil) != (job.styleSeg == nil) {
             throw UsageError("\(source): content_seg and style_seg go together: give both maps or neither")
         }

@@ -33,12 +33,13 @@ extension CurveKeyPair {
     }
 
     /// Reads the pair that `write(to:)` wrote into `directory`, and checks that the public key is
-    /// the one the secret key makes.
-    /// - Throws: `MessagingError.keyFile` naming the missing, short, non-Z85 or mismatched file.
+    /// the one the secret key makes. As SSH does, a secret key that the group or others may read or
+    /// write is refused: it may already have leaked, and loading it silently hides that.
+    /// - Throws: `MessagingError.keyFile` naming the missing, short, non-Z85, shared or mismatched file.
     public static func read(from directory: String) throws -> CurveKeyPair {
         let publicPath = publicKeyPath(in: directory)
         let secretPath = secretKeyPath(in: directory)
-        let secret = try CurveKey(contentsOf: secretPath)
+        let secret = try CurveKey(z85Text: KeyFiles.text(of: secretPath, secret: true), path: secretPath)
         let pair = try CurveKeyPair(secretKey: secret)
         guard try CurveKey(contentsOf: publicPath) == pair.publicKey else {
             throw MessagingError.keyFile(path: publicPath, reason: "is not the public key of \(secretPath)")
@@ -52,7 +53,11 @@ extension CurveKey {
     /// - Throws: `MessagingError.keyFile` naming `path`: missing, not a regular file, too long,
     ///   too short, or not Z85.
     public init(contentsOf path: String) throws {
-        let text = try KeyFiles.text(of: path)
+        try self.init(z85Text: KeyFiles.text(of: path), path: path)
+    }
+
+    /// A key from the text of the key file at `path`.
+    init(z85Text text: String, path: String) throws {
         if let problem = Self.problem(withZ85: text) { throw MessagingError.keyFile(path: path, reason: problem) }
         try self.init(z85: text)
     }
@@ -94,14 +99,24 @@ enum KeyFiles {
         return lstat(path, &status) == 0
     }
 
+    /// The permission bits a secret key file may not have: any access by the group or others.
+    static let sharedAccess: mode_t = 0o077
+
     /// The text of the key file at `path`, without surrounding white space.
-    static func text(of path: String) throws -> String {
+    /// - Parameter secret: the file holds a secret key, so it must be private to its owner.
+    static func text(of path: String, secret: Bool = false) throws -> String {
         var status = stat()
         guard stat(path, &status) == 0 else {
             throw MessagingError.keyFile(path: path, reason: "cannot read the key file: \(String(cString: strerror(errno)))")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             throw MessagingError.keyFile(path: path, reason: "is not a regular file")
+        }
+        if secret && status.st_mode & sharedAccess != 0 {
+            let mode = "0" + String(status.st_mode & 0o777, radix: 8)
+            throw MessagingError.keyFile(
+                path: path,
+                reason: "the secret key is accessible by others (mode \(mode)); run `chmod 600 \(path)`")
         }
         guard status.st_size <= largestFile else {
             throw MessagingError.keyFile(

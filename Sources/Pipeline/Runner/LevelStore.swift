@@ -17,6 +17,10 @@ public protocol LevelStore: AnyObject {
     func levelStarted(_ level: LevelPlan.Level, canvas: any Canvas) throws
     /// The tiles of (`level`, `round`) whose results are stored, from an earlier attempt or this one.
     func storedTiles(level: Int, round: Int) throws -> Set<Int>
+    /// Checks every stored result against the plan (`expected` gives each tile's result
+    /// rectangle, nil for a key that is no tile of it) and removes those that cannot be blended,
+    /// so that their tiles are solved again. - Returns: one line per result removed.
+    func discardDamagedResults(job: String, expected: (TileResultKey) -> PixelRect?) throws -> [String]
     /// Keeps an accepted result (the first one per key wins).
     func store(_ record: TileResultRecord) throws
     /// The pixels of the stored result of `key`.
@@ -55,6 +59,9 @@ public final class MemoryLevelStore: LevelStore {
     public func storedTiles(level: Int, round: Int) throws -> Set<Int> {
         Set(results.keys.filter { $0.level == level && $0.round == round }.map(\.tile))
     }
+
+    /// Results in memory were checked when accepted and cannot be damaged since.
+    public func discardDamagedResults(job: String, expected: (TileResultKey) -> PixelRect?) throws -> [String] { [] }
 
     public func store(_ record: TileResultRecord) throws {
         if results[record.key] == nil { results[record.key] = record.pixels }

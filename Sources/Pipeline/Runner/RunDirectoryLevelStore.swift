@@ -76,6 +76,48 @@ public final class RunDirectoryLevelStore: LevelStore {
         if Double(DispatchTime.now().uptimeNanoseconds - lastWrite) / 1e9 >= tileListInterval { try write() }
     }
 
+    /// Reads every stored result: one that is damaged (checksum, size, fields), names another key,
+    /// is not a tile of the plan, does not have its tile's rectangle and three channels, or holds
+    /// a non-finite pixel is removed, so its tile is queued again instead of failing the blend.
+    /// - Returns: one line per result removed, naming its file and the reason.
+    /// - Throws: `.io` when a result cannot be read or removed (that is no damage to repair).
+    public func discardDamagedResults(job: String, expected: (TileResultKey) -> PixelRect?) throws -> [String] {
+        var lines: [String] = []
+        for key in try directory.tiles.storedKeys(job: job) {
+            let path = directory.tiles.path(of: key)
+            let problem: PipelineStoreError?
+            do {
+                problem = Self.problem(with: try directory.tiles.read(key), expected: expected(key), path: path)
+            } catch let error as PipelineStoreError {
+                if case .io = error { throw error }
+                problem = error
+            }
+            guard let problem else { continue }
+            try directory.tiles.remove(key)
+            manifest.completedTiles.removeAll { $0 == key }
+            lines.append("\(problem); removed, the tile is solved again")
+        }
+        if !lines.isEmpty { try write() }
+        return lines
+    }
+
+    /// Why a stored record cannot be blended into its tile's place, or nil when it can.
+    private static func problem(
+        with record: TileResultRecord, expected: PixelRect?, path: String
+    ) -> PipelineStoreError? {
+        guard let expected else { return .corrupt(path: path, reason: "\(record.key) is not a tile of this job") }
+        guard record.rect == expected else {
+            return .corrupt(path: path, reason: "a result for \(record.rect), where \(record.key) covers \(expected)")
+        }
+        guard record.pixels.channels == 3 else {
+            return .corrupt(path: path, reason: "\(record.pixels.channels) channels, not 3")
+        }
+        guard record.pixels.withUnsafeBufferPointer({ $0.allSatisfy(\.isFinite) }) else {
+            return .corrupt(path: path, reason: "non-finite pixels")
+        }
+        return nil
+    }
+
     public func result(_ key: TileResultKey) throws -> Tensor { try directory.tiles.read(key).pixels }
 
     public func roundCompleted(level: Int, round: Int, canvas: any Canvas) throws {

@@ -39,6 +39,8 @@ public final class TiledStylizer {
     public let job: String
     /// Called when a round resumes with stored results (level, round, stored, total).
     public var resumed: (Int, Int, Int, Int) -> Void = { _, _, _, _ in }
+    /// Called with one line per stored result found damaged and removed before the run starts.
+    public var discarded: (String) -> Void = { _ in }
 
     public init(vgg: VGG, settings: StylizeSettings, job: String = "local") {
         self.vgg = vgg
@@ -82,6 +84,10 @@ public final class TiledStylizer {
             throw TransferError.imageTooSmall(what: "the output", width: width, height: height,
                                               minimum: MultiScaleSchedule.minimumSide)
         }
+        // Every stored result is checked up front: a damaged one is solved again, not found at the blend.
+        for line in try store.discardDamagedResults(job: job, expected: { Self.resultRect(of: $0, in: plan) }) {
+            discarded(line)
+        }
         let executor = executor ?? SequentialTileExecutor(solver: TileSolver(vgg: vgg))
         var previous: (any Canvas)?
         for level in plan.levels {
@@ -120,6 +126,14 @@ public final class TiledStylizer {
             try levelFinished(level.index, canvas)
         }
         return previous!
+    }
+
+    /// The rectangle that `key`'s result covers in `plan`, or nil when the key is no tile of it.
+    static func resultRect(of key: TileResultKey, in plan: LevelPlan) -> PixelRect? {
+        guard let level = plan.levels.first(where: { $0.index == key.level }),
+              let round = level.rounds.first(where: { $0.index == key.round }),
+              (0..<round.grid.count).contains(key.tile) else { return nil }
+        return round.grid.tile(key.tile).result
     }
 
     /// The STYLE of a level of zero iterations: its tiles return their starting pixels and no

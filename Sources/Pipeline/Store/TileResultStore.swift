@@ -57,6 +57,30 @@ public final class TileResultStore: Sendable {
         }.sorted()
     }
 
+    /// The keys of every stored result, of any level and round, as their files name them (`job`
+    /// completes each key: file names do not carry it), in key order.
+    public func storedKeys(job: String) throws -> [TileResultKey] {
+        var keys: [TileResultKey] = []
+        for level in try entries(of: directory) {
+            guard let levelIndex = Self.index(level, prefix: "level-") else { continue }
+            for round in try entries(of: "\(directory)/\(level)") {
+                guard let roundIndex = Self.index(round, prefix: "round-") else { continue }
+                for tile in try completedTiles(level: levelIndex, round: roundIndex) {
+                    keys.append(TileResultKey(job: job, level: levelIndex, round: roundIndex, tile: tile))
+                }
+            }
+        }
+        return keys.sorted()
+    }
+
+    /// Removes the stored result of `key`, if any (durably: its folder is synced).
+    public func remove(_ key: TileResultKey) throws {
+        let path = path(of: key)
+        guard access(path, F_OK) == 0 else { return }
+        try SystemCall.run("unlink", path: path) { unlink(path) }
+        try AtomicFile.syncDirectory(AtomicFile.parentDirectory(of: path))
+    }
+
     /// Removes a round's results, once they are blended into a canvas and checkpointed.
     public func removeRound(level: Int, round: Int) throws {
         let folder = roundDirectory(level: level, round: round)
@@ -79,6 +103,13 @@ public final class TileResultStore: Sendable {
                 }
             }
         }
+    }
+
+    /// The number in a folder name as `roundDirectory` writes it (`level-3`), or nil for another name.
+    private static func index(_ name: String, prefix: String) -> Int? {
+        guard name.hasPrefix(prefix), let index = Int(name.dropFirst(prefix.count)), index >= 0,
+              name == prefix + String(index) else { return nil }
+        return index
     }
 
     private func roundDirectory(level: Int, round: Int) -> String { "\(directory)/level-\(level)/round-\(round)" }

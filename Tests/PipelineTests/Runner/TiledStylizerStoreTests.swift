@@ -38,14 +38,17 @@ final class TiledStylizerStoreTests: XCTestCase {
     }
 
     /// Runs the job over the run directory at `path` and returns the final level's pixels.
-    private func run(in path: String, resume: Bool, executor: CountingExecutor) throws -> Tensor {
+    private func run(
+        in path: String, resume: Bool, executor: CountingExecutor, discarded: @escaping (String) -> Void = { _ in }
+    ) throws -> Tensor {
         let directory = try RunDirectory(path: path)
         defer { try? directory.close() }
         let store = try RunDirectoryLevelStore(
             directory: directory, manifest: try directory.start(jobHash: Self.jobHash, resume: resume))
         defer { try? store.close() }
-        let canvas = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings).run(
-            Self.inputs(), width: 192, height: 128, store: store, executor: executor)
+        let stylizer = TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+        stylizer.discarded = discarded
+        let canvas = try stylizer.run(Self.inputs(), width: 192, height: 128, store: store, executor: executor)
         return canvas.read(PixelRect(width: 192, height: 128))
     }
 
@@ -95,6 +98,59 @@ final class TiledStylizerStoreTests: XCTestCase {
         let image = try run(in: path, resume: true, executor: second)
         XCTAssertEqual(second.solved, Self.tiles - 9, "only the tiles without a stored result are solved")
         XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+    }
+
+    /// Stored results that cannot be blended are found before any tile is solved, each logged in
+    /// one line naming its file, removed and solved again, so the resumed run ends with the
+    /// uninterrupted run's bytes (before: exit 3 at the blend, on every resume). The damage: a
+    /// flipped pixel byte (checksum), a file cut short, a valid record in another tile's place, a
+    /// valid record with a NaN pixel, and a result of a tile the plan does not have.
+    func testDamagedStoredResultsAreFoundUpFrontRemovedAndSolvedAgain() throws {
+        let reference = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+            .run(Self.inputs(), width: 192, height: 128)
+        let folder = try TemporaryDirectory()
+        let path = folder.path("run")
+        XCTAssertThrowsError(try run(in: path, resume: false, executor: CountingExecutor(failAfter: 9)))
+        let key = { (tile: Int) in TileResultKey(job: "local", level: 1, round: 0, tile: tile) }
+        let (files, misplaced, stray) = try inspect(path) { directory -> ([String], String, String) in
+            let tiles = directory.tiles
+            XCTAssertEqual(try tiles.completedTiles(level: 1, round: 0), [0, 1, 2, 3, 4])
+            // Tile 2's valid record stored as tile 3's; tile 4's with a NaN pixel; tile 0 of a level
+            // that is not there.
+            var moved = try tiles.read(key(2))
+            moved.key = key(3)
+            try tiles.remove(key(3))
+            try tiles.write(moved)
+            let poisoned = try tiles.read(key(4))
+            poisoned.pixels.withUnsafeMutableBufferPointer { $0[7] = .nan }
+            try tiles.remove(key(4))
+            try tiles.write(poisoned)
+            var stray = try tiles.read(key(0))
+            stray.key = TileResultKey(job: "local", level: 5, round: 0, tile: 0)
+            try tiles.write(stray)
+            return ((0...4).map { tiles.path(of: key($0)) }, tiles.path(of: key(3)), tiles.path(of: stray.key))
+        }
+        try damage(files[0], at: 200, with: [0xFF, 0x00, 0xFF])
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: files[1])[.size] as? Int)
+        try damage(files[1], truncateTo: size - 10)
+
+        var lines: [String] = []
+        let second = CountingExecutor()
+        let image = try run(in: path, resume: true, executor: second) { lines.append($0) }
+        XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+        XCTAssertEqual(second.solved, Self.tiles - 9 + 4, "the 4 damaged tiles are solved again, tile 2 is not")
+        XCTAssertEqual(lines.count, 5, lines.joined(separator: "\n"))
+        for line in lines {
+            XCTAssertTrue(line.hasSuffix("; removed, the tile is solved again"), line)
+            XCTAssertFalse(line.contains("\n"), line)
+        }
+        XCTAssertTrue(
+            lines.contains("\(files[0]): damaged: checksum mismatch; removed, the tile is solved again"), "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(files[1]): damaged: truncated") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(misplaced): damaged: a result for ") }, "\(lines)")
+        XCTAssertTrue(lines.contains("\(files[4]): damaged: non-finite pixels; removed, the tile is solved again"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("\(stray): damaged: level 5 round 0 tile 0 is not a tile") })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stray))
     }
 
     /// The start of every finer level, made rectangle by rectangle from the coarser canvas (a
