@@ -57,6 +57,19 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Weight of the illumination in patch matching (0 turns it off).")
     var illuminationWeight: Float?
 
+    @Option(help: ArgumentHelp(
+        "Size of the painting's strokes: 1 paints them at the painting's scale for an output of its size, 2 twice as large.",
+        valueName: "factor"))
+    var styleScale: Float?
+
+    @Option(help: ArgumentHelp(
+        "How strongly the painting's strokes replace the photo's detail (default 1; 2 paints more boldly, 0.5 keeps more of the photo).",
+        discussion: "Divides content_weight by the factor: the content loss is what keeps the photo's detail."))
+    var strokeStrength: Float?
+
+    @Flag(help: "Keep the content's colours: transfer only the painting's strokes and light (luminance-only transfer).")
+    var preserveColors = false
+
     @Option(help: "Seed for everything random (automatic segmentation, search).")
     var seed: UInt64?
 
@@ -109,6 +122,14 @@ struct StylizeCommand: ParsableCommand {
         if let mode { try settings.set("mode", to: mode) }
         if let semanticWeight { try settings.set("semantic_weight", to: Double(semanticWeight)) }
         if let illuminationWeight { try settings.set("illumination_weight", to: Double(illuminationWeight)) }
+        if let styleScale { try settings.set("style_scale", to: Double(styleScale)) }
+        if let strokeStrength {
+            guard strokeStrength.isFinite && strokeStrength > 0 else {
+                throw ValidationError("--stroke-strength must be a number > 0, not \(strokeStrength)")
+            }
+            settings.transfer.contentWeight /= strokeStrength
+        }
+        if preserveColors { settings.preserveColors = true }
         if let seed { settings.transfer.seed = seed }
         return settings
     }

@@ -84,6 +84,10 @@ struct StylizeJob {
         let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
                              alignment: try settings.geometry(of: vgg.architecture).alignment)
         guard let contentRaster else {
+            if settings.preserveColors {
+                throw UsageError("preserve_colors: not available yet for outputs above the streaming size "
+                    + "(\(streamingPixels) pixels); this one is \(width)x\(height)")
+            }
             let styleImage = styleRaster.rgbTensor()
             let needsFeatures = contentSeg == nil && transfer.semanticWeight > 0
             let semantics = try ContentSemantics(
@@ -164,7 +168,8 @@ struct StylizeJob {
                 Progress.line(report)
                 try finished(level: report.index, MemoryCanvas(image))
             }
-            return try OutputImage.write(OutputImage.compose(result, content: content), to: output)
+            return try OutputImage.write(OutputImage.compose(colours(of: result, content: content), content: content),
+                                         to: output)
         }
         let store: any LevelStore
         var directory: RunDirectory?
@@ -197,11 +202,19 @@ struct StylizeJob {
             roundFinished: roundFinished, levelFinished: finished)
         if let content = prepared.content {
             let result = canvas.read(PixelRect(width: canvas.width, height: canvas.height))
-            try OutputImage.write(OutputImage.compose(result, content: content), to: output)
+            try OutputImage.write(OutputImage.compose(colours(of: result, content: content), content: content),
+                                  to: output)
         } else {
             try LevelOutputWriter.write(
                 canvas, to: output, format: OutputImage.isTIFF(output) ? .tiff : .png, bitDepth: prepared.contentBitDepth)
         }
+    }
+
+    /// The finished image with the content's colours when `preserve_colors` asks for them.
+    private func colours(of result: Tensor, content: Raster) -> Tensor {
+        guard settings.preserveColors else { return result }
+        let rgb = MultiScaleStylizer.resized(content.rgbTensor(), width: result.width, height: result.height)
+        return ColourPreservation.apply(stylised: result, content: rgb)
     }
 
     /// One line on where a resumed run stands.

@@ -7,11 +7,16 @@ import Transfer
 public struct StylizeSettings: Sendable, Equatable {
     public var transfer = TransferSettings()
     public var tile = TileSettings()
+    /// `preserve_colors`: the output keeps the content's colours and takes only the stylised
+    /// luminance (`ColourPreservation`). Applied to the finished image, so workers never see it.
+    public var preserveColors = false
 
     public init() {}
 
-    /// Every key in `Configs/default.yaml` order: the transfer's, then `tile.size`, `tile.overlap`, ….
-    public static let keys = TransferSettings.keys + TileSettings.keys.map { TileSettings.section + "." + $0 }
+    /// Every key in `Configs/default.yaml` order: the transfer's, `preserve_colors`, then
+    /// `tile.size`, `tile.overlap`, ….
+    public static let keys = TransferSettings.keys + ["preserve_colors"]
+        + TileSettings.keys.map { TileSettings.section + "." + $0 }
 
     /// Sets `key` from a parsed YAML value. `tile.size` sets one tile key; `tile` takes a mapping
     /// of tile keys (`tile: {size: 128, rounds: 2}` in a file), applied in key order.
@@ -26,6 +31,11 @@ public struct StylizeSettings: Sendable, Equatable {
             for name in mapping.keys.sorted() { try tile.set(name, to: mapping[name]!) }
         } else if key.hasPrefix(prefix) {
             try tile.set(String(key.dropFirst(prefix.count)), to: value)
+        } else if key == "preserve_colors" {
+            guard let flag = value as? Bool else {
+                throw TransferError.setting(key: key, reason: "expected true or false, got '\(value)'")
+            }
+            preserveColors = flag
         } else {
             do {
                 try transfer.set(key, to: value)
