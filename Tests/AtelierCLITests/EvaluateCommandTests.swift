@@ -1,0 +1,129 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `atelier evaluate` end to end on the repository's sample images and the real default weights.
+final class EvaluateCommandTests: XCTestCase {
+    private func example(_ name: String) -> String {
+        Fixtures.projectRoot.appendingPathComponent("Examples/\(name)").path
+    }
+
+    private func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("evaluate-\(UUID())-\(name)").path
+    }
+
+    private func jsonReport(_ arguments: [String]) throws -> [String: Any] {
+        let run = try AtelierProcess.run(["evaluate", "--json"] + arguments)
+        guard run.status == 0 else {
+            XCTFail("status \(run.status): \(run.stderr)")
+            return [:]
+        }
+        XCTAssertEqual(run.stderr, "")
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    }
+
+    /// The untouched photo scored against Starry Night: every key, structure 1 (the output is
+    /// the content), far from the painting in colour and style, no regions without maps.
+    func testJSONHasEveryFigureForAnUntouchedPhoto() throws {
+        let report = try jsonReport([
+            "--output", example("chelsea.png"), "--content", example("chelsea.png"),
+            "--style", example("starry_night.png"),
+        ])
+        XCTAssertEqual(
+            Set(report.keys), ["colour", "structure", "style", "style_layers", "regions", "region_colour"])
+        let layers = try XCTUnwrap(report["style_layers"] as? [String: Double])
+        XCTAssertEqual(Set(layers.keys), ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"])
+        let style = try XCTUnwrap(report["style"] as? Double)
+        XCTAssertEqual(style, layers.values.reduce(0, +) / 5, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(report["structure"] as? Double), 1, accuracy: 1e-6)
+        XCTAssertGreaterThan(try XCTUnwrap(report["colour"] as? Double), 5)
+        XCTAssertGreaterThan(style, 0.2)
+        XCTAssertEqual((report["regions"] as? [Any])?.count, 0)
+        XCTAssertTrue(report["region_colour"] is NSNull)
+    }
+
+    /// The painting scored against itself, with its own map on both sides: colour and style 0,
+    /// every region 0, the region areas adding up to the whole picture.
+    func testAPaintingAgainstItselfScoresZeroGloballyAndPerRegion() throws {
+        let arguments = [
+            "--output", example("Monet.png"), "--content", example("Monet.png"), "--style", example("Monet.png"),
+            "--content-seg", example("Monet_sem.png"), "--style-seg", example("Monet_sem.png"),
+        ]
+        let report = try jsonReport(arguments)
+        XCTAssertEqual(try XCTUnwrap(report["colour"] as? Double), 0)
+        XCTAssertEqual(try XCTUnwrap(report["style"] as? Double), 0, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(report["region_colour"] as? Double), 0)
+        let regions = try XCTUnwrap(report["regions"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(regions.count, 3)
+        XCTAssertEqual(regions.reduce(0.0) { $0 + (($1["area"] as? Double) ?? 0) }, 1, accuracy: 1e-9)
+        for region in regions {
+            XCTAssertEqual(Set(region.keys), ["label", "area", "colour"])
+            let label = try XCTUnwrap(region["label"] as? String)
+            XCTAssertTrue(label.range(of: "^#[0-9a-f]{6}$", options: .regularExpression) != nil, label)
+            XCTAssertEqual(region["colour"] as? Double, 0, label)
+        }
+
+        // The same as a table: the three figures, the five layers, the region rows.
+        let table = try AtelierProcess.run(["evaluate"] + arguments)
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3 + 5 + 1 + regions.count, table.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("colour") && lines[0].contains("0.0000"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("structure") && lines[1].contains("1.0000"), lines[1])
+        XCTAssertTrue(lines[3].hasPrefix("  relu1_1"), lines[3])
+        XCTAssertTrue(lines[8].hasPrefix("region colour"), lines[8])
+    }
+
+    func testASegmentationMapWithoutItsPartnerIsAUsageError() throws {
+        let run = try AtelierProcess.run([
+            "evaluate", "--output", example("Monet.png"), "--content", example("Monet.png"),
+            "--style", example("Monet.png"), "--style-seg", example("Monet_sem.png"),
+        ])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertEqual(run.stderr, "atelier: --content-seg and --style-seg go together: give both maps or neither\n")
+    }
+
+    func testMissingAndCorruptImagesAreBadInputsNamingTheFile() throws {
+        let missing = try AtelierProcess.run([
+            "evaluate", "--output", "/nonexistent/out.png", "--content", example("chelsea.png"),
+            "--style", example("starry_night.png"),
+        ])
+        XCTAssertEqual(missing.status, 3)
+        XCTAssertTrue(missing.stderr.hasPrefix("atelier: /nonexistent/out.png"), missing.stderr)
+
+        let corrupt = temporaryPath("style.png")
+        defer { try? FileManager.default.removeItem(atPath: corrupt) }
+        var bytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        bytes.append(Data("not really a PNG".utf8))
+        try bytes.write(to: URL(fileURLWithPath: corrupt))
+        let run = try AtelierProcess.run([
+            "evaluate", "--output", example("chelsea.png"), "--content", example("chelsea.png"), "--style", corrupt,
+        ])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertTrue(run.stderr.hasPrefix("atelier: \(corrupt)"), run.stderr)
+        XCTAssertEqual(run.stderr.filter { $0 == "\n" }.count, 1)
+
+        let photoAsMap = try AtelierProcess.run([
+            "evaluate", "--output", example("Monet.png"), "--content", example("Monet.png"),
+            "--style", example("Monet.png"), "--content-seg", example("chelsea.png"),
+            "--style-seg", example("Monet_sem.png"),
+        ])
+        XCTAssertEqual(photoAsMap.status, 3)
+        XCTAssertEqual(
+            photoAsMap.stderr,
+            "atelier: \(example("chelsea.png")): not a colour-coded map: most of it is not solid regions of"
+                + " one colour\n")
+    }
+
+    func testMissingWeightsIsABadInputNamingTheFetchScript() throws {
+        let run = try AtelierProcess.run([
+            "evaluate", "--output", example("chelsea.png"), "--content", example("chelsea.png"),
+            "--style", example("starry_night.png"), "--weights", "/nonexistent/w.safetensors",
+        ])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertEqual(
+            run.stderr,
+            "atelier: /nonexistent/w.safetensors: no such weights file; run Scripts/fetch-weights to fetch the"
+                + " default VGG-16 weights\n")
+    }
+}
