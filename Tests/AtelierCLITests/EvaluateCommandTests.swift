@@ -23,11 +23,20 @@ final class EvaluateCommandTests: XCTestCase {
     }
 
     /// The untouched photo scored against Starry Night: every key, structure 1 (the output is
-    /// the content), far from the painting in colour and style, no regions without maps.
+    /// the content, here as a TIFF that Pillow writes), far from the painting in colour and
+    /// style, no regions without maps.
     func testJSONHasEveryFigureForAnUntouchedPhoto() throws {
+        let tiff = temporaryPath("chelsea.tif")
+        defer { try? FileManager.default.removeItem(atPath: tiff) }
+        try ReferenceTool.run(
+            ReferenceTool.python,
+            [
+                "-c", "import sys; from PIL import Image; Image.open(sys.argv[1]).save(sys.argv[2])",
+                example("chelsea.png"),
+                tiff,
+            ])
         let report = try jsonReport([
-            "--output", example("chelsea.png"), "--content", example("chelsea.png"),
-            "--style", example("starry_night.png"),
+            "--output", tiff, "--content", example("chelsea.png"), "--style", example("starry_night.png"),
         ])
         XCTAssertEqual(
             Set(report.keys), ["colour", "structure", "style", "style_layers", "regions", "region_colour"])

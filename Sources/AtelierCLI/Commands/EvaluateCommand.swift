@@ -9,6 +9,7 @@ import Semantics
 /// [--weights FILE] [--json]`: the figures of a stylised picture (README "Evaluate"), so that
 /// settings can be compared with numbers: colour (to the painting), structure (to the content)
 /// and style (Gram statistics), and colour region by region when the segmentation maps are given.
+/// The images may be of any size and need not match (`EvaluationImage`, `StyleEvaluation`).
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
@@ -46,9 +47,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         // Every input file before the 59 MB of weights: a bad file fails fast.
-        let outputImage = try ImageFile.open(output).readAll().rgbTensor()
-        let contentImage = try ImageFile.open(content).readAll().rgbTensor()
-        let styleImage = try ImageFile.open(style).readAll().rgbTensor()
+        let outputImage = try EvaluationImage.read(output)
+        let contentImage = try EvaluationImage.read(content)
+        let styleImage = try EvaluationImage.read(style)
         var segmentation: StyleEvaluation.Segmentation?
         if let contentSeg, let styleSeg {
             let labels = try ColourSegmentation().labels(
