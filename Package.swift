@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "AtelierCLITests",
             dependencies: [
-                "AtelierCLI", "ImageIO", "Messaging", "Pipeline", "Tensor", "TestSupport",
+                "AtelierCLI", "Evaluation", "ImageIO", "Messaging", "Pipeline", "Tensor", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ]),
     ]

@@ -82,17 +82,6 @@ public struct EvaluationReport: Sendable, Equatable {
     /// The area-weighted mean of the regions covering at least 1% of the output; nil without maps.
     public var regionColour: Double?
 
-    public init(
-        colour: Double, structure: Double, styleLayers: [LayerDistance], regions: [RegionColour],
-        regionColour: Double?
-    ) {
-        self.colour = colour
-        self.structure = structure
-        self.styleLayers = styleLayers
-        self.regions = regions
-        self.regionColour = regionColour
-    }
-
     /// The style figure: the mean of the layers' Gram distances.
     public var style: Double {
         styleLayers.isEmpty ? 0 : styleLayers.reduce(0) { $0 + $1.distance } / Double(styleLayers.count)

@@ -2,6 +2,9 @@ import Foundation
 import TestSupport
 import XCTest
 
+@testable import AtelierCLI
+@testable import Evaluation
+
 /// `atelier evaluate` end to end on the repository's sample images and the real default weights.
 final class EvaluateCommandTests: XCTestCase {
     private func example(_ name: String) -> String {
@@ -71,16 +74,44 @@ final class EvaluateCommandTests: XCTestCase {
             XCTAssertTrue(label.range(of: "^#[0-9a-f]{6}$", options: .regularExpression) != nil, label)
             XCTAssertEqual(region["colour"] as? Double, 0, label)
         }
+    }
 
-        // The same as a table: the three figures, the five layers, the region rows.
-        let table = try AtelierProcess.run(["evaluate"] + arguments)
-        XCTAssertEqual(table.status, 0, table.stderr)
-        let lines = table.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 3 + 5 + 1 + regions.count, table.stdout)
-        XCTAssertTrue(lines[0].hasPrefix("colour") && lines[0].contains("0.0000"), lines[0])
-        XCTAssertTrue(lines[1].hasPrefix("structure") && lines[1].contains("1.0000"), lines[1])
-        XCTAssertTrue(lines[3].hasPrefix("  relu1_1"), lines[3])
-        XCTAssertTrue(lines[8].hasPrefix("region colour"), lines[8])
+    /// The table: one figure a line with what it measures, the layers indented under style, and
+    /// with maps the mean and one row per region named by its map colour; `-` where a region of
+    /// the content has no partner in the painting.
+    func testTheTableAlignsTheFiguresAndNamesTheRegionsByColour() {
+        var report = EvaluationReport(
+            colour: 7.61137, structure: 0.57124,
+            styleLayers: zip(["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"], [0.79, 0.44, 0.26, 0.28, 0.43])
+                .map { LayerDistance(layer: $0.0, distance: $0.1) },
+            regions: [], regionColour: nil)
+        let figures = """
+            colour             7.6114  Lab sliced Wasserstein to the painting, lower is closer
+            structure          0.5712  HED edge correlation with the content, higher keeps more
+            style              0.4400  Gram distance to the painting, lower is closer
+              relu1_1          0.7900
+              relu2_1          0.4400
+              relu3_1          0.2600
+              relu4_1          0.2800
+              relu5_1          0.4300
+
+            """
+        XCTAssertEqual(EvaluationText.table(report), figures)
+        report.regions = [
+            RegionColour(label: 0, mapColour: [1, 1, 1], area: 0.401, colour: 13.3297),
+            RegionColour(label: 1, mapColour: [1, 0.2, 0.1216], area: 0.59, colour: 9.8811),
+            RegionColour(label: 2, mapColour: [0, 0, 1], area: 0.009, colour: nil),
+        ]
+        report.regionColour = 11.29
+        XCTAssertEqual(
+            EvaluationText.table(report),
+            figures + """
+                region colour     11.2900  area-weighted over regions of at least 1%, lower is closer
+                  #ffffff         13.3297  area 40.1%
+                  #ff331f          9.8811  area 59.0%
+                  #0000ff               -  area 0.9%
+
+                """)
     }
 
     func testASegmentationMapWithoutItsPartnerIsAUsageError() throws {

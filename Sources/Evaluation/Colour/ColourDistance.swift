@@ -107,11 +107,4 @@ public struct RegionColour: Sendable, Equatable {
     /// The sliced Wasserstein distance of the region's pixels; nil when the painting has no
     /// pixels of the label, so nothing to compare with.
     public var colour: Double?
-
-    public init(label: Int, mapColour: SIMD3<Float>?, area: Double, colour: Double?) {
-        self.label = label
-        self.mapColour = mapColour
-        self.area = area
-        self.colour = colour
-    }
 }
