@@ -8,7 +8,7 @@ import Tensor
 /// memory whole.
 public enum EvaluationImage {
     /// The long side above which an image is read reduced.
-    public static let maximumSide = 4096
+    public static let maximumSide = 2048
 
     /// The image at `path` (PNG or TIFF) as RGB in 0…1 (alpha dropped, grey repeated). An image
     /// whose long side exceeds `maximumSide` is reduced by the smallest integer factor that
