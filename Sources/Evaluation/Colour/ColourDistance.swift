@@ -24,10 +24,7 @@ public enum ColourDistance {
         output: Tensor, painting: Tensor, measure: SlicedWasserstein = SlicedWasserstein()
     ) -> Double {
         let scaled = painting.resized(longSide: output.longSide)
-        let everyPixel = 0..<(output.height * output.width)
-        return measure.distance(
-            labPixels(of: output, at: Array(everyPixel)),
-            labPixels(of: scaled, at: Array(0..<(scaled.height * scaled.width))))
+        return measure.distance(labPixels(of: output), labPixels(of: scaled))
     }
 
     /// The distance of each region: the output's pixels of label k (the content's map, resized by
@@ -69,10 +66,10 @@ public enum ColourDistance {
     }
 
     /// The L\*a\*b\* colours of `image`'s pixels at the flat `indices` (row-major within the
-    /// plane), at most `maximumSamples` of them, taken at even steps.
-    static func labPixels(of image: Tensor, at indices: [Int]) -> [SIMD3<Double>] {
+    /// plane; every pixel when nil), at most `maximumSamples` of them, taken at even steps.
+    static func labPixels(of image: Tensor, at indices: [Int]? = nil) -> [SIMD3<Double>] {
         let plane = image.height * image.width
-        let sampled = evenSubsample(indices, limit: maximumSamples)
+        let sampled = evenSubsample(indices ?? Array(0..<plane), limit: maximumSamples)
         return image.withUnsafeBufferPointer { values in
             sampled.map { index in
                 CIELAB.lab(
