@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "Network", dependencies: ["Tensor"]),
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
+        .target(name: "Evaluation", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
         .target(name: "Messaging", dependencies: ["CZMQ"]),
         .target(
             name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging"],
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
-                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging", "Pipeline",
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging", "Pipeline", "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -55,7 +56,11 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(
-            name: "TransferTests", dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
+            name: "TransferTests",
+            dependencies: ["Transfer", "Semantics", "Network", "ImageIO", "Tensor", "Evaluation", "TestSupport"]),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Semantics", "Network", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "TestSupport"]),
         .testTarget(
             name: "PipelineTests",
@@ -65,7 +70,7 @@ let package = Package(
         .testTarget(
             name: "AtelierCLITests",
             dependencies: [
-                "AtelierCLI", "ImageIO", "Messaging", "Pipeline", "Tensor", "TestSupport",
+                "AtelierCLI", "Evaluation", "ImageIO", "Messaging", "Pipeline", "Tensor", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ]),
     ]
