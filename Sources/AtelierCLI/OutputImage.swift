@@ -4,8 +4,16 @@ import Semantics
 import Tensor
 
 /// The image written at the end of a run: the stylised colour, at the content's bit depth, with
-/// the content's alpha carried over (resampled when the output size differs).
+/// the content's alpha carried over (resampled when the output size differs), in the format the
+/// output's extension names.
 enum OutputImage {
+    /// How the output is written: `--quality` and `--tiled`.
+    typealias Options = ImageWriter.Options
+
+    /// A TIFF output above this many pixels is tiled with a pyramid even without `--tiled`: the
+    /// size above which a job streams (`StylizeJob.streamingPixels`), where viewers need tiles.
+    static let tiledAbovePixels = 4096 * 4096
+
     static func compose(_ result: Tensor, content: Raster) -> Raster {
         let colour = Raster.rgb(result, bitDepth: content.bitDepth)
         guard let alpha = content.alpha() else { return colour }
@@ -21,30 +29,40 @@ enum OutputImage {
             samples: colour.samples + plane)
     }
 
-    /// Writes `raster` to `path`: a tiled TIFF with a reduced-resolution pyramid for viewers when
-    /// the name ends in `.tif` or `.tiff` (DESIGN.md §7), a PNG otherwise.
-    static func write(_ raster: Raster, to path: String) throws {
-        guard isTIFF(path) else {
-            return try PNGFile.write(raster, to: path)
-        }
-        let tileSize = 256
-        let options = TiledTIFFWriter.Options(
-            tileSize: tileSize, pyramidLevels: TiledTIFFWriter.Options.automaticPyramidLevels(
-                width: raster.width, height: raster.height, tileSize: tileSize))
-        try TiledTIFFWriter.write(
-            to: path, width: raster.width, height: raster.height, layout: raster.layout, bitDepth: raster.bitDepth,
-            options: options
-        ) { writer in
-            for row in 0..<writer.tileRows {
-                for column in 0..<writer.tileColumns {
-                    try writer.write(raster.cropped(to: writer.tileRect(column: column, row: row)), column: column, row: row)
-                }
-            }
-        }
+    /// The format the output's extension names.
+    /// - Throws: `UsageError` (exit 2) naming the path and the accepted extensions.
+    static func format(of path: String) throws -> OutputFormat {
+        guard let format = OutputFormat(path: path) else { throw UsageError(unknownExtension(path)) }
+        return format
     }
 
-    /// Whether `path` names a TIFF output (`.tif`, `.tiff`).
-    static func isTIFF(_ path: String) -> Bool {
-        ["tif", "tiff"].contains((path as NSString).pathExtension.lowercased())
+    /// The message for an output whose extension names no format.
+    static func unknownExtension(_ path: String) -> String {
+        let given = (path as NSString).pathExtension
+        return "\(path): unknown output extension \(given.isEmpty ? "(none)" : "\".\(given)\""); use one of "
+            + OutputFormat.extensionList
+    }
+
+    /// Writes `raster` to `path` in the format of its extension: PNG, JPEG, WebP, or TIFF (in
+    /// strips; tiled with a pyramid when `options.tiled` or the image is above `tiledAbovePixels`).
+    static func write(_ raster: Raster, to path: String, options: Options = .init()) throws {
+        var options = options
+        options.tiled = options.tiled || raster.width * raster.height > tiledAbovePixels
+        try ImageWriter.write(raster, to: path, format: try format(of: path), options: options)
+    }
+
+    /// What the output's format loses from the content, one warning line each (naming the output):
+    /// JPEG and WebP are 8-bit; JPEG has no alpha.
+    static func warnings(output path: String, contentBitDepth: BitDepth, contentHasAlpha: Bool) -> [String] {
+        guard let format = OutputFormat(path: path) else { return [] }
+        let name = format == .jpeg ? "JPEG" : "WebP"
+        var lines: [String] = []
+        if contentBitDepth == .sixteen && !format.keepsSixteenBits {
+            lines.append("\(path): \(name) is 8-bit; the 16-bit content is written at 8 bits (use .png or .tif to keep 16)")
+        }
+        if contentHasAlpha && !format.keepsAlpha {
+            lines.append("\(path): JPEG has no alpha; the content's alpha channel is dropped (use .png, .webp or .tif)")
+        }
+        return lines
     }
 }
