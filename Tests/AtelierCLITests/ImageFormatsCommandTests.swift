@@ -42,9 +42,9 @@ final class ImageFormatsCommandTests: XCTestCase {
     func testASixteenBitContentWrittenAsJPEGSaysItBecomesEightBit() throws {
         let folder = try TemporaryDirectory()
         let content = folder.path("deep.png")
-        let count = 3 * 48 * 40
+        let count = 3 * 96 * 64
         let samples: [Float] = (0..<count).map { (index: Int) -> Float in Float(index * 7919 % 65536) / 65535 }
-        try PNGFile.write(Raster(width: 48, height: 40, layout: .rgb, bitDepth: .sixteen, samples: samples), to: content)
+        try PNGFile.write(Raster(width: 96, height: 64, layout: .rgb, bitDepth: .sixteen, samples: samples), to: content)
         let out = folder.path("deep.jpg")
         let run = try AtelierProcess.run(
             ["stylize", "--content", content, "--style", Self.painting, "--out", out, "--quality", "70"] + Self.tiny)

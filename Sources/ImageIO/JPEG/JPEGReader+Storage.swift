@@ -6,6 +6,10 @@ extension JPEGReader {
     /// skipped to the next marker. A cheap way to catch a truncated file, as `atelier info` does.
     /// - Throws: `.decode` naming the offset where the file ends too early or the structure breaks.
     public func verifyStorage() throws {
+        try Self.verifyMarkers(path)
+    }
+
+    static func verifyMarkers(_ path: String) throws {
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)

@@ -10,11 +10,13 @@ public final class JPEGReader: ImageSource {
     private let limits: ImageLimits
     private var decoded: Raster?
 
-    /// Reads the header and markers only.
-    /// - Throws: `.unsupported` for a CMYK JPEG, `.decode` for a damaged header.
+    /// Reads the header and markers, and walks the marker structure to EOI (`verifyStorage`, a
+    /// byte scan), so that a truncated file fails here, before any warning about its profile.
+    /// - Throws: `.unsupported` for a CMYK JPEG, `.decode` for a damaged header or a truncated file.
     public init(path: String, limits: ImageLimits = .default) throws {
         let decoder = try JPEGDecoder(path: path)
         let layout = try decoder.layout()
+        try Self.verifyMarkers(path)
         self.path = path
         self.limits = limits
         orientation = ExifOrientation.read(exif: decoder.exif)
