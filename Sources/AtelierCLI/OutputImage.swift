@@ -1,5 +1,6 @@
 import Foundation
 import ImageIO
+import Pipeline
 import Semantics
 import Tensor
 
@@ -43,6 +44,24 @@ enum OutputImage {
             + OutputFormat.extensionList
     }
 
+    /// Throws when a `width`×`height` output cannot be written as `format` (a side above WebP's or
+    /// JPEG's limit, or more pixels than a PNG, JPEG or WebP is encoded from in memory), so that
+    /// the run stops before any work rather than after it.
+    /// - Throws: `UsageError` naming the path, the size and the limit.
+    static func check(_ format: OutputFormat, path: String, width: Int, height: Int) throws {
+        if let limit = format.maximumSide, max(width, height) > limit {
+            throw UsageError(
+                "\(path): a \(width)x\(height) output is above the \(limit)-pixel side limit of"
+                    + " .\(format.extensions[0]) files; give a smaller --size or write .tif")
+        }
+        let limit = LevelOutputWriter.pngPixelLimit
+        if format != .tiff, width * height > limit {
+            throw UsageError(
+                "\(path): a \(width)x\(height) output is above the \(limit)-pixel limit of .\(format.extensions[0])"
+                    + " files (encoded in memory); give a smaller --size or write .tif")
+        }
+    }
+
     /// Writes `raster` to `path` in the format of its extension: PNG, JPEG, WebP, or TIFF (in
     /// strips; tiled with a pyramid when `options.tiled` or the image is above `tiledAbovePixels`).
     static func write(_ raster: Raster, to path: String, options: Options = .init()) throws {
@@ -55,10 +74,11 @@ enum OutputImage {
     /// JPEG and WebP are 8-bit; JPEG has no alpha.
     static func warnings(output path: String, contentBitDepth: BitDepth, contentHasAlpha: Bool) -> [String] {
         guard let format = OutputFormat(path: path) else { return [] }
-        let name = format == .jpeg ? "JPEG" : "WebP"
+        let name = format.name
         var lines: [String] = []
         if contentBitDepth == .sixteen && !format.keepsSixteenBits {
-            lines.append("\(path): \(name) is 8-bit; the 16-bit content is written at 8 bits (use .png or .tif to keep 16)")
+            lines.append(
+                "\(path): \(name) is 8-bit; the 16-bit content is written at 8 bits (use .png or .tif to keep 16)")
         }
         if contentHasAlpha && !format.keepsAlpha {
             lines.append("\(path): JPEG has no alpha; the content's alpha channel is dropped (use .png, .webp or .tif)")

@@ -1,6 +1,7 @@
 // See CImageShimsJPEG.h. Every libjpeg call sits inside a block guarded by setjmp; the error
 // manager formats libjpeg's message into the caller's buffer before it longjmps back here.
 #include "CImageShims.h"
+#include "message.h"
 
 #include <errno.h>
 #include <setjmp.h>
@@ -19,16 +20,11 @@ typedef struct {
     size_t capacity;
 } CImageShims_JPEGErrorManager;
 
-static void CImageShims_jpeg_copy_message(char *message, size_t capacity, const char *text) {
-    if (message == NULL || capacity == 0) return;
-    snprintf(message, capacity, "%s", text ? text : "unknown libjpeg error");
-}
-
 static void CImageShims_jpeg_error_exit(j_common_ptr cinfo) {
     CImageShims_JPEGErrorManager *manager = (CImageShims_JPEGErrorManager *)cinfo->err;
     char text[JMSG_LENGTH_MAX];
     (*cinfo->err->format_message)(cinfo, text);
-    CImageShims_jpeg_copy_message(manager->message, manager->capacity, text);
+    CImageShims_copy_message(manager->message, manager->capacity, text);
     longjmp(manager->jump, 1);
 }
 
@@ -103,12 +99,12 @@ CImageShims_JPEGStatus CImageShims_jpeg_decoder_open(
     *out = NULL;
     CImageShims_JPEGDecoder *decoder = calloc(1, sizeof *decoder);
     if (decoder == NULL) {
-        CImageShims_jpeg_copy_message(message, messageCapacity, "out of memory");
+        CImageShims_copy_message(message, messageCapacity, "out of memory");
         return CImageShims_JPEGStatusLibraryError;
     }
     decoder->file = fopen(path, "rb");
     if (decoder->file == NULL) {
-        CImageShims_jpeg_copy_message(message, messageCapacity, strerror(errno));
+        CImageShims_copy_message(message, messageCapacity, strerror(errno));
         CImageShims_jpeg_decoder_free(decoder);
         return CImageShims_JPEGStatusIOError;
     }
@@ -158,7 +154,7 @@ CImageShims_JPEGStatus CImageShims_jpeg_decoder_read(
     jpeg_start_decompress(cinfo);
     size_t rowBytes = (size_t)cinfo->output_width * (size_t)cinfo->output_components;
     if (rowBytes == 0 || pixelBytes / rowBytes < cinfo->output_height) {
-        CImageShims_jpeg_copy_message(message, messageCapacity, "pixel buffer too small");
+        CImageShims_copy_message(message, messageCapacity, "pixel buffer too small");
         jpeg_abort_decompress(cinfo);
         return CImageShims_JPEGStatusLibraryError;
     }
@@ -174,12 +170,12 @@ CImageShims_JPEGStatus CImageShims_jpeg_write(
     const char *path, uint32_t width, uint32_t height, int channels, int quality,
     const uint8_t *pixels, size_t rowBytes, char *message, size_t messageCapacity) {
     if ((channels != 1 && channels != 3) || quality < 1 || quality > 100) {
-        CImageShims_jpeg_copy_message(message, messageCapacity, "unsupported channel count or quality");
+        CImageShims_copy_message(message, messageCapacity, "unsupported channel count or quality");
         return CImageShims_JPEGStatusLibraryError;
     }
     FILE *file = fopen(path, "wb");
     if (file == NULL) {
-        CImageShims_jpeg_copy_message(message, messageCapacity, strerror(errno));
+        CImageShims_copy_message(message, messageCapacity, strerror(errno));
         return CImageShims_JPEGStatusIOError;
     }
     // `cinfo` and `file` are set before setjmp and never reassigned, so neither needs volatile.
@@ -213,7 +209,7 @@ CImageShims_JPEGStatus CImageShims_jpeg_write(
     jpeg_finish_compress(&cinfo);
     jpeg_destroy_compress(&cinfo);
     if (fclose(file) != 0) {
-        CImageShims_jpeg_copy_message(message, messageCapacity, strerror(errno));
+        CImageShims_copy_message(message, messageCapacity, strerror(errno));
         return CImageShims_JPEGStatusIOError;
     }
     return CImageShims_JPEGStatusOK;

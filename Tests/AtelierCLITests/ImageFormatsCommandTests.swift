@@ -35,7 +35,8 @@ final class ImageFormatsCommandTests: XCTestCase {
             XCTAssertEqual(try pillowDescription(out), "\(pillow) 48 32 RGB")
             let warnings = run.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
             XCTAssertEqual(warnings.count, 1, run.stderr)
-            XCTAssertTrue(warnings.first?.contains("\(Self.photo): has \"Adobe RGB (1998)\" ICC colour profile") ?? false)
+            XCTAssertTrue(
+                warnings.first?.contains("\(Self.photo): has \"Adobe RGB (1998)\" ICC colour profile") ?? false)
         }
     }
 
@@ -44,7 +45,8 @@ final class ImageFormatsCommandTests: XCTestCase {
         let content = folder.path("deep.png")
         let count = 3 * 96 * 64
         let samples: [Float] = (0..<count).map { (index: Int) -> Float in Float(index * 7919 % 65536) / 65535 }
-        try PNGFile.write(Raster(width: 96, height: 64, layout: .rgb, bitDepth: .sixteen, samples: samples), to: content)
+        try PNGFile.write(
+            Raster(width: 96, height: 64, layout: .rgb, bitDepth: .sixteen, samples: samples), to: content)
         let out = folder.path("deep.jpg")
         let run = try AtelierProcess.run(
             ["stylize", "--content", content, "--style", Self.painting, "--out", out, "--quality", "70"] + Self.tiny)
@@ -64,7 +66,8 @@ final class ImageFormatsCommandTests: XCTestCase {
         ]
         for (arguments, message) in cases {
             let run = try AtelierProcess.run(
-                ["stylize", "--content", "/nonexistent/c.jpg", "--style", "/nonexistent/s.jpg"] + arguments, timeout: 20)
+                ["stylize", "--content", "/nonexistent/c.jpg", "--style", "/nonexistent/s.jpg"] + arguments, timeout: 20
+            )
             XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains(message), "\(message) not in \(run.stderr)")
         }

@@ -1,7 +1,8 @@
-@testable import AtelierCLI
 import ImageIO
 import TestSupport
 import XCTest
+
+@testable import AtelierCLI
 
 /// The output's file kind follows its name: PNG, JPEG, WebP, or TIFF (plain strips when small,
 /// tiled with a pyramid when asked), each read back; an unknown extension is a usage error.
@@ -48,11 +49,27 @@ final class OutputImageTests: XCTestCase {
         XCTAssertThrowsError(try OutputImage.write(raster(), to: "/tmp/out.gif")) { error in
             XCTAssertTrue(error is UsageError, "\(error)")
             XCTAssertEqual(
-                "\(error)", "/tmp/out.gif: unknown output extension \".gif\"; use one of .png, .jpg, .jpeg, .webp, .tif, .tiff")
+                "\(error)",
+                "/tmp/out.gif: unknown output extension \".gif\"; use one of .png, .jpg, .jpeg, .webp, .tif, .tiff")
         }
         XCTAssertEqual(
             OutputImage.warnings(output: "o.jpg", contentBitDepth: .sixteen, contentHasAlpha: true).count, 2)
         XCTAssertEqual(OutputImage.warnings(output: "o.webp", contentBitDepth: .eight, contentHasAlpha: true), [])
         XCTAssertEqual(OutputImage.warnings(output: "o.png", contentBitDepth: .sixteen, contentHasAlpha: true), [])
+    }
+}
+
+extension OutputImageTests {
+    func testSizesAFormatCannotHoldAreRefusedUpFront() throws {
+        XCTAssertNoThrow(try OutputImage.check(.webp, path: "o.webp", width: 16383, height: 100))
+        XCTAssertThrowsError(try OutputImage.check(.webp, path: "o.webp", width: 16384, height: 100)) { error in
+            XCTAssertTrue(error is UsageError)
+            XCTAssertTrue("\(error)".hasPrefix("o.webp: a 16384x100 output is above the 16383-pixel side limit"))
+        }
+        XCTAssertThrowsError(try OutputImage.check(.jpeg, path: "o.jpg", width: 65501, height: 10))
+        XCTAssertThrowsError(try OutputImage.check(.png, path: "o.png", width: 16384, height: 16384)) { error in
+            XCTAssertTrue("\(error)".contains("(encoded in memory)"), "\(error)")
+        }
+        XCTAssertNoThrow(try OutputImage.check(.tiff, path: "o.tif", width: 65536, height: 65536))
     }
 }

@@ -61,7 +61,7 @@ struct StylizeJob {
     /// output above `streamingPixels`, by region from the content file.
     func prepare() throws -> Prepared {
         let transfer = settings.transfer
-        _ = try OutputImage.format(of: output)  // an unknown extension fails before any work
+        let outputFormat = try OutputImage.format(of: output)  // an unknown extension fails before any work
         let contentSource = try ImageFile.open(content)
         let styleRaster = try ImageFile.open(style).readAll()
         let (width, height) = outputSize(contentWidth: contentSource.info.width, contentHeight: contentSource.info.height)
@@ -74,6 +74,7 @@ struct StylizeJob {
             throw TransferError.imageTooSmall(
                 what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
         }
+        try OutputImage.check(outputFormat, path: output, width: width, height: height)
         let streams = width * height > streamingPixels
         let contentRaster = streams ? nil : try contentSource.readAll()
         // The file's arrays go once the network has its copy (a worker's TileSolver keeps none either).

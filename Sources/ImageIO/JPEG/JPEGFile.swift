@@ -17,13 +17,7 @@ public enum JPEGFile {
     /// - Throws: `.encode` for a side above 65500 pixels (JPEG's limit), a quality outside 1…100,
     ///   or when libjpeg or the file fails.
     public static func write(_ raster: Raster, to path: String, quality: Int = defaultQuality) throws {
-        guard (1...100).contains(quality) else {
-            throw ImageIOError.encode(path: path, reason: "quality \(quality) is not in 1…100")
-        }
-        guard raster.width <= 65500, raster.height <= 65500 else {
-            throw ImageIOError.encode(
-                path: path, reason: "JPEG holds at most 65500 pixels a side, not \(raster.width)x\(raster.height)")
-        }
+        try LossyEncoding.check(raster, quality: quality, format: .jpeg, path: path)
         let colour = raster.colour()
         let bytes = colour.interleaved8()
         let rowBytes = colour.width * colour.channelCount

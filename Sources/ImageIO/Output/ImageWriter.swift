@@ -22,7 +22,9 @@ public enum ImageWriter {
     /// Writes `raster` to `path` as `format`: PNG and TIFF at the raster's own depth, JPEG and
     /// WebP at 8 bits (JPEG without alpha).
     /// - Throws: `.encode` or `.io` when the file cannot be written.
-    public static func write(_ raster: Raster, to path: String, format: OutputFormat, options: Options = .init()) throws {
+    public static func write(
+        _ raster: Raster, to path: String, format: OutputFormat, options: Options = .init()
+    ) throws {
         switch format {
         case .png: try PNGFile.write(raster, to: path)
         case .jpeg: try JPEGFile.write(raster, to: path, quality: options.quality ?? JPEGFile.defaultQuality)

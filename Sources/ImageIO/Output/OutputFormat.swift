@@ -4,6 +4,16 @@ import Foundation
 public enum OutputFormat: String, Sendable, CaseIterable {
     case png, jpeg, webp, tiff
 
+    /// The format's usual name, for messages.
+    public var name: String {
+        switch self {
+        case .png: return "PNG"
+        case .jpeg: return "JPEG"
+        case .webp: return "WebP"
+        case .tiff: return "TIFF"
+        }
+    }
+
     /// The extensions each format is chosen by, in lower case (a name's case does not matter).
     public var extensions: [String] {
         switch self {
@@ -36,7 +46,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     /// anything Atelier writes.
     public var maximumSide: Int? {
         switch self {
-        case .webp: return 16383
+        case .webp: return WebPCodec.maxSide
         case .jpeg: return 65500
         case .png, .tiff: return nil
         }

@@ -52,7 +52,8 @@ enum WebPCodec {
                 WebPDecode($0.bindMemory(to: UInt8.self).baseAddress, $0.count, &config)
             }
             WebPFreeDecBuffer(&config.output)
-            throw ImageIOError.decode(path: path, reason: status == VP8_STATUS_OK ? "decoding failed" : describe(status))
+            throw ImageIOError.decode(
+                path: path, reason: status == VP8_STATUS_OK ? "decoding failed" : describe(status))
         }
         return Raster(interleaved8: pixels, width: features.width, height: features.height, layout: layout)
     }

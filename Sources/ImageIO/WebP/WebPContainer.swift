@@ -37,7 +37,8 @@ struct WebPContainer {
             let start = offset + 8
             guard length <= riffEnd - start else {
                 throw ImageIOError.decode(
-                    path: path, reason: "the \(name) chunk at offset \(offset) runs past the end of the file: truncated?")
+                    path: path,
+                    reason: "the \(name) chunk at offset \(offset) runs past the end of the file: truncated?")
             }
             let payload = bytes[(bytes.startIndex + start)..<(bytes.startIndex + start + length)]
             if name == "ICCP" { iccProfile = Array(payload) }

@@ -16,14 +16,7 @@ public enum WebPFile {
     /// - Throws: `.encode` for a side above 16383 pixels (WebP's limit), a quality outside 1…100,
     ///   or when the file cannot be written.
     public static func write(_ raster: Raster, to path: String, quality: Int = defaultQuality) throws {
-        guard (1...100).contains(quality) else {
-            throw ImageIOError.encode(path: path, reason: "quality \(quality) is not in 1…100")
-        }
-        guard raster.width <= WebPCodec.maxSide, raster.height <= WebPCodec.maxSide else {
-            throw ImageIOError.encode(
-                path: path,
-                reason: "WebP holds at most \(WebPCodec.maxSide) pixels a side, not \(raster.width)x\(raster.height)")
-        }
+        try LossyEncoding.check(raster, quality: quality, format: .webp, path: path)
         let alpha = raster.layout.hasAlpha
         let colour = raster.expandingGrey()
         let data = try WebPCodec.encode(

@@ -59,8 +59,8 @@ public enum LevelOutputWriter {
         guard canvas.width * canvas.height <= limit else {
             throw ImageIOError.invalidRequest(
                 path: path,
-                reason: "a \(canvas.width)x\(canvas.height) \(format.rawValue.uppercased()) is above the"
-                    + " \(format.rawValue.uppercased()) output limit of \(limit) pixels; write a tiled TIFF instead")
+                reason: "a \(canvas.width)x\(canvas.height) \(format.name) is above the \(format.name) output limit"
+                    + " of \(limit) pixels; write a tiled TIFF instead")
         }
         let whole = read(PixelRect(width: canvas.width, height: canvas.height), of: canvas)
         let depth = format.keepsSixteenBits ? bitDepth : .eight

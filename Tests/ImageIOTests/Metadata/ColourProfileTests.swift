@@ -34,7 +34,8 @@ final class ColourProfileTests: XCTestCase {
         XCTAssertTrue(srgb.looksLikeSRGB)
         let p3 = ColourProfile(icc: profile(space: "RGB ", descTag: unicodeDescription("Display P3")))
         XCTAssertFalse(p3.looksLikeSRGB)
-        XCTAssertTrue(ColourProfile(icc: profile(space: "GRAY", descTag: textDescription("Gray Gamma 2.2"))).looksLikeSRGB)
+        XCTAssertTrue(
+            ColourProfile(icc: profile(space: "GRAY", descTag: textDescription("Gray Gamma 2.2"))).looksLikeSRGB)
     }
 
     func testDamagedProfilesAreNotSRGBAndDoNotTrap() {
