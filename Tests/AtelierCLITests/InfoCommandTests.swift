@@ -119,7 +119,10 @@ final class InfoCommandTests: XCTestCase {
                 false, "not a PNG, JPEG, WebP or TIFF"
             ),
             (try write("empty.tif", Data()), false, "empty file"),
-            (try write("notes.png", Data("these are notes, not pixels\n".utf8)), false, "not a PNG, JPEG, WebP or TIFF"),
+            (
+                try write("notes.png", Data("these are notes, not pixels\n".utf8)), false,
+                "not a PNG, JPEG, WebP or TIFF"
+            ),
             (huge, true, "above the in-memory limit"),
             (float, false, "floating-point"),
             (folder.path("missing.png"), false, "no such file"),

@@ -96,7 +96,8 @@ enum PillowImages {
         elif icc != '-':
             text = icc.encode('ascii') + b'\0'
             tag = b'desc' + b'\0' * 4 + struct.pack('>I', len(text)) + text + b'\0' * 79
-            header = struct.pack('>I', 128 + 4 + 12 + len(tag)) + b'none' + b'\x02\x10\0\0' + b'mntr' + b'RGB ' + b'XYZ '
+            size = struct.pack('>I', 128 + 4 + 12 + len(tag))
+            header = size + b'none' + b'\x02\x10\0\0' + b'mntr' + b'RGB ' + b'XYZ '
             header += b'\0' * (36 - len(header)) + b'acsp' + b'\0' * (128 - 40)
             kwargs['icc_profile'] = header + struct.pack('>I', 1) + b'desc' + struct.pack('>II', 144, len(tag)) + tag
         if cmyk:

@@ -30,9 +30,8 @@ final class ImageFileFuzzTests: XCTestCase {
             options: "rowsperstrip=4")
         try JPEGFile.write(rgb, to: folder.path("seed.jpg"), quality: 80)
         try WebPFile.write(rgb, to: folder.path("seed.webp"), quality: 80)
-        try WebPFile.write(
-            patternRaster(width: 12, height: 10, layout: .rgba, bitDepth: .eight), to: folder.path("seed-lossless.webp"),
-            quality: 100)
+        let rgba = patternRaster(width: 12, height: 10, layout: .rgba, bitDepth: .eight)
+        try WebPFile.write(rgba, to: folder.path("seed-lossless.webp"), quality: 100)
         let seedNames = [
             "seed.png", "seed16.png", "seed.tif", "seed-strips.tif", "seed.jpg", "seed.webp", "seed-lossless.webp",
         ]
