@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Atelier: deep-semantic-space guided multi-scale neural style transfer (Yu et al. 2022).
 /// Module layout and dependency direction follow DESIGN.md §4: C libraries are reached only
-/// through their one wrapper module (Tensor → CBLAS, ImageIO → CPNG/CTIFF/CImageShims,
+/// through their one wrapper module (Tensor → CBLAS, ImageIO → CPNG/CTIFF/CWebP/CImageShims (→ CJPEG),
 /// Messaging → CZMQ).
 let package = Package(
     name: "Atelier",
@@ -29,11 +29,17 @@ let package = Package(
         .systemLibrary(
             name: "CTIFF", pkgConfig: "libtiff-4",
             providers: [.apt(["libtiff-dev"])]),
-        // libpng's setjmp/longjmp error handling must stay in C (STYLE.md §3).
-        .target(name: "CImageShims", dependencies: ["CPNG"]),
+        .systemLibrary(
+            name: "CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CWebP", pkgConfig: "libwebp",
+            providers: [.apt(["libwebp-dev"])]),
+        // libpng's and libjpeg's setjmp/longjmp error handling must stay in C (STYLE.md §3).
+        .target(name: "CImageShims", dependencies: ["CPNG", "CJPEG"]),
 
         .target(name: "Tensor", dependencies: ["CBLAS"]),
-        .target(name: "ImageIO", dependencies: ["CPNG", "CTIFF", "CImageShims"]),
+        .target(name: "ImageIO", dependencies: ["CPNG", "CTIFF", "CWebP", "CImageShims"]),
         .target(name: "Network", dependencies: ["Tensor"]),
         .target(name: "Semantics", dependencies: ["Tensor", "ImageIO"]),
         .target(name: "Transfer", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),

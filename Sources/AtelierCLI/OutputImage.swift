@@ -1,11 +1,20 @@
 import Foundation
 import ImageIO
+import Pipeline
 import Semantics
 import Tensor
 
 /// The image written at the end of a run: the stylised colour, at the content's bit depth, with
-/// the content's alpha carried over (resampled when the output size differs).
+/// the content's alpha carried over (resampled when the output size differs), in the format the
+/// output's extension names.
 enum OutputImage {
+    /// How the output is written: `--quality` and `--tiled`.
+    typealias Options = ImageWriter.Options
+
+    /// A TIFF output above this many pixels is tiled with a pyramid even without `--tiled`: the
+    /// size above which a job streams (`StylizeJob.streamingPixels`), where viewers need tiles.
+    static let tiledAbovePixels = 4096 * 4096
+
     static func compose(_ result: Tensor, content: Raster) -> Raster {
         let colour = Raster.rgb(result, bitDepth: content.bitDepth)
         guard let alpha = content.alpha() else { return colour }
@@ -21,30 +30,59 @@ enum OutputImage {
             samples: colour.samples + plane)
     }
 
-    /// Writes `raster` to `path`: a tiled TIFF with a reduced-resolution pyramid for viewers when
-    /// the name ends in `.tif` or `.tiff` (DESIGN.md §7), a PNG otherwise.
-    static func write(_ raster: Raster, to path: String) throws {
-        guard isTIFF(path) else {
-            return try PNGFile.write(raster, to: path)
+    /// The format the output's extension names.
+    /// - Throws: `UsageError` (exit 2) naming the path and the accepted extensions.
+    static func format(of path: String) throws -> OutputFormat {
+        guard let format = OutputFormat(path: path) else { throw UsageError(unknownExtension(path)) }
+        return format
+    }
+
+    /// The message for an output whose extension names no format.
+    static func unknownExtension(_ path: String) -> String {
+        let given = (path as NSString).pathExtension
+        return "\(path): unknown output extension \(given.isEmpty ? "(none)" : "\".\(given)\""); use one of "
+            + OutputFormat.extensionList
+    }
+
+    /// Throws when a `width`×`height` output cannot be written as `format` (a side above WebP's or
+    /// JPEG's limit, or more pixels than a PNG, JPEG or WebP is encoded from in memory), so that
+    /// the run stops before any work rather than after it.
+    /// - Throws: `UsageError` naming the path, the size and the limit.
+    static func check(_ format: OutputFormat, path: String, width: Int, height: Int) throws {
+        if let limit = format.maximumSide, max(width, height) > limit {
+            throw UsageError(
+                "\(path): a \(width)x\(height) output is above the \(limit)-pixel side limit of"
+                    + " .\(format.extensions[0]) files; give a smaller --size or write .tif")
         }
-        let tileSize = 256
-        let options = TiledTIFFWriter.Options(
-            tileSize: tileSize, pyramidLevels: TiledTIFFWriter.Options.automaticPyramidLevels(
-                width: raster.width, height: raster.height, tileSize: tileSize))
-        try TiledTIFFWriter.write(
-            to: path, width: raster.width, height: raster.height, layout: raster.layout, bitDepth: raster.bitDepth,
-            options: options
-        ) { writer in
-            for row in 0..<writer.tileRows {
-                for column in 0..<writer.tileColumns {
-                    try writer.write(raster.cropped(to: writer.tileRect(column: column, row: row)), column: column, row: row)
-                }
-            }
+        let limit = LevelOutputWriter.pngPixelLimit
+        if format != .tiff, width * height > limit {
+            throw UsageError(
+                "\(path): a \(width)x\(height) output is above the \(limit)-pixel limit of .\(format.extensions[0])"
+                    + " files (encoded in memory); give a smaller --size or write .tif")
         }
     }
 
-    /// Whether `path` names a TIFF output (`.tif`, `.tiff`).
-    static func isTIFF(_ path: String) -> Bool {
-        ["tif", "tiff"].contains((path as NSString).pathExtension.lowercased())
+    /// Writes `raster` to `path` in the format of its extension: PNG, JPEG, WebP, or TIFF (in
+    /// strips; tiled with a pyramid when `options.tiled` or the image is above `tiledAbovePixels`).
+    static func write(_ raster: Raster, to path: String, options: Options = .init()) throws {
+        var options = options
+        options.tiled = options.tiled || raster.width * raster.height > tiledAbovePixels
+        try ImageWriter.write(raster, to: path, format: try format(of: path), options: options)
+    }
+
+    /// What the output's format loses from the content, one warning line each (naming the output):
+    /// JPEG and WebP are 8-bit; JPEG has no alpha.
+    static func warnings(output path: String, contentBitDepth: BitDepth, contentHasAlpha: Bool) -> [String] {
+        guard let format = OutputFormat(path: path) else { return [] }
+        let name = format.name
+        var lines: [String] = []
+        if contentBitDepth == .sixteen && !format.keepsSixteenBits {
+            lines.append(
+                "\(path): \(name) is 8-bit; the 16-bit content is written at 8 bits (use .png or .tif to keep 16)")
+        }
+        if contentHasAlpha && !format.keepsAlpha {
+            lines.append("\(path): JPEG has no alpha; the content's alpha channel is dropped (use .png, .webp or .tif)")
+        }
+        return lines
     }
 }

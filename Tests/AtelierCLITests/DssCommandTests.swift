@@ -14,7 +14,7 @@ final class DssCommandTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: outDir)
     }
 
-    private func shared(_ path: String) -> String { Fixtures.sharedData.appendingPathComponent(path).path }
+    private func shared(_ path: String) -> String { Fixtures.samples.appendingPathComponent(path).path }
 
     /// Width, height and layout of a PNG, as `atelier info` (ImageIO) reads it.
     private func info(_ path: String) throws -> (width: Int, height: Int, layout: String) {

@@ -13,7 +13,7 @@ final class EdgesCommandTests: XCTestCase {
     func testEdgesOfAShippedPhotoIsAGreyPNGOfItsSize() throws {
         let out = temporaryPath("chelsea.png")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
+        let photo = Fixtures.samples.appendingPathComponent("content/chelsea.png").path
         let run = try AtelierProcess.run(["edges", "--image", photo, "--out", out])
         // Missing weights fail here, with atelier's message naming Scripts/fetch-weights.
         guard run.status == 0 else { return XCTFail("status \(run.status): \(run.stderr)") }
@@ -37,7 +37,7 @@ final class EdgesCommandTests: XCTestCase {
     func testMaxSideRunsReducedAndWritesTheFullSize() throws {
         let out = temporaryPath("coffee.png")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let photo = Fixtures.sharedData.appendingPathComponent("content/coffee.png").path
+        let photo = Fixtures.samples.appendingPathComponent("content/coffee.png").path
         let run = try AtelierProcess.run(["edges", "--image", photo, "--out", out, "--max-side", "150"])
         guard run.status == 0 else { return XCTFail("status \(run.status): \(run.stderr)") }
         let info = try AtelierProcess.run(["info", out])
@@ -49,7 +49,7 @@ final class EdgesCommandTests: XCTestCase {
     }
 
     func testMissingWeightsFileIsABadInputNamingTheFetchScript() throws {
-        let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
+        let photo = Fixtures.samples.appendingPathComponent("content/chelsea.png").path
         let run = try AtelierProcess.run([
             "edges", "--image", photo, "--out", temporaryPath("x.png"), "--weights", "/nonexistent/w.safetensors",
         ])
@@ -66,7 +66,7 @@ final class EdgesCommandTests: XCTestCase {
         var bytes = Data([16, 0, 0, 0, 0, 0, 0, 0])
         bytes.append(Data("{\"a\":1}".utf8))
         try bytes.write(to: URL(fileURLWithPath: weights))
-        let photo = Fixtures.sharedData.appendingPathComponent("content/chelsea.png").path
+        let photo = Fixtures.samples.appendingPathComponent("content/chelsea.png").path
         let run = try AtelierProcess.run(
             ["edges", "--image", photo, "--out", temporaryPath("x.png")], environment: ["ATELIER_WEIGHTS": weights])
         XCTAssertEqual(run.status, 3)

@@ -7,7 +7,7 @@ import XCTest
 /// line naming the file and the reason, in under a second).
 final class InfoCommandTests: XCTestCase {
     func testTextOutputOfASharedPhoto() throws {
-        let path = Fixtures.sharedData.appendingPathComponent("content/astronaut.png").path
+        let path = Fixtures.samples.appendingPathComponent("content/astronaut.png").path
         let outcome = try AtelierProcess.run(["info", path])
         XCTAssertEqual(outcome.status, 0, outcome.stderr)
         XCTAssertEqual(
@@ -116,10 +116,13 @@ final class InfoCommandTests: XCTestCase {
             (try write("truncated-too.tif", tiffBytes.prefix(tiffBytes.count / 2)), true, "truncated?"),
             (
                 try write("random.png", Data((0..<5000).map { _ in UInt8(truncatingIfNeeded: generator.next()) })),
-                false, "not a PNG or TIFF"
+                false, "not a PNG, JPEG, WebP or TIFF"
             ),
             (try write("empty.tif", Data()), false, "empty file"),
-            (try write("notes.png", Data("these are notes, not pixels\n".utf8)), false, "not a PNG or TIFF"),
+            (
+                try write("notes.png", Data("these are notes, not pixels\n".utf8)), false,
+                "not a PNG, JPEG, WebP or TIFF"
+            ),
             (huge, true, "above the in-memory limit"),
             (float, false, "floating-point"),
             (folder.path("missing.png"), false, "no such file"),

@@ -46,3 +46,14 @@ func assertPixels(
             raster.interleaved16() == expected.samples16, "16-bit pixels differ \(message)", file: file, line: line)
     }
 }
+
+/// Asserts that opening and reading `path` fails with a `.decode` error naming it (whether the
+/// header, the storage check or the decode finds the damage).
+func assertDecodeError(_ path: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertThrowsError(try ImageFile.open(path).readAll(), path, file: file, line: line) { error in
+        guard case .decode(let errorPath, _) = error as? ImageIOError else {
+            return XCTFail("\(path): \(error)", file: file, line: line)
+        }
+        XCTAssertEqual(errorPath, path, file: file, line: line)
+    }
+}

@@ -21,9 +21,9 @@ enum RealWeights {
         return path
     }
 
-    /// The RGB image of a PNG in `../shared/data`, as a 3×H×W tensor in [0, 1].
+    /// The RGB image of a sample PNG (`Tests/Fixtures/samples`), as a 3×H×W tensor in [0, 1].
     static func sharedImage(_ relativePath: String) throws -> Tensor {
-        let raster = try PNGFile.read(path: Fixtures.sharedData.appendingPathComponent(relativePath).path).colour()
+        let raster = try PNGFile.read(path: Fixtures.samples.appendingPathComponent(relativePath).path).colour()
         let planes =
             raster.channelCount == 3 ? raster.samples : Array([[Float]](repeating: raster.samples, count: 3).joined())
         return Tensor(Shape(channels: 3, height: raster.height, width: raster.width), values: planes)

@@ -6,7 +6,7 @@ import TestSupport
 enum SemanticsFixtures {
     /// A shipped semantic map (`style/Monet_sem.png`, `content/Coastline_sem.png`, …).
     static func map(_ relativePath: String) throws -> GuideMap {
-        try GuideMap(contentsOf: Fixtures.sharedData.appendingPathComponent(relativePath).path)
+        try GuideMap(contentsOf: Fixtures.samples.appendingPathComponent(relativePath).path)
     }
 
     /// An 8-bit RGB raster painted by `colour(x, y)` (RGB in 0…1).

@@ -14,6 +14,10 @@ public enum Fixtures {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    /// `../shared/data` beside the project (sample images with their licences).
-    public static let sharedData: URL = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    /// `Tests/Fixtures/samples`: the few real sample images the tests use, with their sources and
+    /// licences in its README (the repository stands alone: nothing is read from outside it).
+    public static let samples: URL = projectRoot.appendingPathComponent("Tests/Fixtures/samples")
+
+    @available(*, deprecated, renamed: "samples", message: "the samples now live in Tests/Fixtures/samples")
+    public static var sharedData: URL { samples }
 }

@@ -18,7 +18,7 @@ struct DssCommand: ParsableCommand {
         commandName: "dss",
         abstract: "Write an image's deep semantic space (labels.png, illumination.png) for viewing.")
 
-    @Option(help: "The image (PNG or TIFF).")
+    @Option(help: "The image (PNG, JPEG, WebP or TIFF).")
     var image: String
 
     @Option(help: "A colour-coded segmentation map of the image (any size: resampled by nearest neighbour).")

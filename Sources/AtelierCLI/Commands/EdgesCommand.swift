@@ -13,7 +13,7 @@ struct EdgesCommand: ParsableCommand {
         commandName: "edges",
         abstract: "Write the HED edge map of an image (white = edge) as a grey PNG.")
 
-    @Option(help: "The input image (PNG or TIFF).")
+    @Option(help: "The input image (PNG, JPEG, WebP or TIFF).")
     var image: String
 
     @Option(help: "The output PNG.")

@@ -11,7 +11,7 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show an image's format, size, channels, bits, tiling, compression and pyramid levels.")
 
-    @Argument(help: "A PNG, TIFF or BigTIFF file.")
+    @Argument(help: "A PNG, JPEG, WebP, TIFF or BigTIFF file.")
     var file: String
 
     @Flag(help: "Decode the whole image (region by region) and print per-channel min, max and mean.")

@@ -18,10 +18,10 @@ struct StylizeCommand: ParsableCommand {
             --config FILE, then each --set key=value, then the dedicated flags.
             """)
 
-    @Option(help: "The content image (PNG or TIFF).")
+    @Option(help: "The content image (PNG, JPEG, WebP or TIFF).")
     var content: String
 
-    @Option(help: "The style image (PNG or TIFF).")
+    @Option(help: "The style image (PNG, JPEG, WebP or TIFF).")
     var style: String
 
     @Option(help: "Colour-coded segmentation map of the content (needs --style-seg).")
@@ -36,8 +36,18 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Grey lighting map of the style (needs --content-light).")
     var styleLight: String?
 
-    @Option(help: "The output PNG.")
+    @Option(help: ArgumentHelp(
+        "The output image: .png, .jpg/.jpeg, .webp or .tif/.tiff (the format follows the extension).",
+        discussion: "PNG and TIFF keep a 16-bit content's 16 bits; JPEG and WebP are 8-bit."))
     var out: String
+
+    @Option(help: ArgumentHelp(
+        "JPEG or WebP quality, 1-100 (default 92 for JPEG, 90 for WebP; 100 is lossless WebP).",
+        valueName: "1-100"))
+    var quality: Int?
+
+    @Flag(help: "Write a .tif output as a tiled BigTIFF with a pyramid (automatic above 4096x4096 pixels).")
+    var tiled = false
 
     @Option(help: "A YAML file of configuration keys.")
     var config: String?
@@ -99,6 +109,14 @@ struct StylizeCommand: ParsableCommand {
     var streamingAbove: Int?
 
     func validate() throws {
+        guard let format = OutputFormat(path: out) else { throw ValidationError(OutputImage.unknownExtension(out)) }
+        if let quality {
+            guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1-100, not \(quality)") }
+            guard format.defaultQuality != nil else {
+                throw ValidationError("--quality applies to .jpg and .webp outputs, not .\(format.extensions[0])")
+            }
+        }
+        if tiled && format != .tiff { throw ValidationError("--tiled applies to .tif outputs only") }
         if resume && runDir == nil { throw ValidationError("--resume needs --run-dir") }
         if let streamingAbove, streamingAbove < 0 { throw ValidationError("--streaming-above must be ≥ 0") }
         if let size, size < MultiScaleSchedule.minimumSide || size > 1 << 16 {
@@ -140,8 +158,13 @@ struct StylizeCommand: ParsableCommand {
             content: content, style: style, contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight,
             styleLight: styleLight, output: out, size: size, settings: try settings(), weights: weights,
             previewDir: previewDir)
+        job.outputOptions = OutputImage.Options(quality: quality, tiled: tiled)
         if let streamingAbove { job.streamingPixels = streamingAbove }
         let prepared = try job.prepare()
+        let warnings = OutputImage.warnings(
+            output: out, contentBitDepth: prepared.contentBitDepth,
+            contentHasAlpha: prepared.content?.layout.hasAlpha ?? false)
+        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         let log = { (line: String) in FileHandle.standardError.write(Data(("stylize: " + line + "\n").utf8)) }
         guard prepared.isTiled, workers > 1 else {
             return try job.run(prepared, runDirectory: runDir, resume: resume, log: log)

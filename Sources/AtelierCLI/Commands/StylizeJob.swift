@@ -6,8 +6,8 @@ import Semantics
 import Tensor
 import Transfer
 
-/// One stylisation job, from its files and settings to the output image (PNG, or tiled TIFF): what `atelier stylize`
-/// and `atelier coordinator` both run ("one code path at every scale", DESIGN.md §3), so that
+/// One stylisation job, from its files and settings to the output image (PNG, JPEG, WebP or TIFF):
+/// what `atelier stylize` and `atelier coordinator` both run ("one code path at every scale", DESIGN.md §3), so that
 /// the same job and seed give the same bytes whoever solves the tiles.
 struct StylizeJob {
     var content: String
@@ -22,6 +22,8 @@ struct StylizeJob {
     var settings: StylizeSettings
     var weights: String?
     var previewDir: String?
+    /// `--quality` and `--tiled`: how the output is written (its format follows its extension).
+    var outputOptions = OutputImage.Options()
     /// The job's name on the wire (task keys, STYLE messages): workers and the coordinator tell
     /// jobs apart by it, so each job of a batch has its own. It does not change the bytes.
     var name = "local"
@@ -64,6 +66,7 @@ struct StylizeJob {
     func prepare() throws -> Prepared {
         try checkOutput()
         let transfer = settings.transfer
+        let outputFormat = try OutputImage.format(of: output)  // an unknown extension fails before any work
         let contentSource = try ImageFile.open(content)
         let styleRaster = try ImageFile.open(style).readAll()
         let (width, height) = outputSize(contentWidth: contentSource.info.width, contentHeight: contentSource.info.height)
@@ -76,6 +79,7 @@ struct StylizeJob {
             throw TransferError.imageTooSmall(
                 what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
         }
+        try OutputImage.check(outputFormat, path: output, width: width, height: height)
         let streams = width * height > streamingPixels
         let contentRaster = streams ? nil : try contentSource.readAll()
         // The file's arrays go once the network has its copy (a worker's TileSolver keeps none either).
@@ -168,8 +172,9 @@ struct StylizeJob {
                 Progress.line(report)
                 try finished(level: report.index, MemoryCanvas(image))
             }
-            return try OutputImage.write(OutputImage.compose(colours(of: result, content: content), content: content),
-                                         to: output)
+            return try OutputImage.write(
+                OutputImage.compose(colours(of: result, content: content), content: content), to: output,
+                options: outputOptions)
         }
         let store: any LevelStore
         var directory: RunDirectory?
@@ -202,11 +207,13 @@ struct StylizeJob {
             roundFinished: roundFinished, levelFinished: finished)
         if let content = prepared.content {
             let result = canvas.read(PixelRect(width: canvas.width, height: canvas.height))
-            try OutputImage.write(OutputImage.compose(colours(of: result, content: content), content: content),
-                                  to: output)
+            try OutputImage.write(
+                OutputImage.compose(colours(of: result, content: content), content: content), to: output,
+                options: outputOptions)
         } else {
             try LevelOutputWriter.write(
-                canvas, to: output, format: OutputImage.isTIFF(output) ? .tiff : .png, bitDepth: prepared.contentBitDepth)
+                canvas, to: output, format: try OutputImage.format(of: output), bitDepth: prepared.contentBitDepth,
+                quality: outputOptions.quality)
         }
     }
 

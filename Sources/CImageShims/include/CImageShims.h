@@ -1,4 +1,5 @@
-// CImageShims: libpng's setjmp/longjmp error handling, kept in C (STYLE.md §3).
+// CImageShims: libpng's and libjpeg's setjmp/longjmp error handling, kept in C (STYLE.md §3).
+// The JPEG half is declared in CImageShimsJPEG.h, included at the end.
 //
 // libpng reports errors by longjmp-ing out of the failing call, which Swift cannot survive. Each
 // function here guards one block of libpng calls with `setjmp(png_jmpbuf(png))`, returns a
@@ -62,5 +63,7 @@ void CImageShims_png_decoder_free(CImageShims_PNGDecoder *decoder);
 CImageShims_PNGStatus CImageShims_png_write(
     const char *path, uint32_t width, uint32_t height, int channels, int bitDepth,
     const uint8_t *pixels, size_t rowBytes, char *message, size_t messageCapacity);
+
+#include "CImageShimsJPEG.h"
 
 #endif

@@ -15,6 +15,8 @@ public struct ImageInfo: Equatable, Sendable {
         case png = "PNG"
         case tiff = "TIFF"
         case bigTIFF = "BigTIFF"
+        case jpeg = "JPEG"
+        case webp = "WebP"
     }
 
     /// How the pixels are cut for storage.
@@ -47,10 +49,13 @@ public struct ImageInfo: Equatable, Sendable {
     public var interlaced: Bool
     /// Every level of the resolution pyramid, full size first (one entry when there is no pyramid).
     public var pyramid: [PixelSize]
+    /// Things a user should know about how the file is read, each one line naming the file (an
+    /// ICC profile that is not sRGB). `ImageFile.open` prints them on standard error.
+    public var warnings: [String]
 
     public init(
         format: Format, width: Int, height: Int, layout: ChannelLayout, bitDepth: BitDepth, tiling: Tiling,
-        compression: String, planar: Bool, interlaced: Bool, pyramid: [PixelSize]
+        compression: String, planar: Bool, interlaced: Bool, pyramid: [PixelSize], warnings: [String] = []
     ) {
         self.format = format
         self.width = width
@@ -62,5 +67,6 @@ public struct ImageInfo: Equatable, Sendable {
         self.planar = planar
         self.interlaced = interlaced
         self.pyramid = pyramid
+        self.warnings = warnings
     }
 }

@@ -27,4 +27,14 @@ extension Raster {
             width: width, height: height, layout: colour.layout.withAlpha(true), bitDepth: bitDepth,
             samples: colour.samples + alpha.samples)
     }
+
+    /// Grey as RGB (the grey plane three times), alpha kept; RGB and RGBA unchanged. For formats
+    /// with no grey mode (WebP).
+    public func expandingGrey() -> Raster {
+        guard layout.colourChannelCount == 1 else { return self }
+        let grey = Array(samples[planeRange(0)])
+        return Raster(
+            width: width, height: height, layout: layout.hasAlpha ? .rgba : .rgb, bitDepth: bitDepth,
+            samples: grey + grey + grey + (alpha()?.samples ?? []))
+    }
 }

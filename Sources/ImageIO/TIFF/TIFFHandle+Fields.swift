@@ -40,3 +40,28 @@ extension TIFFHandle {
         try check("TIFFSetField(\(tag))") { tiff in withVaList(arguments) { TIFFVSetField(tiff, UInt32(tag), $0) } }
     }
 }
+
+extension TIFFHandle {
+    /// The tags every image Atelier writes shares, tiled or in strips: size, unsigned 8/16-bit
+    /// chunky samples, grey or RGB, unassociated alpha as the extra sample, Deflate with the
+    /// horizontal predictor.
+    func setImageFields(width: Int, height: Int, layout: ChannelLayout, bitDepth: BitDepth) throws {
+        try setField(TIFFTAG_IMAGEWIDTH, UInt32(width))
+        try setField(TIFFTAG_IMAGELENGTH, UInt32(height))
+        try setField(TIFFTAG_BITSPERSAMPLE, Int32(bitDepth.rawValue))
+        try setField(TIFFTAG_SAMPLESPERPIXEL, Int32(layout.channelCount))
+        try setField(TIFFTAG_SAMPLEFORMAT, Int32(SAMPLEFORMAT_UINT))
+        try setField(TIFFTAG_PLANARCONFIG, Int32(PLANARCONFIG_CONTIG))
+        let colour = layout.colourChannelCount == 1 ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB
+        try setField(TIFFTAG_PHOTOMETRIC, Int32(colour))
+        if layout.hasAlpha {
+            // Alpha is not premultiplied: Atelier carries it through untouched.
+            var extra = [UInt16(EXTRASAMPLE_UNASSALPHA)]
+            try extra.withUnsafeMutableBufferPointer {
+                try setField(TIFFTAG_EXTRASAMPLES, Int32(1), $0.baseAddress!)
+            }
+        }
+        try setField(TIFFTAG_COMPRESSION, Int32(COMPRESSION_ADOBE_DEFLATE))
+        try setField(TIFFTAG_PREDICTOR, Int32(PREDICTOR_HORIZONTAL))
+    }
+}

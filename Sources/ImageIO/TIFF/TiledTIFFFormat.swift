@@ -30,25 +30,9 @@ struct TiledTIFFFormat {
     /// - Parameter reduced: NewSubfileType = reduced-resolution image, for pyramid levels.
     func apply(to handle: TIFFHandle, reduced: Bool) throws {
         try handle.setField(TIFFTAG_SUBFILETYPE, UInt32(reduced ? FILETYPE_REDUCEDIMAGE : 0))
-        try handle.setField(TIFFTAG_IMAGEWIDTH, UInt32(width))
-        try handle.setField(TIFFTAG_IMAGELENGTH, UInt32(height))
+        try handle.setImageFields(width: width, height: height, layout: layout, bitDepth: bitDepth)
         try handle.setField(TIFFTAG_TILEWIDTH, UInt32(tileSize))
         try handle.setField(TIFFTAG_TILELENGTH, UInt32(tileSize))
-        try handle.setField(TIFFTAG_BITSPERSAMPLE, Int32(bitDepth.rawValue))
-        try handle.setField(TIFFTAG_SAMPLESPERPIXEL, Int32(layout.channelCount))
-        try handle.setField(TIFFTAG_SAMPLEFORMAT, Int32(SAMPLEFORMAT_UINT))
-        try handle.setField(TIFFTAG_PLANARCONFIG, Int32(PLANARCONFIG_CONTIG))
-        let colour = layout.colourChannelCount == 1 ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB
-        try handle.setField(TIFFTAG_PHOTOMETRIC, Int32(colour))
-        if layout.hasAlpha {
-            // Alpha is not premultiplied: Atelier carries it through untouched.
-            var extra = [UInt16(EXTRASAMPLE_UNASSALPHA)]
-            try extra.withUnsafeMutableBufferPointer {
-                try handle.setField(TIFFTAG_EXTRASAMPLES, Int32(1), $0.baseAddress!)
-            }
-        }
-        try handle.setField(TIFFTAG_COMPRESSION, Int32(COMPRESSION_ADOBE_DEFLATE))
-        try handle.setField(TIFFTAG_PREDICTOR, Int32(PREDICTOR_HORIZONTAL))
     }
 
     /// Encodes `tile` (the clipped rectangle of tile `column`, `row`) and writes it with

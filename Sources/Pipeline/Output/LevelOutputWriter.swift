@@ -2,35 +2,38 @@ import ImageIO
 import Semantics
 import Tensor
 
-/// Writes the final level from its canvas, one rectangle at a time (DESIGN.md §2): as a tiled
-/// BigTIFF with its reduced-resolution pyramid (built by `TiledTIFFWriter` as the tiles arrive,
-/// so neither the image nor a level is held), or as a PNG when the user asks for one and the
-/// image is small enough to hold. Samples are clamped to 0…1 and written at `bitDepth`: 16 bits
-/// when the content was 16-bit (`LevelContentSource.bitDepth`), so no precision is lost.
+/// Writes the final level from its canvas (DESIGN.md §2): as a tiled BigTIFF with its
+/// reduced-resolution pyramid, one tile at a time (built by `TiledTIFFWriter` as the tiles
+/// arrive, so neither the image nor a level is held), or as a PNG, JPEG or WebP when the user
+/// asks for one and the image is small enough to hold. Samples are clamped to 0…1 and written at
+/// `bitDepth` where the format keeps it (PNG and TIFF: 16 bits when the content was 16-bit,
+/// `LevelContentSource.bitDepth`, so no precision is lost); JPEG and WebP are 8-bit.
 public enum LevelOutputWriter {
-    public enum Format: String, Sendable, CaseIterable {
-        case tiff, png
-    }
+    public typealias Format = OutputFormat
 
-    /// The largest PNG written, in pixels: a PNG is encoded from memory, so its RGB floats and its
-    /// interleaved samples are held at once (64 Mi pixels: about 1 GB). Larger outputs are TIFF.
+    /// The largest PNG, JPEG or WebP written, in pixels: those are encoded from memory, so their
+    /// RGB floats and interleaved samples are held at once (64 Mi pixels: about 1 GB). Larger
+    /// outputs are TIFF.
     public static let pngPixelLimit = ImageLimits.default.maxInMemoryPixels
 
     /// Writes the RGB `canvas` (3 × H × W, 0…1) to `path`.
     /// - Parameters:
     ///   - tileSize: the TIFF's tile side (a multiple of 16); its pyramid halves the image until
     ///     it fits one tile.
-    ///   - pngPixelLimit: the largest PNG, in pixels.
-    /// - Throws: `ImageIOError.invalidRequest` for a PNG above `pngPixelLimit` (naming the limit);
-    ///   `.encode` or `.io` when the file cannot be written (a partial file is removed).
+    ///   - pngPixelLimit: the largest image encoded from memory (PNG, JPEG, WebP), in pixels.
+    ///   - quality: JPEG's and WebP's quality (nil: the format's default).
+    /// - Throws: `ImageIOError.invalidRequest` for an in-memory format above `pngPixelLimit`
+    ///   (naming the limit); `.encode` or `.io` when the file cannot be written (a partial TIFF is
+    ///   removed).
     public static func write(
         _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, tileSize: Int = 256,
-        pngPixelLimit: Int = LevelOutputWriter.pngPixelLimit
+        pngPixelLimit: Int = LevelOutputWriter.pngPixelLimit, quality: Int? = nil
     ) throws {
         precondition(canvas.channels == 3, "the output canvas is RGB, not \(canvas.channels) channels")
         switch format {
-        case .png: try writePNG(canvas, to: path, bitDepth: bitDepth, limit: pngPixelLimit)
         case .tiff: try writeTIFF(canvas, to: path, bitDepth: bitDepth, tileSize: tileSize)
+        case .png, .jpeg, .webp:
+            try writeWhole(canvas, to: path, format: format, bitDepth: bitDepth, limit: pngPixelLimit, quality: quality)
         }
     }
 
@@ -50,15 +53,19 @@ public enum LevelOutputWriter {
         }
     }
 
-    private static func writePNG(_ canvas: any Canvas, to path: String, bitDepth: BitDepth, limit: Int) throws {
+    private static func writeWhole(
+        _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, limit: Int, quality: Int?
+    ) throws {
         guard canvas.width * canvas.height <= limit else {
             throw ImageIOError.invalidRequest(
                 path: path,
-                reason: "a \(canvas.width)x\(canvas.height) PNG is above the PNG output limit of \(limit)"
-                    + " pixels; write a tiled TIFF instead")
+                reason: "a \(canvas.width)x\(canvas.height) \(format.name) is above the \(format.name) output limit"
+                    + " of \(limit) pixels; write a tiled TIFF instead")
         }
         let whole = read(PixelRect(width: canvas.width, height: canvas.height), of: canvas)
-        try PNGFile.write(Raster.rgb(whole, bitDepth: bitDepth), to: path)
+        let depth = format.keepsSixteenBits ? bitDepth : .eight
+        try ImageWriter.write(
+            Raster.rgb(whole, bitDepth: depth), to: path, format: format, options: .init(quality: quality))
     }
 
     private static func read(_ rect: PixelRect, of canvas: any Canvas) -> Tensor {

@@ -13,7 +13,7 @@ public struct GuideMap: Sendable {
         self.source = source
     }
 
-    /// Reads the map at `path` (PNG or TIFF).
+    /// Reads the map at `path` (any format `ImageFile.open` reads).
     /// - Throws: `ImageIOError` for a missing, unreadable or unsupported file.
     public init(contentsOf path: String) throws {
         self.init(try ImageFile.open(path).readAll(), source: path)

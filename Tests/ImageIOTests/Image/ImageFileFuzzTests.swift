@@ -4,12 +4,12 @@ import Tensor
 import TestSupport
 import XCTest
 
-/// Deterministic fuzzing: byte-mutated PNG and TIFF files from fixed seeds must each be decoded
+/// Deterministic fuzzing: byte-mutated PNG, TIFF, JPEG and WebP files from fixed seeds must each be decoded
 /// or refused with an `ImageIOError`: no crash, no hang, no other error.
 final class ImageFileFuzzTests: XCTestCase {
     static let mutantsPerSeedFile = 500
 
-    func testMutatedPNGAndTIFFFilesAreDecodedOrRefusedCleanly() throws {
+    func testMutatedImageFilesAreDecodedOrRefusedCleanly() throws {
         let folder = try TemporaryDirectory()
         var seeds: [(name: String, bytes: [UInt8])] = []
         let rgb = patternRaster(width: 24, height: 20, layout: .rgb, bitDepth: .eight)
@@ -28,7 +28,14 @@ final class ImageFileFuzzTests: XCTestCase {
         _ = try ReferenceImages.tifffile(
             folder.path("seed-strips.tif"), width: 30, height: 20, channels: 1, bits: 16,
             options: "rowsperstrip=4")
-        for name in ["seed.png", "seed16.png", "seed.tif", "seed-strips.tif"] {
+        try JPEGFile.write(rgb, to: folder.path("seed.jpg"), quality: 80)
+        try WebPFile.write(rgb, to: folder.path("seed.webp"), quality: 80)
+        let rgba = patternRaster(width: 12, height: 10, layout: .rgba, bitDepth: .eight)
+        try WebPFile.write(rgba, to: folder.path("seed-lossless.webp"), quality: 100)
+        let seedNames = [
+            "seed.png", "seed16.png", "seed.tif", "seed-strips.tif", "seed.jpg", "seed.webp", "seed-lossless.webp",
+        ]
+        for name in seedNames {
             seeds.append((name, [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path(name))))))
         }
 
@@ -61,7 +68,7 @@ final class ImageFileFuzzTests: XCTestCase {
         print("fuzz outcomes: \(outcomes.sorted { $0.key < $1.key })")
         let total = outcomes.values.reduce(0, +)
         XCTAssertEqual(total, seeds.count * Self.mutantsPerSeedFile)
-        XCTAssertGreaterThanOrEqual(total, 2000)  // 1000 PNG and 1000 TIFF mutants
+        XCTAssertGreaterThanOrEqual(total, 3500)  // 1000 PNG, 1000 TIFF, 500 JPEG and 1000 WebP mutants
         // Both ways out happen: mutants that still decode, and refusals.
         XCTAssertGreaterThan(outcomes["decoded", default: 0], 0, "\(outcomes)")
         XCTAssertLessThan(outcomes["decoded", default: 0], total, "\(outcomes)")

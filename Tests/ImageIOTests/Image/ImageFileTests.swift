@@ -30,6 +30,12 @@ final class ImageFileTests: XCTestCase {
         let tiff = folder.path("really-a-tiff.png")
         _ = try ReferenceImages.tifffile(tiff, width: 4, height: 4, channels: 1, bits: 8)
         XCTAssertEqual(try ImageFile.open(tiff).info.format, .tiff)
+        let jpeg = folder.path("really-a-jpeg.png")
+        try JPEGFile.write(patternRaster(width: 4, height: 4, layout: .rgb, bitDepth: .eight), to: jpeg)
+        XCTAssertEqual(try ImageFile.open(jpeg).info.format, .jpeg)
+        let webp = folder.path("really-a-webp.jpg")
+        try WebPFile.write(patternRaster(width: 4, height: 4, layout: .rgb, bitDepth: .eight), to: webp)
+        XCTAssertEqual(try ImageFile.open(webp).info.format, .webp)
     }
 
     func testEmptyRandomAndForeignFilesAreRefusedWithTheirReason() throws {
@@ -39,9 +45,13 @@ final class ImageFileTests: XCTestCase {
             if case .unsupported = $0 { return true } else { return false }
         }
         try assertRefused(Array("just some text\n".utf8), name: "text.png") {
-            $0.description.contains("not a PNG or TIFF")
+            $0.description.contains("not a PNG, JPEG, WebP or TIFF")
         }
-        try assertRefused([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], name: "photo.png") { $0.description.contains("JPEG") }
+        try assertRefused(Array("GIF89a".utf8) + [1, 0, 1, 0], name: "anim.png") { $0.description.contains("GIF") }
+        // A JPEG signature with a cut-off header.
+        try assertRefused([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], name: "photo.png") {
+            if case .decode = $0 { return true } else { return false }
+        }
         // A TIFF signature with nothing behind it.
         try assertRefused([0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0, 0], name: "header-only.tif") {
             if case .decode = $0 { return true } else { return false }

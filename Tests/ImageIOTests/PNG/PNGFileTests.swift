@@ -48,7 +48,7 @@ final class PNGFileTests: XCTestCase {
     }
 
     func testSharedPhotoDecodes() throws {
-        let path = Fixtures.sharedData.appendingPathComponent("content/astronaut.png").path
+        let path = Fixtures.samples.appendingPathComponent("content/astronaut.png").path
         let raster = try PNGFile.read(path: path)
         XCTAssertEqual(raster.width, 512)
         XCTAssertEqual(raster.layout, .rgb)

@@ -1,6 +1,7 @@
 // See CImageShims.h. Every libpng call sits inside a block guarded by setjmp; the error callback
 // copies libpng's message into the struct's buffer before libpng longjmps back here.
 #include "CImageShims.h"
+#include "message.h"
 
 #include <errno.h>
 #include <png.h>
@@ -13,11 +14,6 @@ typedef struct {
     char *message;
     size_t capacity;
 } CImageShims_PNGMessageSink;
-
-static void CImageShims_copy_message(char *message, size_t capacity, const char *text) {
-    if (message == NULL || capacity == 0) return;
-    snprintf(message, capacity, "%s", text ? text : "unknown libpng error");
-}
 
 static void CImageShims_png_error(png_structp png, png_const_charp text) {
     CImageShims_PNGMessageSink *sink = (CImageShims_PNGMessageSink *)png_get_error_ptr(png);
