@@ -59,7 +59,7 @@ public struct StreamingJobInputs: TiledJobInputs {
     {
         let whole = PixelRect(width: level.width, height: level.height)
         let content = try sources.content(whole)
-        guard settings.initialisation == .palette else { return canvas.write(content, at: whole) }
+        guard settings.initialisation != .content else { return canvas.write(content, at: whole) }
         let labels = settings.mode == .dss
             ? semantics.segmentation.flatMap { labels in
                 semantics.styleSegmentation.map { (labels.resized(width: level.width, height: level.height), $0) }
@@ -69,6 +69,10 @@ public struct StreamingJobInputs: TiledJobInputs {
         let light = settings.mode == .dss && semantics.illumination != nil
             ? try sources.semantics(whole).last.flatMap { level in semantics.styleSemantics.last.map { (level, $0) } }
             : nil
-        canvas.write(PaletteTransfer.apply(content: content, style: style, labels: labels, light: light), at: whole)
+        let start = settings.initialisation == .palette
+            ? PaletteTransfer.apply(content: content, style: style, labels: labels, light: light)
+            : PaletteTransfer.matchDistributions(
+                content: content, style: style, labels: labels, light: light, seed: settings.seed)
+        canvas.write(start, at: whole)
     }
 }

@@ -27,6 +27,9 @@ public struct TransferSettings: Sendable, Equatable {
         case content
         /// The content recoloured region by region with the style's palette (`PaletteTransfer`).
         case palette
+        /// The content recoloured so that each DSS cell has the whole colour distribution of the
+        /// style's cell (`PaletteTransfer.matchDistributions`).
+        case distribution
     }
 
     public var mode = Mode.dss

@@ -13,15 +13,17 @@ extension MultiScaleStylizer.Inputs {
     ///   - content, style: RGB 3×H×W and 3×Hs×Ws in 0…1; `space` was made from them.
     public init(content: Tensor, style: Tensor, space: DeepSemanticSpace, settings: TransferSettings) {
         self.init(content: content, style: style)
-        if settings.initialisation == .palette {
+        if settings.initialisation == .palette || settings.initialisation == .distribution {
             let labels = space.content.segmentation.flatMap { content in
                 space.style.segmentation.map { (content: content, style: $0) } }
             let light = space.content.illumination.flatMap { content in
                 space.style.illumination.map { (content: content, style: $0) } }
             let guided = settings.mode == .dss
-            initial = PaletteTransfer.apply(
-                content: content, style: style, labels: guided ? labels : nil,
-                light: guided && settings.illuminationWeight > 0 ? light : nil)
+            let cells = (labels: guided ? labels : nil, light: guided && settings.illuminationWeight > 0 ? light : nil)
+            initial = settings.initialisation == .palette
+                ? PaletteTransfer.apply(content: content, style: style, labels: cells.labels, light: cells.light)
+                : PaletteTransfer.matchDistributions(
+                    content: content, style: style, labels: cells.labels, light: cells.light, seed: settings.seed)
         }
         guard settings.mode == .dss else { return }
         let (kept, weights) = space.keeping(

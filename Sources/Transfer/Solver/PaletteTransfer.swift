@@ -83,6 +83,55 @@ public enum PaletteTransfer {
         return result
     }
 
+    /// The content recoloured so that each DSS cell takes the whole colour distribution of the
+    /// style's cell (`DistributionTransfer`), not only its mean and spread: the `init:
+    /// distribution` start. Cells as in `apply`: per label, and with `light` per band, a pixel
+    /// taking L of the lit band's colours and 1 − L of the shadowed band's. The style's pixels of a
+    /// band are those whose level is on that side of ½ (all of the region's when a side has too few).
+    public static func matchDistributions(
+        content: Tensor, style: Tensor, labels: (content: LabelMap, style: LabelMap)?,
+        light: (content: Tensor, style: Tensor)? = nil, seed: UInt64 = 0
+    ) -> Tensor {
+        precondition(content.channels == 3 && style.channels == 3, "palette transfer works on RGB images")
+        let pixels = content.shape.planeCount, stylePixels = style.shape.planeCount
+        let contentLabels = labels?.content.labels ?? [Int32](repeating: 0, count: pixels)
+        let styleLabels = labels?.style.labels ?? [Int32](repeating: 0, count: stylePixels)
+        precondition(contentLabels.count == pixels && styleLabels.count == stylePixels, "labels do not match the images")
+        func colour(_ image: Tensor, _ p: Int, _ plane: Int) -> SIMD3<Float> {
+            SIMD3(image[flat: p], image[flat: plane + p], image[flat: 2 * plane + p])
+        }
+        let count = labels?.content.count ?? 1
+        var contentMembers = [[Int]](repeating: [], count: count), styleMembers = [[Int]](repeating: [], count: count)
+        for p in 0..<pixels { contentMembers[Int(contentLabels[p])].append(p) }
+        for p in 0..<stylePixels { styleMembers[Int(styleLabels[p])].append(p) }
+        let result = Tensor(content.shape)
+        for label in 0..<count where !contentMembers[label].isEmpty {
+            let members = contentMembers[label]
+            let region = styleMembers[label].isEmpty ? Array(0..<stylePixels) : styleMembers[label]
+            // Each band's target colours, and each content pixel's weight in that band.
+            var bands: [(target: [Int], weight: (Int) -> Float)] = [(region, { _ in 1 })]
+            if let light {
+                let lit = region.filter { light.style[flat: $0] >= 0.5 }
+                let shadowed = region.filter { light.style[flat: $0] < 0.5 }
+                let level = { (p: Int) in min(max(light.content[flat: p], 0), 1) }
+                bands = [(lit.count >= 16 ? lit : region, level),
+                         (shadowed.count >= 16 ? shadowed : region, { 1 - level($0) })]
+            }
+            var mixed = [SIMD3<Float>](repeating: .zero, count: members.count)
+            for (index, band) in bands.enumerated() {
+                var colours = members.map { colour(content, $0, pixels) }
+                DistributionTransfer.transfer(
+                    &colours, to: band.target.map { colour(style, $0, stylePixels) },
+                    seed: seed &+ UInt64(label * 2 + index))
+                for (i, p) in members.enumerated() { mixed[i] += band.weight(p) * colours[i] }
+            }
+            for (i, p) in members.enumerated() {
+                for c in 0..<3 { result[flat: c * pixels + p] = min(max(mixed[i][c], 0), 1) }
+            }
+        }
+        return result
+    }
+
     /// The least weight (in pixels) a style region's band needs for its own statistics.
     static let minimumWeight = 4.0
 
