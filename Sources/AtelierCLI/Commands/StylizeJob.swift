@@ -173,7 +173,7 @@ struct StylizeJob {
                 try finished(level: report.index, MemoryCanvas(image))
             }
             return try OutputImage.write(
-                OutputImage.compose(colours(of: result, content: content), content: content), to: output,
+                OutputImage.compose(colours(of: result, content: content, inputs: prepared.memoryInputs), content: content), to: output,
                 options: outputOptions)
         }
         let store: any LevelStore
@@ -208,7 +208,7 @@ struct StylizeJob {
         if let content = prepared.content {
             let result = canvas.read(PixelRect(width: canvas.width, height: canvas.height))
             try OutputImage.write(
-                OutputImage.compose(colours(of: result, content: content), content: content), to: output,
+                OutputImage.compose(colours(of: result, content: content, inputs: prepared.memoryInputs), content: content), to: output,
                 options: outputOptions)
         } else {
             try LevelOutputWriter.write(
@@ -217,11 +217,19 @@ struct StylizeJob {
         }
     }
 
-    /// The finished image with the content's colours when `preserve_colors` asks for them.
-    private func colours(of result: Tensor, content: Raster) -> Tensor {
-        guard settings.preserveColors else { return result }
-        let rgb = MultiScaleStylizer.resized(content.rgbTensor(), width: result.width, height: result.height)
-        return ColourPreservation.apply(stylised: result, content: rgb)
+    /// The finished image in its final colours: the content's when `preserve_colors` asks for
+    /// them, else with `colour_finish` the painting's colour distribution cell by cell of the DSS.
+    private func colours(of result: Tensor, content: Raster, inputs: MultiScaleStylizer.Inputs?) -> Tensor {
+        if settings.preserveColors {
+            let rgb = MultiScaleStylizer.resized(content.rgbTensor(), width: result.width, height: result.height)
+            return ColourPreservation.apply(stylised: result, content: rgb)
+        }
+        guard settings.colourFinish, let inputs else { return result }
+        let guided = settings.transfer.mode == .dss
+        return PaletteTransfer.matchDistributions(
+            result, style: inputs.style, imageSemantics: guided ? inputs.contentSemantics : [],
+            styleSemantics: guided ? inputs.styleSemantics : [], segmentationGroup: guided ? inputs.segmentationGroup : nil,
+            seed: settings.transfer.seed)
     }
 
     /// One line on where a resumed run stands.

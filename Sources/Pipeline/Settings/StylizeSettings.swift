@@ -10,12 +10,15 @@ public struct StylizeSettings: Sendable, Equatable {
     /// `preserve_colors`: the output keeps the content's colours and takes only the stylised
     /// luminance (`ColourPreservation`). Applied to the finished image, so workers never see it.
     public var preserveColors = false
+    /// `colour_finish`: the finished image takes, cell by cell of the DSS, the painting's colour
+    /// distribution (`PaletteTransfer.matchDistributions`). Applied to the finished image.
+    public var colourFinish = true
 
     public init() {}
 
-    /// Every key in `Configs/default.yaml` order: the transfer's, `preserve_colors`, then
+    /// Every key in `Configs/default.yaml` order: the transfer's, `colour_finish`, `preserve_colors`, then
     /// `tile.size`, `tile.overlap`, ….
-    public static let keys = TransferSettings.keys + ["preserve_colors"]
+    public static let keys = TransferSettings.keys + ["colour_finish", "preserve_colors"]
         + TileSettings.keys.map { TileSettings.section + "." + $0 }
 
     /// Sets `key` from a parsed YAML value. `tile.size` sets one tile key; `tile` takes a mapping
@@ -31,11 +34,11 @@ public struct StylizeSettings: Sendable, Equatable {
             for name in mapping.keys.sorted() { try tile.set(name, to: mapping[name]!) }
         } else if key.hasPrefix(prefix) {
             try tile.set(String(key.dropFirst(prefix.count)), to: value)
-        } else if key == "preserve_colors" {
+        } else if key == "preserve_colors" || key == "colour_finish" {
             guard let flag = value as? Bool else {
                 throw TransferError.setting(key: key, reason: "expected true or false, got '\(value)'")
             }
-            preserveColors = flag
+            if key == "preserve_colors" { preserveColors = flag } else { colourFinish = flag }
         } else {
             do {
                 try transfer.set(key, to: value)

@@ -10,8 +10,8 @@ import Tensor
 /// `PaletteTransfer`'s moments match), but its shape — the dark blues and the bright yellows of a
 /// Starry Night, not their grey average.
 ///
-/// Each colour moves by a monotone map of its own projections, so neighbouring pixels of similar
-/// colour stay neighbours in colour: the image keeps its drawing.
+/// Each step moves a colour by a monotone map of its projection, a function of the colour alone:
+/// pixels of one colour stay of one colour, and the image keeps its drawing.
 public enum DistributionTransfer {
     /// Random bases used: the sliced distance to the target stops falling after about ten.
     static let iterations = 12

@@ -132,6 +132,32 @@ public enum PaletteTransfer {
         return result
     }
 
+    /// `matchDistributions` with the cells read from DSS groups, as the stylizer holds them
+    /// (`MultiScaleStylizer.Inputs`): each pixel's label is the segmentation group's largest
+    /// channel, its light the illumination group's first channel (L); groups of another size than
+    /// their image are resampled (area). The `colour_finish` of a finished image.
+    public static func matchDistributions(
+        _ image: Tensor, style: Tensor, imageSemantics: [Tensor], styleSemantics: [Tensor], segmentationGroup: Int?,
+        seed: UInt64
+    ) -> Tensor {
+        func sized(_ group: Tensor, like target: Tensor) -> Tensor {
+            MultiScaleStylizer.resized(group, width: target.width, height: target.height, kind: .area)
+        }
+        func labels(_ group: Tensor) -> LabelMap {
+            let plane = group.shape.planeCount
+            let winners = (0..<plane).map { p in
+                Int32((0..<group.channels).max { group[flat: $0 * plane + p] < group[flat: $1 * plane + p] } ?? 0)
+            }
+            return LabelMap(width: group.width, height: group.height, count: group.channels, labels: winners)
+        }
+        let cellLabels = segmentationGroup.map { index in
+            (content: labels(sized(imageSemantics[index], like: image)), style: labels(sized(styleSemantics[index], like: style)))
+        }
+        let lightGroup = imageSemantics.indices.first { $0 != segmentationGroup }
+        let light = lightGroup.map { (content: sized(imageSemantics[$0], like: image), style: sized(styleSemantics[$0], like: style)) }
+        return matchDistributions(content: image, style: style, labels: cellLabels, light: light, seed: seed)
+    }
+
     /// The least weight (in pixels) a style region's band needs for its own statistics.
     static let minimumWeight = 4.0
 
