@@ -1,7 +1,5 @@
 internal import CZMQ
-import Dispatch
 import Foundation
-import Synchronization
 
 /// Watches the ZMTP handshakes of one socket (`zmq_socket_monitor`) and calls `handler` with each
 /// outcome, on a thread of its own, until `stop()`. libzmq publishes the events on an
@@ -18,13 +16,7 @@ public final class HandshakeMonitor: Sendable {
     /// How often the monitor's thread looks for `stop()` between events.
     static let stopCheckInterval = Duration.milliseconds(50)
 
-    private let thread = ThreadState()
-
-    /// What the monitor and its thread share: the request to stop, and the thread's "done".
-    private final class ThreadState: Sendable {
-        let stopRequested = Mutex(false)
-        let finished = DispatchSemaphore(value: 0)
-    }
+    private let thread: ServingThread
 
     /// - Parameters:
     ///   - socket: the socket to watch, before it binds or connects (so no handshake is missed).
@@ -40,9 +32,8 @@ public final class HandshakeMonitor: Sendable {
         let events = try context.socket(.pair)
         try events.connect(endpoint)
         // The PAIR socket is handed to the thread here and used only there from now on.
-        let state = thread
-        let watching = Thread {
-            while !state.stopRequested.withLock({ $0 }) {
+        thread = ServingThread(name: "atelier-monitor") { shouldStop in
+            while !shouldStop() {
                 do {
                     guard let frames = try events.receive(timeout: Self.stopCheckInterval) else { continue }
                     if let event = HandshakeEvent(frames: frames) { handler(event) }
@@ -51,20 +42,13 @@ public final class HandshakeMonitor: Sendable {
                 }
             }
             try? events.close()
-            state.finished.signal()
         }
-        watching.name = "atelier-monitor"
-        watching.start()
     }
 
     /// Stops watching and closes the monitor's socket; returns once its thread is done (within
     /// `stopCheckInterval`). Stopping twice does nothing.
     public func stop() {
-        let first = thread.stopRequested.withLock { requested in
-            defer { requested = true }
-            return !requested
-        }
-        if first { thread.finished.wait() }
+        thread.stop()
     }
 
     deinit { stop() }

@@ -18,17 +18,6 @@ final class HostilePeerTests: XCTestCase {
         PipelineFixtures.inputs(width: 192, height: 128, seed: 2)
     }
 
-    /// Tiles take 50 ms each (their pixels untouched), so that a scripted peer's replies come
-    /// while the round still has tiles to lease.
-    private final class SlowComputation: TileComputation {
-        private let inner = PassThroughTileComputation()
-        func prepare(_ style: StyleMessage) throws { try inner.prepare(style) }
-        func solve(_ task: TaskMessage) throws -> TileResultRecord {
-            Thread.sleep(forTimeInterval: 0.05)
-            return try inner.solve(task)
-        }
-    }
-
     private static func coordinatorSettings() -> TileCoordinator.Settings {
         var settings = TileCoordinator.Settings()
         settings.board.heartbeatInterval = interval
@@ -44,7 +33,7 @@ final class HostilePeerTests: XCTestCase {
     ) throws -> (image: Tensor, board: TaskBoard, log: [String]) {
         let log = Shared<[String]>([])
         let pool = try InProcessWorkers(
-            count: 1, settings: Self.coordinatorSettings(), makeSolver: { SlowComputation() }
+            count: 1, settings: Self.coordinatorSettings(), makeSolver: { SlowTileComputation(seconds: 0.05) }
         ) { line in log.value.append(line) }
         let peers = try prelude(pool)
         let image = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.stylize)

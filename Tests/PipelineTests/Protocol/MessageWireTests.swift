@@ -132,23 +132,14 @@ final class MessageWireTests: XCTestCase {
             (.max, .max, 1), (.max, .max, .max), (1, .max, .max), (0, .max, .max), (3, 1 << 25, 0), (.max, 0, 0),
         ]
         for (channels, height, width) in shapes {
-            func tensorHeader(_ writer: inout ByteWriter) {
-                for value in [channels, height, width] { writer.append(value) }
-                writer.append(raw: [UInt8](repeating: 0x3F, count: 64))
-            }
+            let sizes = [channels, height, width], values = [UInt8](repeating: 0x3F, count: 64)
             var result = ByteWriter()
             result.append(key)
             result.append(PixelRect(width: Int(width), height: Int(height)))
-            tensorHeader(&result)
-            var task = ByteWriter()
-            task.append(key)
-            task.append(UInt64(1))
-            task.append(PixelRect(width: 8, height: 8))
-            task.append(PixelRect(width: 4, height: 4))
-            task.append(count: 1)
-            task.append(UInt64(7))
-            tensorHeader(&task)
-            for (kind, payload) in [(Message.Kind.result, result.bytes), (.task, task.bytes)] {
+            for size in sizes { result.append(size) }
+            result.append(raw: values)
+            let task = HostileFrames.taskPayload(key: key, sizes: sizes, trailing: values)
+            for (kind, payload) in [(Message.Kind.result, result.bytes), (.task, task)] {
                 let frame = Frame.wrap(payload, kind: kind)
                 XCTAssertThrowsError(try Message.decode(frame), "\(kind) \(channels)×\(height)×\(width)") {
                     guard case .malformed(let reason)? = $0 as? ProtocolError else { return XCTFail("\($0)") }

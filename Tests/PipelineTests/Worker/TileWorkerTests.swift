@@ -40,15 +40,8 @@ final class TileWorkerTests: XCTestCase {
         }
         let route = try XCTUnwrap(try next(.ready)).route
         let key = TileResultKey(job: "local", level: 0, round: 0, tile: 0)
-        var hostile = ByteWriter()
-        hostile.append(key)
-        hostile.append(UInt64(1))
-        hostile.append(PixelRect(width: 4, height: 4))
-        hostile.append(PixelRect(width: 4, height: 4))
-        hostile.append(count: 1)
-        hostile.append(UInt64(7))
-        for size in [UInt32.max, .max, 1] { hostile.append(size) }
-        try coordinator.send([route, Data(Frame.wrap(hostile.bytes, kind: .task))])
+        let hostile = HostileFrames.taskPayload(key: key, sizes: [.max, .max, 1])
+        try coordinator.send([route, Data(Frame.wrap(hostile, kind: .task))])
 
         let pixels = Tensor(channels: 3, height: 4, width: 4)
         let task = TaskMessage(
