@@ -62,7 +62,8 @@ final class WorkerIntroductionTests: XCTestCase {
             .run(inputs, width: 192, height: 128, executor: quiet.coordinator)
         try quiet.shutdown()
 
-        let pool = try InProcessWorkers(count: 1, settings: settings, makeSolver: { SlowTileComputation(seconds: 0.25) })
+        let pool = try InProcessWorkers(
+            count: 1, settings: settings, makeSolver: { SlowTileComputation(seconds: 0.25) })
         let peer = try pool.peer()
         let heard = Shared<[[Message.Kind]]>([])
         let finished = DispatchSemaphore(value: 0)
