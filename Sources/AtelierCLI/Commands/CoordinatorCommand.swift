@@ -130,8 +130,17 @@ struct CoordinatorCommand: ParsableCommand {
             zap?.stop()
             throw error
         }
+        let monitor: HandshakeMonitor
+        do {
+            monitor = try Link.logHandshakeFailures(of: socket, context: context, log: log)
+        } catch {
+            try? socket.close()
+            zap?.stop()
+            throw error
+        }
         defer {
             try? socket.close()
+            monitor.stop()
             zap?.stop()
             try? context.close()
         }

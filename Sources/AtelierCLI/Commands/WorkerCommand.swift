@@ -3,12 +3,15 @@ import Foundation
 import Messaging
 import Network
 import Pipeline
+import Synchronization
 import Tensor
 
 /// `atelier worker`: solves tiles for a coordinator (DESIGN.md §3) until it is stopped. It loads
 /// the network once, connects a DEALER socket (libzmq reconnects with back-off when the
 /// coordinator is gone; the worker says READY again after a silence) and learns everything else
-/// from the coordinator's STYLE and TASK messages.
+/// from the coordinator's STYLE and TASK messages. A handshake that fails (a refused key, the
+/// wrong server key, CurveZMQ on one side only) is reported in one line within seconds, and the
+/// worker connects again after a back-off.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
@@ -50,6 +53,12 @@ struct WorkerCommand: ParsableCommand {
         try Link.checkPlain(connect, flag: "--connect", secured: keys != nil, insecure: insecure)
     }
 
+    /// The wait before connecting again after a failed handshake, doubled after each failure in
+    /// a row up to `longestRetry` (a coordinator being restarted with its keys is back in seconds;
+    /// a misconfigured worker should not hammer it).
+    static let firstRetry = 1.0
+    static let longestRetry = 30.0
+
     func run() throws {
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         Engine.setThreads(threads)
@@ -60,21 +69,42 @@ struct WorkerCommand: ParsableCommand {
         var options = Link.options(curve: curve)
         options.reconnectInterval = .milliseconds(100)
         options.reconnectIntervalMax = .seconds(5)
+        log("\(name) connecting to \(connect) with \(threads) threads")
+        var retry = Self.firstRetry
+        while true {
+            let attempt = try serve(solver: solver, name: name, threads: threads, options: options, log: log)
+            if attempt.succeededBefore { retry = Self.firstRetry }
+            log("\(attempt.failure); retrying in \(Int(retry)) s")
+            Thread.sleep(forTimeInterval: retry)
+            retry = min(retry * 2, Self.longestRetry)
+        }
+    }
+
+    /// Connects a new socket and serves the coordinator until a handshake fails: libzmq does not
+    /// reconnect after a refused key or a mechanism mismatch, and sends would wait forever.
+    /// - Returns: the failure, and whether a handshake had succeeded on this socket before it.
+    private func serve(
+        solver: TileSolver, name: String, threads: Int, options: SocketOptions,
+        log: @escaping @Sendable (String) -> Void
+    ) throws -> (failure: HandshakeEvent, succeededBefore: Bool) {
         let context = try MessagingContext()
         let socket = try context.socket(.dealer, options: options)
+        let handshakes = Handshakes()
+        let monitor = try HandshakeMonitor(watching: socket, context: context) { handshakes.record($0) }
+        defer {
+            try? socket.close()
+            monitor.stop()
+            try? context.close()
+        }
         try socket.connect(connect)
-        log("\(name) connecting to \(connect) with \(threads) threads")
         let worker = TileWorker(
             socket: socket, solver: solver, name: name, threads: threads, log: log,
             taskStarted: { [holdTasks] key in
                 log("solving level \(key.level) round \(key.round) tile \(key.tile)")
                 if let holdTasks { Self.hold(key, while: holdTasks, log: log) }
             })
-        defer {
-            try? socket.close()
-            try? context.close()
-        }
-        try worker.run(stop: { false })
+        try worker.run(stop: { handshakes.failure != nil })
+        return (handshakes.failure!, handshakes.succeeded)
     }
 
     /// Waits while the file `path` exists and its text starts `key`'s `level L round R tile T`.
@@ -94,4 +124,23 @@ struct WorkerCommand: ParsableCommand {
     private func serverPublicKey() throws -> CurveKey {
         try CurveKey(contentsOf: CurveKeyPair.publicKeyPath(in: serverKey!))
     }
+}
+
+/// The handshakes of a worker's socket as its monitor reports them: the first failure, and
+/// whether one succeeded before it.
+private final class Handshakes: Sendable {
+    private let state = Mutex<(failure: HandshakeEvent?, succeeded: Bool)>((nil, false))
+
+    func record(_ event: HandshakeEvent) {
+        state.withLock { state in
+            if !event.failed {
+                if state.failure == nil { state.succeeded = true }
+            } else if state.failure == nil {
+                state.failure = event
+            }
+        }
+    }
+
+    var failure: HandshakeEvent? { state.withLock { $0.failure } }
+    var succeeded: Bool { state.withLock { $0.succeeded } }
 }

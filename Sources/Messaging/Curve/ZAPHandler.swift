@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 
 /// The authority that admits CURVE clients (ZAP, RFC 27): it binds `inproc://zeromq.zap.01` in
 /// its context, where libzmq sends a request for every client that completes a CURVE handshake
@@ -20,7 +18,7 @@ public final class ZAPHandler: Sendable {
     /// The trusted public keys, with their names (user ids).
     public let trusted: [CurveKey: String]
     private let context: MessagingContext
-    private let thread = ThreadState()
+    private let thread: ServingThread
 
     /// Admits the clients whose public keys are the `*.pub` files of `trustDirectory`, read now.
     /// - Parameter log: called on the handler's thread with one line for each refused client.
@@ -51,32 +49,16 @@ public final class ZAPHandler: Sendable {
         self.trusted = trusted
         self.context = context
         // The socket is handed to the thread here and used only there from now on.
-        let state = thread
-        let serving = Thread {
-            Self.serve(socket, trusted: trusted, log: log) { state.stopRequested.withLock { $0 } }
+        thread = ServingThread(name: "atelier-zap") { shouldStop in
+            Self.serve(socket, trusted: trusted, log: log, shouldStop: shouldStop)
             try? socket.close()
-            state.finished.signal()
         }
-        serving.name = "atelier-zap"
-        serving.start()
     }
 
     /// Stops answering and closes the handler's socket; returns once its thread is done (within
     /// `stopCheckInterval`). Stopping twice does nothing.
     public func stop() {
-        let first = thread.stopRequested.withLock { requested in
-            defer { requested = true }
-            return !requested
-        }
-        guard first else { return }
-        thread.finished.wait()
-        _ = context.setZAPHandlerRunning(false)
-    }
-
-    /// What the handler and its thread share: the request to stop, and the thread's "done".
-    private final class ThreadState: Sendable {
-        let stopRequested = Mutex(false)
-        let finished = DispatchSemaphore(value: 0)
+        if thread.stop() { _ = context.setZAPHandlerRunning(false) }
     }
 
     deinit { stop() }

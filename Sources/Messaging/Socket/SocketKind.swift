@@ -1,7 +1,7 @@
 internal import CZMQ
 
 /// The socket patterns Atelier uses: a ROUTER on the coordinator, a DEALER on each worker
-/// (DESIGN.md §3). REP exists only inside the module, for the ZAP handler.
+/// (DESIGN.md §3). REP and PAIR exist only inside the module, for the ZAP handler and monitors.
 public struct SocketKind: Hashable, Sendable, CustomStringConvertible {
     let rawValue: Int32
     public let description: String
@@ -13,4 +13,6 @@ public struct SocketKind: Hashable, Sendable, CustomStringConvertible {
     public static let dealer = SocketKind(rawValue: ZMQ_DEALER, description: "DEALER")
     /// Strict receive-then-reply, as the ZAP protocol (RFC 27) expects of a handler.
     static let reply = SocketKind(rawValue: ZMQ_REP, description: "REP")
+    /// One peer, both ways: the end a `SocketMonitor` reads libzmq's events from.
+    static let pair = SocketKind(rawValue: ZMQ_PAIR, description: "PAIR")
 }

@@ -10,7 +10,9 @@ public struct WorkerID: Hashable, Sendable, CustomStringConvertible {
 /// - pending tasks are leased in key order (job, level, round, tile), the same order every run;
 /// - a worker is alive while it has been heard from (any message) within `liveness` heartbeat
 ///   intervals; a dead worker's leases go back to the queue;
-/// - a result is accepted once per key: late and duplicate copies change nothing and are counted;
+/// - a result is accepted once per key, and only from a worker holding a lease of that key: late
+///   and duplicate copies change nothing, and a result nobody was leased (a dead worker's, whose
+///   task went back to the queue, or a stranger's) is refused; each is counted;
 /// - when nothing is pending (the end of a round), idle workers get speculative copies of the
 ///   tasks leased longest ago, so one slow worker does not hold the round's barrier;
 /// - a task that fails or loses its worker `maximumAttempts` times is abandoned, and the job fails.
@@ -35,6 +37,8 @@ public final class TaskBoard {
         case duplicate
         /// Not a task of this board (another job, an old round): ignored.
         case unknown
+        /// A task of this board that the sender does not hold a lease of: refused.
+        case unleased
     }
 
     /// One lease of a task to a worker.
@@ -56,6 +60,8 @@ public final class TaskBoard {
         public var duplicates = 0
         /// Results for keys the board does not hold.
         public var unknown = 0
+        /// Results from a worker without a lease of their key.
+        public var unleased = 0
         /// Error reports from workers.
         public var failures = 0
         /// Workers declared dead.
@@ -105,7 +111,10 @@ public final class TaskBoard {
     /// speculative copy of the task leased longest ago that `worker` does not hold and that has
     /// fewer than `maximumCopies` copies in flight; nil when there is nothing to do.
     public func lease(to worker: WorkerID, now: Double) -> Lease? {
-        heartbeat(from: worker, now: now)
+        // A lease is not news from the worker: a silent peer offered work on every pass would
+        // otherwise never be declared dead, and the task it holds never queued again. A worker
+        // first met here is counted from now, so that its lease can expire.
+        if lastHeard[worker] == nil { lastHeard[worker] = now }
         if !pending.isEmpty {
             let key = pending.removeFirst()
             return grant(key, to: worker, now: now, speculative: false)
@@ -128,29 +137,43 @@ public final class TaskBoard {
         return lease
     }
 
-    /// Takes a result. Only the first for a key is accepted, from whichever worker (even one
-    /// declared dead: the result depends on the task alone); the key's other leases end.
+    /// Whether `worker` holds a lease of `key` (a task handed to it and not taken back).
+    public func holdsLease(of key: TileResultKey, worker: WorkerID) -> Bool {
+        leases[key]?.contains { $0.worker == worker } ?? false
+    }
+
+    /// Takes a result. Only the first for a key is accepted, and only from a worker that holds a
+    /// lease of it: a worker declared dead lost its leases, so its late result is refused (its
+    /// task was queued again and is solved from the same task by another); the key's other leases end.
     public func complete(_ key: TileResultKey, from worker: WorkerID, now: Double) -> Acceptance {
         heartbeat(from: worker, now: now)
         guard known.contains(key), abandoned[key] == nil else {
             counts.unknown += 1
             return .unknown
         }
-        guard done.insert(key).inserted else {
+        guard !done.contains(key) else {
             counts.duplicates += 1
             return .duplicate
         }
+        guard holdsLease(of: key, worker: worker) else {
+            counts.unleased += 1
+            return .unleased
+        }
+        done.insert(key)
         leases[key] = nil
         removePending(key)
         return .accepted
     }
 
     /// A worker could not run a task: its lease ends, and the task is queued again unless another
-    /// copy is still running.
+    /// copy is still running. A report from a worker without a lease of `key` changes nothing
+    /// (else a stranger's reports would have a task abandoned and the job fail).
     public func fail(_ key: TileResultKey, from worker: WorkerID, reason: String, now: Double) {
         heartbeat(from: worker, now: now)
         counts.failures += 1
-        guard known.contains(key), !done.contains(key), abandoned[key] == nil else { return }
+        guard known.contains(key), !done.contains(key), abandoned[key] == nil,
+              holdsLease(of: key, worker: worker)
+        else { return }
         leases[key]?.removeAll { $0.worker == worker }
         loseLease(of: key, reason: "\(worker): \(reason)")
     }

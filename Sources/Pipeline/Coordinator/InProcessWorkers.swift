@@ -9,6 +9,8 @@ public final class InProcessWorkers {
     public let endpoint: String
     private let context: MessagingContext
     private let router: MessageSocket
+    /// Every socket's options: the protocol's frame size cap.
+    private let options: SocketOptions
     private var sockets: [MessageSocket] = []
     private let threads = WorkerThreads()
 
@@ -23,12 +25,17 @@ public final class InProcessWorkers {
     ) throws {
         precondition(count >= 1, "at least one worker")
         context = try MessagingContext()
-        router = try context.socket(.router)
+        // (libzmq checks the size of frames from TCP and IPC peers only; set anyway, so that a
+        // `tcp://` bind for `bench pipeline` has the cap of a cluster's coordinator.)
+        var options = SocketOptions()
+        options.maxMessageSize = Frame.socketLimit(payloadLimit: settings.messageLimit)
+        self.options = options
+        router = try context.socket(.router, options: options)
         try router.bind(bind ?? "inproc://atelier-\(UUID().uuidString)")
         endpoint = try router.lastEndpoint ?? bind!
         coordinator = TileCoordinator(socket: router, settings: settings, log: log)
         for index in 0..<count {
-            let socket = try context.socket(.dealer)
+            let socket = try context.socket(.dealer, options: options)
             sockets.append(socket)
             try socket.connect(endpoint)
             let worker = TileWorker(
@@ -41,7 +48,7 @@ public final class InProcessWorkers {
     /// Another DEALER connected to the coordinator (a scripted or foreign peer, for tests); its
     /// owner closes it before `shutdown()`.
     public func peer() throws -> MessageSocket {
-        let socket = try context.socket(.dealer)
+        let socket = try context.socket(.dealer, options: options)
         try socket.connect(endpoint)
         return socket
     }

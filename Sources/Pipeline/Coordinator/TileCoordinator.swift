@@ -1,12 +1,16 @@
 import Foundation
 import ImageIO
 import Messaging
+import Transfer
 
 /// The coordinator's side of DESIGN.md §3 on a bound ROUTER socket: workers say READY, get
 /// the level's STYLE once and then TASKs, send RESULTs, and heartbeat; the `TaskBoard` decides
 /// who gets what, requeues the tasks of workers that fall silent and ignores duplicates. Every
-/// result is checked against its tile before it is handed to `TiledStylizer`, which stores the
-/// round's results and blends them in tile order: the output does not depend on the workers.
+/// result is checked before it is handed to `TiledStylizer`, which stores the round's results and
+/// blends them in tile order, so the output does not depend on the workers: its sender said READY
+/// on its connection and holds a lease of its tile, the tile is one of the round's, and its pixels
+/// fill the tile's result rectangle with three channels of values within the solver's bounds.
+/// Anything else is logged in one line and dropped; a peer is trusted with nothing before READY.
 ///
 /// A worker is leased tasks and sent heartbeats only once it has said READY on its current
 /// connection, and again after it was declared dead. libzmq re-establishes a connection by itself
@@ -50,7 +54,7 @@ public final class TileCoordinator: TileExecutor {
         public var key: TileResultKey
         public var done: Int
         public var total: Int
-        /// Workers heard from within their liveness.
+        /// Workers heard from within their liveness, since they said READY.
         public var workersAlive: Int
     }
 
@@ -90,10 +94,7 @@ public final class TileCoordinator: TileExecutor {
             var read = 0
             while let frames = next {
                 read += 1
-                if frames.count == 2, let record = try handle(
-                    Array(frames[1]), from: WorkerID(frames[0].map { String(format: "%02x", $0) }.joined()),
-                    route: frames[0]), round.contains(record.key)
-                {
+                if let record = try handle(frames, round: round) {
                     try accept(record)
                     accepted += 1
                     resultAccepted(RoundProgress(
@@ -116,30 +117,57 @@ public final class TileCoordinator: TileExecutor {
         }
     }
 
-    /// Acts on one message; returns a result the board accepted.
-    private func handle(_ bytes: [UInt8], from worker: WorkerID, route: Data) throws -> TileResultRecord? {
+    /// Acts on one message (the sender's routing id, then the frame); returns a result of `round`
+    /// the board accepted.
+    private func handle(_ frames: [Data], round: Set<TileResultKey>) throws -> TileResultRecord? {
+        guard let route = frames.first else { return nil }
+        let worker = WorkerID(route.map { String(format: "%02x", $0) }.joined())
+        guard frames.count == 2 else {
+            log("dropped a message of \(frames.count - 1) frames from \(label(worker)): the protocol sends one")
+            return nil
+        }
         let message: Message
         do {
-            message = try Message.decode(bytes, limit: settings.messageLimit)
+            message = try Message.decode(Array(frames[1]), limit: settings.messageLimit)
         } catch {
-            log("dropped a message from \(worker): \(error)")
+            log("dropped a message from \(label(worker)): \(error)")
             if case .versionMismatch = error {
                 try send(.error(ErrorMessage(key: nil, reason: "\(error)")), to: route)
             }
             return nil
         }
-        board.heartbeat(from: worker, now: now)
-        switch message {
-        case .ready(let ready):
-            names[worker] = ready.worker
+        if case .ready(let ready) = message {
+            board.heartbeat(from: worker, now: now)
+            names[worker] = Self.printable(ready.worker)
             styles[worker] = nil  // a (re)started worker holds no style
             introduced.insert(worker)
             idle.insert(worker)
-        case .heartbeat:
+            return nil
+        }
+        guard introduced.contains(worker) else {
+            // Not counted alive: a worker back from a partition heartbeats unheard until its
+            // liveness runs out and it says READY; anything else from a stranger is worth a line.
+            if message.kind != .heartbeat {
+                log("dropped a \(message.kind) message from \(label(worker)): it has not said READY on this connection")
+            }
+            return nil
+        }
+        board.heartbeat(from: worker, now: now)
+        switch message {
+        case .ready, .heartbeat:
             break
         case .result(let record):
-            if introduced.contains(worker) { idle.insert(worker) }
-            if let problem = problem(with: record) {
+            idle.insert(worker)
+            if board.isDone(record.key) {
+                _ = board.complete(record.key, from: worker, now: now)  // a speculative twin's: counted, ignored
+                return nil
+            }
+            guard board.holdsLease(of: record.key, worker: worker) else {
+                _ = board.complete(record.key, from: worker, now: now)  // counted as unknown or unleased
+                log("refused a result for \(record.key) from \(label(worker)): that tile is not leased to it")
+                return nil
+            }
+            if let problem = problem(with: record, round: round) {
                 log("worker \(label(worker)) sent a bad result for \(record.key): \(problem)")
                 board.fail(record.key, from: worker, reason: problem, now: now)
                 return nil
@@ -148,11 +176,11 @@ public final class TileCoordinator: TileExecutor {
             tilesDone[names[worker] ?? worker.name, default: 0] += 1
             return record
         case .error(let report):
-            if introduced.contains(worker) { idle.insert(worker) }
+            idle.insert(worker)
             if let key = report.key { board.fail(key, from: worker, reason: report.reason, now: now) }
             log("worker \(label(worker)) reports: \(report.reason)")
         case .style, .task:
-            log("dropped a \(message.kind) message from worker \(worker): only the coordinator sends those")
+            log("dropped a \(message.kind) message from worker \(label(worker)): only the coordinator sends those")
         }
         return nil
     }
@@ -173,12 +201,25 @@ public final class TileCoordinator: TileExecutor {
         }
     }
 
-    /// Why a result cannot be blended (not the rectangle of its tile, not RGB, not finite), or nil.
-    private func problem(with record: TileResultRecord) -> String? {
-        guard let rect = expected[record.key] else { return nil }  // not handed out here: the board ignores it
+    /// The values a solved tile's pixels lie in: the solver's box (L-BFGS projects every step
+    /// into it; a tile of zero iterations returns canvas pixels, clamped to it when enlarged).
+    static let pixelRange = LBFGS.Settings().lowerBound...LBFGS.Settings().upperBound
+
+    /// Why a leased result cannot be stored or blended, or nil: not a tile of `round`, not the
+    /// tile's result rectangle, not RGB pixels of the rectangle's size, or values outside the
+    /// solver's bounds (NaN included).
+    private func problem(with record: TileResultRecord, round: Set<TileResultKey>) -> String? {
+        guard round.contains(record.key) else { return "not a tile of the round being run" }
+        guard let rect = expected[record.key] else { return "no task was handed out for that tile" }
         if record.rect != rect { return "rectangle \(record.rect), the tile's is \(rect)" }
-        if record.pixels.channels != 3 { return "\(record.pixels.channels) channels" }
-        if !record.pixels.withUnsafeBufferPointer({ $0.allSatisfy(\.isFinite) }) { return "non-finite pixels" }
+        let pixels = record.pixels
+        guard pixels.channels == 3, pixels.height == rect.height, pixels.width == rect.width else {
+            return "\(pixels.shape) pixels for a \(rect.width)×\(rect.height) RGB rectangle"
+        }
+        let range = Self.pixelRange
+        if !pixels.withUnsafeBufferPointer({ $0.allSatisfy(range.contains) }) {
+            return "pixel values outside \(range.lowerBound)...\(range.upperBound) or not finite"
+        }
         return nil
     }
 
@@ -189,6 +230,14 @@ public final class TileCoordinator: TileExecutor {
         for worker in board.workers where introduced.contains(worker) {
             try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name))
         }
+    }
+
+    /// A peer's name as logs and the summary show it: one line (control characters become `?`),
+    /// at most 64 characters; a name is the peer's word, and the log's contract is one line per event.
+    static func printable(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.prefix(64).map {
+            $0.properties.generalCategory == .control ? "?" : $0
+        }))
     }
 
     /// A worker as the log names it: the name it gave in READY, then its routing id.

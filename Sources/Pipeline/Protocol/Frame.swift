@@ -15,6 +15,12 @@ public enum Frame {
     /// The default payload limit: a 512² tile's task with halo and DSS channels is ~25 MB.
     public static let defaultLimit = 256 << 20
 
+    /// The largest frame a socket of this protocol takes from a peer (`ZMQ_MAXMSGSIZE`): a frame
+    /// of a payload within `payloadLimit`. libzmq reads a frame's length before its bytes and
+    /// drops the connection of a peer that announces more, so an oversize frame never reaches
+    /// memory; decoding alone would refuse it only after it was received whole.
+    public static func socketLimit(payloadLimit: Int = defaultLimit) -> Int64 { Int64(headerSize + payloadLimit) }
+
     /// The frame around `payload`.
     static func wrap(_ payload: [UInt8], kind: Message.Kind, version: UInt16 = Frame.version) -> [UInt8] {
         var header = ByteWriter()

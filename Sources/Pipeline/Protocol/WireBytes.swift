@@ -102,12 +102,22 @@ struct WireReader {
         return PixelRect(x: Int(values[0]), y: Int(values[1]), width: Int(values[2]), height: Int(values[3]))
     }
 
+    /// The largest tensor dimension read from the wire: no image side, tile or channel count comes
+    /// near it, and with every dimension below it no product of two can overflow anywhere later.
+    static let largestDimension = 1 << 24
+
     mutating func readTensor() throws(ProtocolError) -> Tensor {
-        let channels = Int(try read(UInt32.self)), height = Int(try read(UInt32.self)), width = Int(try read(UInt32.self))
-        // Each factor is below 2³², so the product of the first two cannot overflow; check the third.
-        let (count, overflow) = (channels * height).multipliedReportingOverflow(by: width)
-        guard !overflow, count <= remaining / 4 else {
-            throw .malformed("a \(channels)×\(height)×\(width) tensor with \(remaining) bytes left")
+        let channels = Int(try read(UInt32.self)), height = Int(try read(UInt32.self))
+        let width = Int(try read(UInt32.self))
+        let shape = "\(channels)×\(height)×\(width)"
+        guard max(channels, height, width) <= Self.largestDimension else {
+            throw .malformed("a \(shape) tensor (a dimension above \(Self.largestDimension))")
+        }
+        // Each product is checked before anything is allocated: the header is the sender's word.
+        let (plane, planeOverflow) = height.multipliedReportingOverflow(by: width)
+        let (count, overflow) = plane.multipliedReportingOverflow(by: channels)
+        guard !planeOverflow, !overflow, count <= remaining / 4 else {
+            throw .malformed("a \(shape) tensor with \(remaining) bytes left")
         }
         let tensor = Tensor(channels: channels, height: height, width: width)
         let slice = try take(count * 4)

@@ -30,8 +30,16 @@ final class TaskBoardTests: XCTestCase {
         XCTAssertEqual(board.counts.unknown, 1)
         XCTAssertEqual(board.outstanding, 1)
         XCTAssertFalse(board.isFinished)
-        // A result may arrive before any lease of its key (a copy from an earlier life): still once.
-        XCTAssertEqual(board.complete(keys(2)[1], from: c, now: 3), .accepted)
+        // A result from a worker that holds no lease of its key (a stranger's, a copy from an
+        // earlier life) is refused and changes nothing; the lease holder's is accepted.
+        XCTAssertEqual(board.complete(keys(2)[1], from: c, now: 3), .unleased)
+        XCTAssertEqual(board.counts.unleased, 1)
+        XCTAssertFalse(board.isDone(keys(2)[1]))
+        XCTAssertEqual(board.lease(to: b, now: 3)?.key, keys(2)[1])
+        XCTAssertFalse(board.holdsLease(of: keys(2)[1], worker: c))
+        XCTAssertTrue(board.holdsLease(of: keys(2)[1], worker: b))
+        XCTAssertEqual(board.complete(keys(2)[1], from: c, now: 3), .unleased)
+        XCTAssertEqual(board.complete(keys(2)[1], from: b, now: 3), .accepted)
         XCTAssertTrue(board.isFinished)
         XCTAssertNil(board.lease(to: a, now: 3), "nothing left, not even to speculate on")
     }
@@ -51,9 +59,11 @@ final class TaskBoardTests: XCTestCase {
         XCTAssertEqual(board.expire(now: 5), [], "a was heard at 2.5, c at 3.3")
         XCTAssertEqual(board.expire(now: 5.6), [a])
         XCTAssertEqual(board.lease(to: c, now: 5.7)!.key, leased)
-        // The dead worker's late result still counts once: the result depends on the task alone.
-        XCTAssertEqual(board.complete(leased, from: a, now: 6), .accepted)
-        XCTAssertEqual(board.complete(leased, from: c, now: 6.1), .duplicate)
+        // The dead worker lost its lease with its life: its late result is refused, and the
+        // task's new holder's accepted.
+        XCTAssertEqual(board.complete(leased, from: a, now: 6), .unleased)
+        XCTAssertEqual(board.complete(leased, from: c, now: 6.1), .accepted)
+        XCTAssertEqual(board.complete(leased, from: a, now: 6.2), .duplicate)
         XCTAssertTrue(board.workers.contains(a), "a message brings a worker back")
     }
 
@@ -104,5 +114,32 @@ final class TaskBoardTests: XCTestCase {
         XCTAssertNil(board.lease(to: a, now: 3))
         XCTAssertEqual(board.complete(key, from: a, now: 3), .unknown)
         XCTAssertEqual(board.counts.failures, 2)
+    }
+
+    /// Offering a silent worker work is not hearing from it: the coordinator asks the board for a
+    /// lease for every idle worker on every pass, and before, that kept a peer that took a task
+    /// and fell silent alive forever, its task never queued again and the job stalled.
+    func testOfferingWorkToASilentWorkerDoesNotKeepItAlive() {
+        let board = TaskBoard()  // interval 1 s, liveness 3
+        board.add(keys(1))
+        XCTAssertEqual(board.lease(to: a, now: 0)?.key, keys(1)[0])
+        for pass in 1...40 { XCTAssertNil(board.lease(to: a, now: Double(pass) * 0.1)) }
+        XCTAssertEqual(board.expire(now: 3.5), [a])
+        XCTAssertEqual(board.lease(to: b, now: 3.6)?.key, keys(1)[0], "a's task went back to the queue")
+    }
+
+    /// Error reports from workers that hold no lease of the task change nothing: before, a
+    /// stranger's four reports for a pending tile had it abandoned and the job failed.
+    func testFailuresFromWorkersWithoutALeaseChangeNothing() {
+        let board = TaskBoard()  // 4 attempts
+        board.add(keys(2))
+        let key = keys(2)[0]
+        for attempt in 0..<10 { board.fail(key, from: c, reason: "forged \(attempt)", now: Double(attempt)) }
+        XCTAssertNil(board.abandoned[key])
+        XCTAssertEqual(board.counts.retries, 0)
+        XCTAssertEqual(board.lease(to: a, now: 10)?.key, key, "still pending, first in key order")
+        board.fail(key, from: b, reason: "forged", now: 10)
+        XCTAssertEqual(board.leases(of: key).map(\.worker), [a], "a's lease stands")
+        XCTAssertEqual(board.complete(key, from: a, now: 11), .accepted)
     }
 }

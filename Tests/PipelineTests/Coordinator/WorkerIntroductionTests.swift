@@ -12,17 +12,6 @@ import XCTest
 final class WorkerIntroductionTests: XCTestCase {
     private static let interval = 0.1
 
-    /// Tiles take a quarter of a second each (their pixels untouched), so that the job outlasts
-    /// the scripted peer's conversation whatever the machine's speed.
-    private final class SlowComputation: TileComputation {
-        private let inner = PassThroughTileComputation()
-        func prepare(_ style: StyleMessage) throws { try inner.prepare(style) }
-        func solve(_ task: TaskMessage) throws -> TileResultRecord {
-            Thread.sleep(forTimeInterval: 0.25)
-            return try inner.solve(task)
-        }
-    }
-
     /// The kinds of the messages `peer` receives within `seconds`, while it heartbeats (or, when
     /// `silent`, says nothing).
     private static func listen(_ peer: MessageSocket, for seconds: Double, silent: Bool = false) -> [Message.Kind] {
@@ -73,7 +62,8 @@ final class WorkerIntroductionTests: XCTestCase {
             .run(inputs, width: 192, height: 128, executor: quiet.coordinator)
         try quiet.shutdown()
 
-        let pool = try InProcessWorkers(count: 1, settings: settings, makeSolver: { SlowComputation() })
+        let pool = try InProcessWorkers(
+            count: 1, settings: settings, makeSolver: { SlowTileComputation(seconds: 0.25) })
         let peer = try pool.peer()
         let heard = Shared<[[Message.Kind]]>([])
         let finished = DispatchSemaphore(value: 0)

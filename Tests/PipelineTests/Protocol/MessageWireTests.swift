@@ -122,6 +122,33 @@ final class MessageWireTests: XCTestCase {
         }
     }
 
+    /// Tensor headers whose products overflow `Int` (0xFFFFFFFF channels and rows) or whose
+    /// dimensions are absurd with a zero among them are refused before anything is allocated, in
+    /// a RESULT (what a peer sends the coordinator) and in a TASK (what a fake coordinator sends
+    /// a worker). Before, `channels * height` trapped.
+    func testTensorHeadersWhoseProductsOverflowAreMalformed() {
+        let key = TileResultKey(job: "local", level: 0, round: 0, tile: 0)
+        let shapes: [(UInt32, UInt32, UInt32)] = [
+            (.max, .max, 1), (.max, .max, .max), (1, .max, .max), (0, .max, .max), (3, 1 << 25, 0), (.max, 0, 0),
+        ]
+        for (channels, height, width) in shapes {
+            let sizes = [channels, height, width], values = [UInt8](repeating: 0x3F, count: 64)
+            var result = ByteWriter()
+            result.append(key)
+            result.append(PixelRect(width: Int(width), height: Int(height)))
+            for size in sizes { result.append(size) }
+            result.append(raw: values)
+            let task = HostileFrames.taskPayload(key: key, sizes: sizes, trailing: values)
+            for (kind, payload) in [(Message.Kind.result, result.bytes), (.task, task)] {
+                let frame = Frame.wrap(payload, kind: kind)
+                XCTAssertThrowsError(try Message.decode(frame), "\(kind) \(channels)×\(height)×\(width)") {
+                    guard case .malformed(let reason)? = $0 as? ProtocolError else { return XCTFail("\($0)") }
+                    XCTAssertTrue(reason.contains("tensor"), reason)
+                }
+            }
+        }
+    }
+
     /// Decoding is total: truncations, every single-bit flip, random frames and random payloads in
     /// valid frames give an error or a message, never a trap.
     func testFuzzedFramesNeverTrap() {

@@ -1,3 +1,5 @@
+import Foundation
+import ImageIO
 import Network
 import Tensor
 import TestSupport
@@ -41,5 +43,39 @@ enum PipelineFixtures {
         settings.tile.halo = 40
         settings.tile.rounds = rounds
         return settings
+    }
+}
+
+/// Frames a hostile peer would write, for the tests of what the protocol refuses.
+enum HostileFrames {
+    /// A TASK payload for `key` up to its first tensor, whose header says `sizes` (channels,
+    /// height, width), followed by `trailing` bytes.
+    static func taskPayload(key: TileResultKey, sizes: [UInt32], trailing: [UInt8] = []) -> [UInt8] {
+        var task = ByteWriter()
+        task.append(key)
+        task.append(UInt64(1))
+        task.append(PixelRect(width: 8, height: 8))
+        task.append(PixelRect(width: 4, height: 4))
+        task.append(count: 1)
+        task.append(UInt64(7))
+        for size in sizes { task.append(size) }
+        task.append(raw: trailing)
+        return task.bytes
+    }
+}
+
+/// Tiles that take `seconds` each, their pixels untouched, so that a job outlasts a scripted
+/// peer's conversation whatever the machine's speed.
+final class SlowTileComputation: TileComputation {
+    private let inner = PassThroughTileComputation()
+    private let seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    func prepare(_ style: StyleMessage) throws { try inner.prepare(style) }
+
+    func solve(_ task: TaskMessage) throws -> TileResultRecord {
+        Thread.sleep(forTimeInterval: seconds)
+        return try inner.solve(task)
     }
 }
