@@ -14,8 +14,10 @@ final class PlacementTests: XCTestCase {
     /// relu4_1 spans 24 pixels, so the edge itself is a blend.
     static let margin = 8
 
-    private func settings(mode: TransferSettings.Mode) -> TransferSettings {
-        var settings = TransferSettings.lossAlone
+    /// The loss-alone settings (the claims of the loss itself), or the product's defaults (what a
+    /// user gets, with the colour finish), at one level of `size`.
+    private func settings(mode: TransferSettings.Mode, product: Bool = false) -> TransferSettings {
+        var settings = product ? TransferSettings() : TransferSettings.lossAlone
         settings.mode = mode
         // One level: at 32 px a coarse level's features are mostly the network's zero padding, so
         // its matches follow position and the output copies the style's layout (measured: the
@@ -49,6 +51,23 @@ final class PlacementTests: XCTestCase {
     }
 
     func testDeepSemanticSpacePutsEachStyleRegionInItsContentRegionAndCNNMRFDoesNot() throws {
+        let (dss, mrf, report) = try regionPlacement(product: false)
+        XCTAssertGreaterThanOrEqual(dss, 0.9, report)
+        XCTAssertLessThanOrEqual(mrf, dss - 0.15, report)
+    }
+
+    /// The same claim with the defaults a user gets (guided shallow statistics, palette start,
+    /// priors, colour finish). CNNMRF's figure here is chance plus its coherent patches: with this
+    /// seed 0.706 against the DSS's 1.000 (its colour finish is global, so it has the painting's
+    /// red and blue, half each, in blobs that fall where they will).
+    func testWithTheProductDefaultsEachStyleRegionStillLandsInItsContentRegion() throws {
+        let (dss, mrf, report) = try regionPlacement(product: true)
+        XCTAssertGreaterThanOrEqual(dss, 0.95, report)
+        XCTAssertLessThanOrEqual(mrf, dss - 0.25, report)
+    }
+
+    /// The fraction of counted pixels nearest their own region's style colour, dss and mrf.
+    private func regionPlacement(product: Bool) throws -> (dss: Double, mrf: Double, report: String) {
         let scene = Self.alikeRegionsScene()
         let space = try scene.space()
         let vgg = try RealVGG.load(pooling: settings(mode: .dss).pooling)
@@ -57,17 +76,16 @@ final class PlacementTests: XCTestCase {
         var fractions: [TransferSettings.Mode: Double] = [:]
         for mode in [TransferSettings.Mode.dss, .mrf] {
             let output = try StylizerRun.run(
-                content: scene.content, style: scene.style, space: space, settings: settings(mode: mode), vgg: vgg,
-                name: "placement-\(mode)")
+                content: scene.content, style: scene.style, space: space, settings: settings(mode: mode, product: product),
+                vgg: vgg, name: "placement-\(mode)\(product ? "-product" : "")", colourFinish: product)
             fractions[mode] = ColourPlacement.fraction(of: output, nearest: styleMeans, in: .rgb) { x, y in
                 Self.counted(x, y) ? (x < s / 2 ? 0 : 1) : nil
             }
         }
         let dss = fractions[.dss]!, mrf = fractions[.mrf]!
         let report = String(format: "pixels in their region's colour: dss %.3f, mrf %.3f", dss, mrf)
-        print("PlacementTests.alikeRegions: " + report)
-        XCTAssertGreaterThanOrEqual(dss, 0.9, report)
-        XCTAssertLessThanOrEqual(mrf, dss - 0.15, report)
+        print("PlacementTests.alikeRegions\(product ? " (product defaults)" : ""): " + report)
+        return (dss, mrf, report)
     }
 
     /// One grey material, lit on its right half (light 1) and in shadow on its left (0.25), one
@@ -94,6 +112,20 @@ final class PlacementTests: XCTestCase {
     }
 
     func testIlluminationPutsBrightStyleWhereTheContentIsLit() throws {
+        let (withLight, without, report) = try lightPlacement(product: false)
+        XCTAssertGreaterThanOrEqual(withLight, 0.9, report)
+        XCTAssertGreaterThanOrEqual(withLight, without + 0.15, report)
+    }
+
+    /// The same claim with the defaults a user gets: illumination (at its default weight) beats
+    /// none by at least 0.1 of balanced accuracy.
+    func testWithTheProductDefaultsIlluminationStillPutsBrightStyleWhereTheContentIsLit() throws {
+        let (withLight, without, report) = try lightPlacement(product: true)
+        XCTAssertGreaterThanOrEqual(withLight, without + 0.1, report)
+    }
+
+    /// Balanced accuracy (bright paint on lit, dark paint in shadow) with and without illumination.
+    private func lightPlacement(product: Bool) throws -> (with: Double, without: Double, report: String) {
         let scene = Self.lightScene()
         let space = try scene.space()
         let vgg = try RealVGG.load(pooling: settings(mode: .dss).pooling)
@@ -103,11 +135,11 @@ final class PlacementTests: XCTestCase {
             y < s / 2 ? 0 : 1
         }
         func placement(illuminationWeight: Float) throws -> (lit: Double, dark: Double) {
-            var settings = settings(mode: .dss)
+            var settings = settings(mode: .dss, product: product)
             settings.illuminationWeight = illuminationWeight
             let output = try StylizerRun.run(
                 content: scene.content, style: scene.style, space: space, settings: settings, vgg: vgg,
-                name: "illumination-\(illuminationWeight)")
+                name: "illumination-\(illuminationWeight)\(product ? "-product" : "")", colourFinish: product)
             func part(_ lit: Bool) -> Double {
                 ColourPlacement.fraction(of: output, nearest: styleMeans, in: .chromaticity) { x, y in
                     Self.counted(x, y) && (x >= s / 2) == lit ? (lit ? 0 : 1) : nil
@@ -121,8 +153,7 @@ final class PlacementTests: XCTestCase {
         let report = String(
             format: "bright paint on lit / dark paint in shadow: with illumination %.3f / %.3f, without %.3f / %.3f",
             lighting.lit, lighting.dark, none.lit, none.dark)
-        print("PlacementTests.illumination: " + report)
-        XCTAssertGreaterThanOrEqual(withLight, 0.9, report)
-        XCTAssertGreaterThanOrEqual(withLight, without + 0.15, report)
+        print("PlacementTests.illumination\(product ? " (product defaults)" : ""): " + report)
+        return (withLight, without, report)
     }
 }

@@ -176,6 +176,9 @@ struct StylizeJob {
                 OutputImage.compose(colours(of: result, content: content, inputs: prepared.memoryInputs), content: content), to: output,
                 options: outputOptions)
         }
+        if prepared.isStreaming && settings.colourFinish && !settings.preserveColors {
+            log("colour_finish: not applied to a streamed output (above 4096x4096); its colours are the optimisation's")
+        }
         let store: any LevelStore
         var directory: RunDirectory?
         if let runDirectory {
@@ -225,11 +228,7 @@ struct StylizeJob {
             return ColourPreservation.apply(stylised: result, content: rgb)
         }
         guard settings.colourFinish, let inputs else { return result }
-        let guided = settings.transfer.mode == .dss
-        return PaletteTransfer.matchDistributions(
-            result, style: inputs.style, imageSemantics: guided ? inputs.contentSemantics : [],
-            styleSemantics: guided ? inputs.styleSemantics : [], segmentationGroup: guided ? inputs.segmentationGroup : nil,
-            seed: settings.transfer.seed)
+        return inputs.colourFinish(result, settings: settings.transfer)
     }
 
     /// One line on where a resumed run stands.

@@ -34,4 +34,15 @@ extension MultiScaleStylizer.Inputs {
         // `SemanticStack.groups` puts the segmentation first when it is there.
         segmentationGroup = kept.content.segmentation == nil ? nil : 0
     }
+
+    /// The `colour_finish` of a finished image (RGB, any size): its colours moved, cell by cell
+    /// of the DSS in `dss` mode (globally otherwise), to the style's colour distribution
+    /// (`PaletteTransfer.matchDistributions`).
+    public func colourFinish(_ image: Tensor, settings: TransferSettings) -> Tensor {
+        let guided = settings.mode == .dss
+        return PaletteTransfer.matchDistributions(
+            image, style: style, imageSemantics: guided ? contentSemantics : [],
+            styleSemantics: guided ? styleSemantics : [], segmentationGroup: guided ? segmentationGroup : nil,
+            seed: settings.seed)
+    }
 }

@@ -196,6 +196,8 @@ final class MessageWireTests: XCTestCase {
         settings.semanticWeight = 6.5
         settings.illuminationWeight = 7.5
         settings.styleLayers = ["relu1_1"]
+        settings.shallowLayers = ["relu2_1"]
+        settings.shallowWeight = 8.5
         settings.contentLayer = "relu5_1"
         settings.coarseSize = 77
         settings.iterations = [9, 8]

@@ -16,7 +16,8 @@ enum StylizerRun {
     /// prints one line per level (loss, terms, time) so that a test's log says what it cost.
     /// - Parameter name: the output's name in the log and when outputs are kept.
     static func run(
-        content: Tensor, style: Tensor, space: DeepSemanticSpace, settings: TransferSettings, vgg: VGG, name: String
+        content: Tensor, style: Tensor, space: DeepSemanticSpace, settings: TransferSettings, vgg: VGG, name: String,
+        colourFinish: Bool = false
     ) throws -> Tensor {
         let inputs = MultiScaleStylizer.Inputs(content: content, style: style, space: space, settings: settings)
         let output = try MultiScaleStylizer(vgg: vgg, settings: settings)
@@ -27,9 +28,10 @@ enum StylizerRun {
                         name, report.index + 1, report.count, report.width, report.height, report.iterations,
                         report.evaluations, report.lossTrace.first!, report.lossTrace.last!, report.seconds))
             }
+        let finished = colourFinish ? inputs.colourFinish(output, settings: settings) : output
         if let folder = ProcessInfo.processInfo.environment[keepVariable], !folder.isEmpty {
-            try PNGFile.write(Raster.rgb(output), to: folder + "/" + name + ".png")
+            try PNGFile.write(Raster.rgb(finished), to: folder + "/" + name + ".png")
         }
-        return output
+        return finished
     }
 }

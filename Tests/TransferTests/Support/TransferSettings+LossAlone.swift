@@ -13,6 +13,7 @@ extension TransferSettings {
         settings.contentWeight = 1
         settings.tvWeight = 10
         settings.chromaTVWeight = 0
+        settings.shallowWeight = 0
         return settings
     }
 }
