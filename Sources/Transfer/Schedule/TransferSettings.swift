@@ -33,7 +33,7 @@ public struct TransferSettings: Sendable, Equatable {
     }
 
     public var mode = Mode.dss
-    public var contentWeight: Float = 30
+    public var contentWeight: Float = 300
     public var styleWeight: Float = 1
     public var tvWeight: Float = 300
     public var chromaTVWeight: Float = 30000
@@ -43,7 +43,7 @@ public struct TransferSettings: Sendable, Equatable {
     /// Layers whose guided Gram matrices (one per region × light band of the DSS) carry the
     /// painting's colours and fine strokes (`GuidedGramLoss`); used in `dss` and `mrf` modes.
     public var shallowLayers = ["relu1_1", "relu2_1"]
-    public var shallowWeight: Float = 1
+    public var shallowWeight: Float = 0
     public var contentLayer = "relu4_2"
     public var coarseSize = 128
     public var iterations = [80, 40, 20]
