@@ -65,6 +65,27 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try Configuration.apply(override: "iterations", to: &settings))
     }
 
+    func testTheFinishAndColourKeysTakeTheirValuesAndNameBadOnes() throws {
+        var settings = StylizeSettings()
+        XCTAssertEqual(settings.colourFinish, 1)
+        try Configuration.apply(override: "colour_finish=0.5", to: &settings)
+        XCTAssertEqual(settings.colourFinish, 0.5)
+        try Configuration.apply(override: "colour_finish=false", to: &settings)
+        XCTAssertEqual(settings.colourFinish, 0)
+        try Configuration.apply(override: "colour_finish=true", to: &settings)
+        XCTAssertEqual(settings.colourFinish, 1)
+        try Configuration.apply(override: "preserve_colors=true", to: &settings)
+        XCTAssertTrue(settings.preserveColors)
+        try Configuration.apply(override: "shallow_weight=30", to: &settings)
+        XCTAssertEqual(settings.transfer.shallowWeight, 30)
+        for bad in ["colour_finish=1.5", "colour_finish=-0.1", "colour_finish=blue", "preserve_colors=1"] {
+            XCTAssertThrowsError(try Configuration.apply(override: bad, to: &settings), bad) { error in
+                let key = String(bad.prefix { $0 != "=" })
+                XCTAssertTrue("\(error)".hasPrefix(key + ":"), "\(error)")
+            }
+        }
+    }
+
     func testTileKeysNestInFilesAndTakeDotsInOverrides() throws {
         let folder = try TemporaryDirectory()
         let path = folder.path("job.yaml")

@@ -52,6 +52,45 @@ final class StylizeCommandTests: XCTestCase {
         XCTAssertTrue(lines.last?.hasPrefix("level 2/2 48x36: 3 iterations") ?? false, run.stderr)
     }
 
+    /// `--preserve-colors` keeps the content's chroma (YIQ's I and Q) and the default colour
+    /// finish moves the picture to the painting's: the photo's mean chroma stays with the first
+    /// and goes with the second. `--stroke-strength` must be positive.
+    func testPreserveColorsKeepsThePhotosColoursAndTheFinishTakesThePaintings() throws {
+        let folder = try TemporaryDirectory()
+        func meanChroma(_ path: String) throws -> SIMD2<Double> {
+            let raster = try PNGFile.read(path: path)
+            let plane = raster.width * raster.height  // samples are planar: R, then G, then B
+            var sum = SIMD2<Double>()
+            for p in 0..<plane {
+                let (r, g, b) = (Double(raster.samples[p]), Double(raster.samples[plane + p]),
+                                 Double(raster.samples[2 * plane + p]))
+                sum += SIMD2(0.595716 * r - 0.274453 * g - 0.321263 * b, 0.211456 * r - 0.522591 * g + 0.311135 * b)
+            }
+            return sum / Double(plane)
+        }
+        var chroma: [String: SIMD2<Double>] = [:]
+        for (name, flags) in [("preserved", ["--preserve-colors"]), ("finished", []), ("bold", ["--stroke-strength", "2"])] {
+            let out = folder.path(name + ".png")
+            let run = try AtelierProcess.run(
+                ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("starry_night.png"),
+                 "--out", out] + Self.tiny + flags)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            chroma[name] = try meanChroma(out)
+        }
+        let photo = try meanChroma(Self.example("chelsea.png")), painting = try meanChroma(Self.example("starry_night.png"))
+        func distance(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double { ((a - b) * (a - b)).sum().squareRoot() }
+        XCTAssertLessThan(distance(chroma["preserved"]!, photo), 0.01, "\(chroma) photo \(photo)")
+        XCTAssertLessThan(distance(chroma["finished"]!, painting), distance(chroma["finished"]!, photo),
+                          "\(chroma) photo \(photo) painting \(painting)")
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("bold.png"))),
+                          try Data(contentsOf: URL(fileURLWithPath: folder.path("finished.png"))))
+        let bad = try AtelierProcess.run(
+            ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("starry_night.png"),
+             "--out", folder.path("x.png"), "--stroke-strength", "0"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("--stroke-strength"), bad.stderr)
+    }
+
     /// The same seed and thread count give the same bytes (automatic segmentation included).
     func testSameSeedAndThreadsGiveIdenticalOutput() throws {
         let folder = try TemporaryDirectory()
@@ -100,7 +139,7 @@ final class StylizeCommandTests: XCTestCase {
     func testAStreamingRunGivesTheInMemoryBytes() throws {
         let folder = try TemporaryDirectory()
         let settings = ["--size", "72", "--set", "iterations=[2, 0]", "--set", "coarse_size=36", "--set", "tile.size=32",
-                        "--set", "tile.overlap=8", "--set", "init=content", "--threads", "2"]
+                        "--set", "tile.overlap=8", "--set", "init=content", "--set", "colour_finish=0", "--threads", "2"]
         let memory = try doodle(out: folder.path("memory.png"), settings)
         XCTAssertEqual(memory.status, 0, memory.stderr)
         let streamed = try doodle(

@@ -109,6 +109,9 @@ struct StylizeCommand: ParsableCommand {
     var streamingAbove: Int?
 
     func validate() throws {
+        var isFolder: ObjCBool = false
+        // A folder given as --out is named as such by the job's output check, not as an extension.
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) && isFolder.boolValue { return }
         guard let format = OutputFormat(path: out) else { throw ValidationError(OutputImage.unknownExtension(out)) }
         if let quality {
             guard (1...100).contains(quality) else { throw ValidationError("--quality must be 1-100, not \(quality)") }

@@ -176,7 +176,7 @@ struct StylizeJob {
                 OutputImage.compose(colours(of: result, content: content, inputs: prepared.memoryInputs), content: content), to: output,
                 options: outputOptions)
         }
-        if prepared.isStreaming && settings.colourFinish && !settings.preserveColors {
+        if prepared.isStreaming && settings.colourFinish > 0 && !settings.preserveColors {
             log("colour_finish: not applied to a streamed output (above 4096x4096); its colours are the optimisation's")
         }
         let store: any LevelStore
@@ -227,8 +227,8 @@ struct StylizeJob {
             let rgb = MultiScaleStylizer.resized(content.rgbTensor(), width: result.width, height: result.height)
             return ColourPreservation.apply(stylised: result, content: rgb)
         }
-        guard settings.colourFinish, let inputs else { return result }
-        return inputs.colourFinish(result, settings: settings.transfer)
+        guard settings.colourFinish > 0, let inputs else { return result }
+        return inputs.colourFinish(result, settings: settings.transfer, strength: settings.colourFinish)
     }
 
     /// One line on where a resumed run stands.

@@ -10,9 +10,10 @@ public struct StylizeSettings: Sendable, Equatable {
     /// `preserve_colors`: the output keeps the content's colours and takes only the stylised
     /// luminance (`ColourPreservation`). Applied to the finished image, so workers never see it.
     public var preserveColors = false
-    /// `colour_finish`: the finished image takes, cell by cell of the DSS, the painting's colour
-    /// distribution (`PaletteTransfer.matchDistributions`). Applied to the finished image.
-    public var colourFinish = true
+    /// `colour_finish`: how far the finished image's colours move, cell by cell of the DSS, to the
+    /// painting's colour distribution (`PaletteTransfer.matchDistributions`): 1 all the way, 0 not
+    /// at all (`true` and `false` are 1 and 0). Applied to the finished image.
+    public var colourFinish: Float = 1
 
     public init() {}
 
@@ -34,11 +35,17 @@ public struct StylizeSettings: Sendable, Equatable {
             for name in mapping.keys.sorted() { try tile.set(name, to: mapping[name]!) }
         } else if key.hasPrefix(prefix) {
             try tile.set(String(key.dropFirst(prefix.count)), to: value)
-        } else if key == "preserve_colors" || key == "colour_finish" {
+        } else if key == "preserve_colors" {
             guard let flag = value as? Bool else {
                 throw TransferError.setting(key: key, reason: "expected true or false, got '\(value)'")
             }
-            if key == "preserve_colors" { preserveColors = flag } else { colourFinish = flag }
+            preserveColors = flag
+        } else if key == "colour_finish" {
+            let strength: Double? = (value as? Bool).map { $0 ? 1 : 0 } ?? (value as? Double) ?? (value as? Int).map(Double.init)
+            guard let strength, strength >= 0 && strength <= 1 else {
+                throw TransferError.setting(key: key, reason: "expected a number from 0 to 1 (or true, false), got '\(value)'")
+            }
+            colourFinish = Float(strength)
         } else {
             do {
                 try transfer.set(key, to: value)

@@ -37,12 +37,20 @@ extension MultiScaleStylizer.Inputs {
 
     /// The `colour_finish` of a finished image (RGB, any size): its colours moved, cell by cell
     /// of the DSS in `dss` mode (globally otherwise), to the style's colour distribution
-    /// (`PaletteTransfer.matchDistributions`).
-    public func colourFinish(_ image: Tensor, settings: TransferSettings) -> Tensor {
+    /// (`PaletteTransfer.matchDistributions`), by the fraction `strength` of the way (0…1): each
+    /// pixel is x + strength · (T(x) − x).
+    public func colourFinish(_ image: Tensor, settings: TransferSettings, strength: Float = 1) -> Tensor {
         let guided = settings.mode == .dss
-        return PaletteTransfer.matchDistributions(
+        let finished = PaletteTransfer.matchDistributions(
             image, style: style, imageSemantics: guided ? contentSemantics : [],
             styleSemantics: guided ? styleSemantics : [], segmentationGroup: guided ? segmentationGroup : nil,
             seed: settings.seed)
+        guard strength < 1 else { return finished }
+        finished.withUnsafeMutableBufferPointer { target in
+            image.withUnsafeBufferPointer { source in
+                for i in 0..<target.count { target[i] = source[i] + strength * (target[i] - source[i]) }
+            }
+        }
+        return finished
     }
 }
