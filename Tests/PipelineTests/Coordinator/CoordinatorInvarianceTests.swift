@@ -76,7 +76,7 @@ final class CoordinatorInvarianceTests: XCTestCase {
         XCTAssertEqual(run.board.counts.retries, 1)
         XCTAssertEqual(run.board.counts.speculativeLeases, 0)
         XCTAssertTrue(run.log.contains { $0.contains("bad magic") }, "\(run.log)")
-        XCTAssertEqual(refusal.value, "protocol version 9 received, this program speaks version 1")
+        XCTAssertEqual(refusal.value, "protocol version 9 received, this program speaks version \(Frame.version)")
     }
 }
 

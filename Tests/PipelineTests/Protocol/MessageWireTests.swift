@@ -77,7 +77,7 @@ final class MessageWireTests: XCTestCase {
         let bytes = Message.heartbeat(HeartbeatMessage(sequence: 1)).encoded(version: 7)
         XCTAssertThrowsError(try Message.decode(bytes)) { error in
             XCTAssertEqual(error as? ProtocolError, .versionMismatch(received: 7, expected: Frame.version))
-            XCTAssertEqual("\(error)", "protocol version 7 received, this program speaks version 1")
+            XCTAssertEqual("\(error)", "protocol version 7 received, this program speaks version \(Frame.version)")
         }
     }
 
