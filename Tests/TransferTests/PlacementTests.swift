@@ -56,14 +56,14 @@ final class PlacementTests: XCTestCase {
         XCTAssertLessThanOrEqual(mrf, dss - 0.15, report)
     }
 
-    /// The same claim with the defaults a user gets (guided shallow statistics, palette start,
-    /// priors, colour finish). CNNMRF's figure here is chance plus its coherent patches: with this
-    /// seed 0.706 against the DSS's 1.000 (its colour finish is global, so it has the painting's
-    /// red and blue, half each, in blobs that fall where they will).
+    /// The same claim with the defaults a user gets (palette start, priors, colour finish).
+    /// CNNMRF's figure here is chance plus its coherent patches (measured 0.608 against the DSS's
+    /// 1.000): its colour finish is global, so it has the painting's red and blue, half each, in
+    /// blobs that fall where they will.
     func testWithTheProductDefaultsEachStyleRegionStillLandsInItsContentRegion() throws {
         let (dss, mrf, report) = try regionPlacement(product: true)
         XCTAssertGreaterThanOrEqual(dss, 0.95, report)
-        XCTAssertLessThanOrEqual(mrf, dss - 0.25, report)
+        XCTAssertLessThanOrEqual(mrf, dss - 0.3, report)
     }
 
     /// The fraction of counted pixels nearest their own region's style colour, dss and mrf.
