@@ -69,15 +69,9 @@ public struct SlicedWasserstein: Sendable {
     /// sampling), normalised.
     private static func unitDirection(using random: inout SplitMix64) -> SIMD3<Double> {
         while true {
-            let v = SIMD3(normal(&random), normal(&random), normal(&random))
+            let v = SIMD3(random.nextNormal(), random.nextNormal(), random.nextNormal())
             let length = (v * v).sum().squareRoot()
             if length > 1e-9 { return v / length }
         }
-    }
-
-    private static func normal(_ random: inout SplitMix64) -> Double {
-        let u1 = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_992  // (0, 1]
-        let u2 = Double(random.next() >> 11) / 9_007_199_254_740_992  // [0, 1)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }

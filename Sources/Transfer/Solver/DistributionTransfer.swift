@@ -1,4 +1,3 @@
-import Foundation
 import Tensor
 
 /// Colour distribution transfer by sliced optimal transport (Pitié, Kokaram & Dahyot 2005,
@@ -41,12 +40,7 @@ public enum DistributionTransfer {
     /// Three orthonormal directions from Gaussian draws (Gram–Schmidt).
     static func randomBasis(_ random: inout SplitMix64) -> [SIMD3<Float>] {
         func gaussian() -> SIMD3<Float> {
-            SIMD3((0..<3).map { _ in
-                // Box–Muller from two uniforms in (0, 1].
-                let u = Double(random.next() >> 11 | 1) / Double(1 << 53)
-                let v = Double(random.next() >> 11) / Double(1 << 53)
-                return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
-            })
+            SIMD3(Float(random.nextNormal()), Float(random.nextNormal()), Float(random.nextNormal()))
         }
         var basis: [SIMD3<Float>] = []
         while basis.count < 3 {
