@@ -11,6 +11,10 @@ import Tensor
 ///
 /// Each step moves a colour by a monotone map of its projection, a function of the colour alone:
 /// pixels of one colour stay of one colour, and the image keeps its drawing.
+///
+/// The points may carry more than a colour: with a fourth coordinate, the light level, the joint
+/// distribution of colour and light is matched, so lit pixels take the style's lit colours and
+/// shadowed ones its shadowed colours, each from the whole distribution (not an average of two).
 public enum DistributionTransfer {
     /// Random bases used: the sliced distance to the target stops falling after about ten.
     static let iterations = 12
@@ -21,11 +25,12 @@ public enum DistributionTransfer {
 
     /// Moves `colours` towards the distribution of `target` (both non-empty).
     /// - Parameter seed: chooses the bases: the same seed gives the same colours.
-    public static func transfer(_ colours: inout [SIMD3<Float>], to target: [SIMD3<Float>], seed: UInt64) {
+    public static func transfer<Point: SIMD>(_ colours: inout [Point], to target: [Point], seed: UInt64)
+    where Point.Scalar == Float {
         guard !colours.isEmpty, !target.isEmpty else { return }
         var random = SplitMix64(seed: seed)
         for _ in 0..<iterations {
-            for axis in randomBasis(&random) {
+            for axis in randomBasis(Point.self, &random) {
                 let from = sortedProjections(colours, on: axis)
                 let to = sortedProjections(target, on: axis)
                 let sourceKnots = knots(from), targetKnots = knots(to)
@@ -37,13 +42,17 @@ public enum DistributionTransfer {
         }
     }
 
-    /// Three orthonormal directions from Gaussian draws (Gram–Schmidt).
-    static func randomBasis(_ random: inout SplitMix64) -> [SIMD3<Float>] {
-        func gaussian() -> SIMD3<Float> {
-            SIMD3(Float(random.nextNormal()), Float(random.nextNormal()), Float(random.nextNormal()))
+    /// As many orthonormal directions as `Point` has coordinates, from Gaussian draws
+    /// (Gram–Schmidt).
+    static func randomBasis<Point: SIMD>(_: Point.Type, _ random: inout SplitMix64) -> [Point]
+    where Point.Scalar == Float {
+        func gaussian() -> Point {
+            var d = Point()
+            for i in 0..<Point.scalarCount { d[i] = Float(random.nextNormal()) }
+            return d
         }
-        var basis: [SIMD3<Float>] = []
-        while basis.count < 3 {
+        var basis: [Point] = []
+        while basis.count < Point.scalarCount {
             var d = gaussian()
             for b in basis { d -= (d * b).sum() * b }
             let norm = (d * d).sum().squareRoot()
@@ -53,7 +62,8 @@ public enum DistributionTransfer {
     }
 
     /// The projections of (at most `sampleLimit` evenly spaced) colours on `axis`, sorted.
-    static func sortedProjections(_ colours: [SIMD3<Float>], on axis: SIMD3<Float>) -> [Float] {
+    static func sortedProjections<Point: SIMD>(_ colours: [Point], on axis: Point) -> [Float]
+    where Point.Scalar == Float {
         let step = max(1, colours.count / sampleLimit)
         return stride(from: 0, to: colours.count, by: step).map { (colours[$0] * axis).sum() }.sorted()
     }

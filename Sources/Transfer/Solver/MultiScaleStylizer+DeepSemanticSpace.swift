@@ -33,24 +33,35 @@ extension MultiScaleStylizer.Inputs {
         semanticWeights = weights
         // `SemanticStack.groups` puts the segmentation first when it is there.
         segmentationGroup = kept.content.segmentation == nil ? nil : 0
+        regionsAreDrawn = kept.content.segmentation?.palette != nil
     }
 
     /// The `colour_finish` of a finished image (RGB, any size): its colours moved, cell by cell
     /// of the DSS in `dss` mode (globally otherwise), to the style's colour distribution
-    /// (`PaletteTransfer.matchDistributions`), by the fraction `strength` of the way (0…1): each
-    /// pixel is x + strength · (T(x) − x).
+    /// (`PaletteTransfer.matchDistributions`), with the change smoothed so the image keeps its
+    /// drawing (`DisplacementSmoothing`: within each region of a drawn map, across automatic
+    /// regions; not at all without a content loss), by the fraction `strength` of the way (0…1).
     public func colourFinish(_ image: Tensor, settings: TransferSettings, strength: Float = 1) -> Tensor {
         let guided = settings.mode == .dss
-        let finished = PaletteTransfer.matchDistributions(
+        let cells = PaletteTransfer.cells(
             image, style: style, imageSemantics: guided ? contentSemantics : [],
-            styleSemantics: guided ? styleSemantics : [], segmentationGroup: guided ? segmentationGroup : nil,
-            seed: settings.seed)
-        guard strength < 1 else { return finished }
-        finished.withUnsafeMutableBufferPointer { target in
-            image.withUnsafeBufferPointer { source in
-                for i in 0..<target.count { target[i] = source[i] + strength * (target[i] - source[i]) }
+            styleSemantics: guided ? styleSemantics : [], segmentationGroup: guided ? segmentationGroup : nil)
+        let transported = PaletteTransfer.matchDistributions(
+            content: image, style: style, labels: cells.labels, light: cells.light, seed: settings.seed)
+        if strength < 1 {
+            transported.withUnsafeMutableBufferPointer { target in
+                image.withUnsafeBufferPointer { source in
+                    for i in 0..<target.count { target[i] = source[i] + strength * (target[i] - source[i]) }
+                }
             }
         }
-        return finished
+        // Without a content loss (a doodle) there is no drawing to keep: the change goes in whole.
+        guard settings.contentWeight > 0 else { return transported }
+        // Measured on a cat painted as Starry Night with its automatic regions: edge correlation
+        // 0.75 smoothing within regions, 0.77 across them, for colour 3.8 either way.
+        let regions = regionsAreDrawn ? cells.labels?.content : nil
+        return DisplacementSmoothing.apply(
+            image: image, finished: transported, labels: regions?.labels, count: regions?.count ?? 1,
+            sigma: DisplacementSmoothing.sigma(height: image.height, width: image.width))
     }
 }

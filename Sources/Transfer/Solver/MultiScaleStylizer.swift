@@ -22,6 +22,10 @@ public final class MultiScaleStylizer {
         /// Which of the groups is the segmentation (one-hot regions), if any: the approximate
         /// search keeps each patch to style patches of its own region.
         public var segmentationGroup: Int?
+        /// Whether the segmentation's regions were drawn by the user (colour-coded maps) rather
+        /// than found automatically: the colour finish keeps each drawn region's colour change to
+        /// itself, but smooths across automatic regions, whose borders need not follow the drawing.
+        public var regionsAreDrawn = false
 
         public init(content: Tensor, style: Tensor, contentSemantics: [Tensor] = [], styleSemantics: [Tensor] = [],
                     semanticWeights: [Float] = [], segmentationGroup: Int? = nil, initial: Tensor? = nil) {

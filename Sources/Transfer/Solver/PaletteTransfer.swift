@@ -85,9 +85,11 @@ public enum PaletteTransfer {
 
     /// The content recoloured so that each DSS cell takes the whole colour distribution of the
     /// style's cell (`DistributionTransfer`), not only its mean and spread: the `init:
-    /// distribution` start. Cells as in `apply`: per label, and with `light` per band, a pixel
-    /// taking L of the lit band's colours and 1 − L of the shadowed band's. The style's pixels of a
-    /// band are those whose level is on that side of ½ (all of the region's when a side has too few).
+    /// distribution` start and the colour finish. Per label; with `light`, each pixel's light level
+    /// is a fourth coordinate matched jointly with its colour, so that within a region the lit
+    /// pixels take the lit part of the style region's colours and the shadowed ones the shadowed
+    /// part (the light levels of a region's pixels are ranked against the style region's).
+    /// The light coordinate is scaled by `lightScale`.
     public static func matchDistributions(
         content: Tensor, style: Tensor, labels: (content: LabelMap, style: LabelMap)?,
         light: (content: Tensor, style: Tensor)? = nil, seed: UInt64 = 0
@@ -97,8 +99,9 @@ public enum PaletteTransfer {
         let contentLabels = labels?.content.labels ?? [Int32](repeating: 0, count: pixels)
         let styleLabels = labels?.style.labels ?? [Int32](repeating: 0, count: stylePixels)
         precondition(contentLabels.count == pixels && styleLabels.count == stylePixels, "labels do not match the images")
-        func colour(_ image: Tensor, _ p: Int, _ plane: Int) -> SIMD3<Float> {
-            SIMD3(image[flat: p], image[flat: plane + p], image[flat: 2 * plane + p])
+        func point(_ image: Tensor, _ level: Tensor?, _ p: Int, _ plane: Int) -> SIMD4<Float> {
+            SIMD4(image[flat: p], image[flat: plane + p], image[flat: 2 * plane + p],
+                  level.map { lightScale * $0[flat: p] } ?? 0)
         }
         let count = labels?.content.count ?? 1
         var contentMembers = [[Int]](repeating: [], count: count), styleMembers = [[Int]](repeating: [], count: count)
@@ -108,38 +111,29 @@ public enum PaletteTransfer {
         for label in 0..<count where !contentMembers[label].isEmpty {
             let members = contentMembers[label]
             let region = styleMembers[label].isEmpty ? Array(0..<stylePixels) : styleMembers[label]
-            // Each band's target colours, and each content pixel's weight in that band.
-            var bands: [(target: [Int], weight: (Int) -> Float)] = [(region, { _ in 1 })]
-            if let light {
-                let lit = region.filter { light.style[flat: $0] >= 0.5 }
-                let shadowed = region.filter { light.style[flat: $0] < 0.5 }
-                let level = { (p: Int) in min(max(light.content[flat: p], 0), 1) }
-                bands = [(lit.count >= 16 ? lit : region, level),
-                         (shadowed.count >= 16 ? shadowed : region, { 1 - level($0) })]
-            }
-            var mixed = [SIMD3<Float>](repeating: .zero, count: members.count)
-            for (index, band) in bands.enumerated() {
-                var colours = members.map { colour(content, $0, pixels) }
-                DistributionTransfer.transfer(
-                    &colours, to: band.target.map { colour(style, $0, stylePixels) },
-                    seed: seed &+ UInt64(label * 2 + index))
-                for (i, p) in members.enumerated() { mixed[i] += band.weight(p) * colours[i] }
+            var points = members.map { point(content, light?.content, $0, pixels) }
+            let target = region.map { point(style, light?.style, $0, stylePixels) }
+            if light == nil {
+                var colours = points.map { SIMD3($0.x, $0.y, $0.z) }
+                DistributionTransfer.transfer(&colours, to: target.map { SIMD3($0.x, $0.y, $0.z) }, seed: seed &+ UInt64(label))
+                points = colours.map { SIMD4($0, 0) }
+            } else {
+                DistributionTransfer.transfer(&points, to: target, seed: seed &+ UInt64(label))
             }
             for (i, p) in members.enumerated() {
-                for c in 0..<3 { result[flat: c * pixels + p] = min(max(mixed[i][c], 0), 1) }
+                for c in 0..<3 { result[flat: c * pixels + p] = min(max(points[i][c], 0), 1) }
             }
         }
         return result
     }
 
-    /// `matchDistributions` with the cells read from DSS groups, as the stylizer holds them
-    /// (`MultiScaleStylizer.Inputs`): each pixel's label is the segmentation group's largest
-    /// channel, its light the illumination group's first channel (L); groups of another size than
-    /// their image are resampled (area). The `colour_finish` of a finished image.
-    public static func matchDistributions(
-        _ image: Tensor, style: Tensor, imageSemantics: [Tensor], styleSemantics: [Tensor], segmentationGroup: Int?,
-        seed: UInt64
-    ) -> Tensor {
+    /// The DSS cells of `image` and `style` read from DSS groups, as the stylizer holds them
+    /// (`MultiScaleStylizer.Inputs`), for the colour finish: each pixel's label is the
+    /// segmentation group's largest channel, its light the illumination group's first channel
+    /// (L); groups of another size than their image are resampled (area).
+    public static func cells(
+        _ image: Tensor, style: Tensor, imageSemantics: [Tensor], styleSemantics: [Tensor], segmentationGroup: Int?
+    ) -> (labels: (content: LabelMap, style: LabelMap)?, light: (content: Tensor, style: Tensor)?) {
         func sized(_ group: Tensor, like target: Tensor) -> Tensor {
             MultiScaleStylizer.resized(group, width: target.width, height: target.height, kind: .area)
         }
@@ -155,8 +149,13 @@ public enum PaletteTransfer {
         }
         let lightGroup = imageSemantics.indices.first { $0 != segmentationGroup }
         let light = lightGroup.map { (content: sized(imageSemantics[$0], like: image), style: sized(styleSemantics[$0], like: style)) }
-        return matchDistributions(content: image, style: style, labels: cellLabels, light: light, seed: seed)
+        return (cellLabels, light)
     }
+
+    /// How far apart light levels 0 and 1 are against colours (RGB, 0…1) in the joint transport:
+    /// with 1, sliced transport left about half of a region's shadowed pixels in lit colours (the
+    /// colours' own spread outweighed the light); from 3 on, lit and shadowed pixels were kept apart.
+    static let lightScale: Float = 4
 
     /// The least weight (in pixels) a style region's band needs for its own statistics.
     static let minimumWeight = 4.0
