@@ -63,6 +63,23 @@ final class DistributedRunTests: ProcessTestCase {
         }
     }
 
+    /// Workers of two threads, and one of one thread beside one of two, under a coordinator of
+    /// two threads: `stylize --threads 1`'s bytes, whichever worker solved which tile.
+    func testWorkersOfOneTwoAndMixedThreadsGiveStylizesBytes() throws {
+        let reference = try Self.doodle.reference()
+        for (name, threads) in [("two", ["2", "2"]), ("mixed", ["1", "2"])] {
+            let folder = try TemporaryDirectory("threads-\(name)")
+            let (coordinator, endpoint) = try coordinator(
+                job: try job(in: folder, output: "out.png"), folder: folder, ["--threads", "2"])
+            for (index, count) in threads.enumerated() {
+                _ = try worker(endpoint, folder: folder, name: "worker-\(index)", ["--threads", count])
+            }
+            XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference,
+                           "workers of \(threads) threads changed the output")
+            XCTAssertEqual(try summary(folder).tilesByWorker.values.reduce(0, +), Self.tiles, "each tile accepted once")
+        }
+    }
+
     // MARK: - A worker killed in the middle of a task
 
     /// The only worker is killed with SIGKILL while it solves a tile of the second level; once
