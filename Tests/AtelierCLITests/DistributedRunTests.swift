@@ -71,12 +71,20 @@ final class DistributedRunTests: ProcessTestCase {
             let folder = try TemporaryDirectory("threads-\(name)")
             let (coordinator, endpoint) = try coordinator(
                 job: try job(in: folder, output: "out.png"), folder: folder, ["--threads", "2"])
-            for (index, count) in threads.enumerated() {
-                _ = try worker(endpoint, folder: folder, name: "worker-\(index)", ["--threads", count])
+            let workers = try threads.enumerated().map { index, count in
+                try worker(endpoint, folder: folder, name: "worker-\(index)", ["--threads", count])
             }
             XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference,
                            "workers of \(threads) threads changed the output")
-            XCTAssertEqual(try summary(folder).tilesByWorker.values.reduce(0, +), Self.tiles, "each tile accepted once")
+            let summary = try summary(folder)
+            XCTAssertEqual(summary.tilesByWorker.values.reduce(0, +), Self.tiles, "each tile accepted once")
+            // Each worker names its BLAS kernel when it starts, and the summary records it per worker.
+            let started = try XCTUnwrap(workers[0].line(containing: "BLAS kernel", timeout: 5), workers[0].log)
+            let kernel = String(try XCTUnwrap(started.components(separatedBy: "BLAS kernel ").last))
+            let reported = (summary.json["workers"] as? [[String: Any]] ?? []).map { $0["blas_kernel"] as? String }
+            XCTAssertFalse(reported.isEmpty)
+            XCTAssertEqual(reported, reported.map { _ in kernel }, "\(summary.json)")
+            XCTAssertFalse(coordinator.log.contains("different BLAS kernels"), coordinator.log)
         }
     }
 
