@@ -174,6 +174,12 @@ final class TiledStylizerStoreTests: XCTestCase {
 
     // MARK: - Faults of the disk
 
+    /// The job's pixels from a run in memory, without a run directory.
+    private func inMemoryRun() throws -> Tensor {
+        try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+            .run(Self.inputs(), width: 192, height: 128)
+    }
+
     /// Runs the job with `fault` in the store's system calls: it must fail with one line naming
     /// a file whose path contains `file`, the call `operation` and the system's reason for `code`,
     /// leave no temporary file, and a resumed run without the fault must end with `reference`.
@@ -204,8 +210,7 @@ final class TiledStylizerStoreTests: XCTestCase {
     /// A full disk while a tile result is written (the 6th store write under tiles/, in the
     /// first level's second round); a short write followed by a full disk on the next try.
     func testAFullDiskWhileStoringATileEndsInOneLineAndTheRunResumes() throws {
-        let reference = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
-            .run(Self.inputs(), width: 192, height: 128)
+        let reference = try inMemoryRun()
         try assertFaultIsReportedAndResumable(
             StoreFault(.write, matching: "/tiles/", skip: 5, effects: [.error(ENOSPC)]),
             file: "/tiles/", operation: "write", code: ENOSPC, reference: reference)
@@ -216,8 +221,7 @@ final class TiledStylizerStoreTests: XCTestCase {
 
     /// Every write of the store returns after at most 7 bytes: no error, the same bytes.
     func testShortWritesChangeNothing() throws {
-        let reference = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
-            .run(Self.inputs(), width: 192, height: 128)
+        let reference = try inMemoryRun()
         let folder = try TemporaryDirectory()
         let fault = StoreFault(.write, matching: "/run/", effects: [.short(7)], repeatsLast: true)
         let image = try SystemCallTable.with(fault.table) {
@@ -230,20 +234,19 @@ final class TiledStylizerStoreTests: XCTestCase {
     /// EIO from fsync of the checkpoint (the manifest's second write), of a canvas (when its
     /// level starts, and at the first round's checkpoint), and ENOSPC reserving a level's canvas.
     func testFailedSyncsAndAFullDiskAtACanvasEndInOneLineAndTheRunResumes() throws {
-        let reference = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
-            .run(Self.inputs(), width: 192, height: 128)
-        try assertFaultIsReportedAndResumable(
-            StoreFault(.fsync, matching: "manifest.json", skip: 1, effects: [.error(EIO)]),
-            file: "manifest.json", operation: "fsync", code: EIO, reference: reference)
-        try assertFaultIsReportedAndResumable(
-            StoreFault(.fsync, matching: ".canvas", effects: [.error(EIO)]),
-            file: ".canvas", operation: "fsync", code: EIO, reference: reference)
-        // The end of the first round: its blend is in the canvas, the checkpoint still says round 0.
-        try assertFaultIsReportedAndResumable(
-            StoreFault(.fsync, matching: ".canvas", skip: 1, effects: [.error(EIO)]),
-            file: ".canvas", operation: "fsync", code: EIO, reference: reference)
-        try assertFaultIsReportedAndResumable(
-            StoreFault(.fallocate, matching: "level-1.canvas", effects: [.error(ENOSPC)]),
-            file: "level-1.canvas", operation: "posix_fallocate", code: ENOSPC, reference: reference)
+        let reference = try inMemoryRun()
+        let faults: [(fault: StoreFault, file: String, operation: String, code: Int32)] = [
+            (StoreFault(.fsync, matching: "manifest.json", skip: 1, effects: [.error(EIO)]), "manifest.json", "fsync",
+             EIO),
+            (StoreFault(.fsync, matching: ".canvas", effects: [.error(EIO)]), ".canvas", "fsync", EIO),
+            // The end of the first round: its blend is in the canvas, the checkpoint still says round 0.
+            (StoreFault(.fsync, matching: ".canvas", skip: 1, effects: [.error(EIO)]), ".canvas", "fsync", EIO),
+            (StoreFault(.fallocate, matching: "level-1.canvas", effects: [.error(ENOSPC)]), "level-1.canvas",
+             "posix_fallocate", ENOSPC),
+        ]
+        for (fault, file, operation, code) in faults {
+            try assertFaultIsReportedAndResumable(
+                fault, file: file, operation: operation, code: code, reference: reference)
+        }
     }
 }
