@@ -14,6 +14,9 @@ final class BenchCommandTests: XCTestCase {
             JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], outcome.stdout)
         let sgemm = try XCTUnwrap(object["sgemm_gflops"] as? Double)
         XCTAssertGreaterThan(sgemm, 0)
+        XCTAssertFalse(try XCTUnwrap(object["blas_kernel"] as? String).isEmpty, "openblas_get_corename")
+        let extensions = try XCTUnwrap(object["cpu_vector_extensions"] as? [String])
+        XCTAssertTrue(Set(extensions).isSubset(of: ["avx2", "avx512f", "amx"]), "\(extensions)")
         let layers = try XCTUnwrap(object["layers"] as? [[String: Any]])
         XCTAssertEqual(layers.map { $0["name"] as? String }, [
             "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2", "conv3_3",

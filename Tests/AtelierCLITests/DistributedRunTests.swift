@@ -63,6 +63,31 @@ final class DistributedRunTests: ProcessTestCase {
         }
     }
 
+    /// Workers of two threads, and one of one thread beside one of two, under a coordinator of
+    /// two threads: `stylize --threads 1`'s bytes, whichever worker solved which tile.
+    func testWorkersOfOneTwoAndMixedThreadsGiveStylizesBytes() throws {
+        let reference = try Self.doodle.reference()
+        for (name, threads) in [("two", ["2", "2"]), ("mixed", ["1", "2"])] {
+            let folder = try TemporaryDirectory("threads-\(name)")
+            let (coordinator, endpoint) = try coordinator(
+                job: try job(in: folder, output: "out.png"), folder: folder, ["--threads", "2"])
+            let workers = try threads.enumerated().map { index, count in
+                try worker(endpoint, folder: folder, name: "worker-\(index)", ["--threads", count])
+            }
+            XCTAssertEqual(try finished(coordinator, output: folder.path("out.png")), reference,
+                           "workers of \(threads) threads changed the output")
+            let summary = try summary(folder)
+            XCTAssertEqual(summary.tilesByWorker.values.reduce(0, +), Self.tiles, "each tile accepted once")
+            // Each worker names its BLAS kernel when it starts, and the summary records it per worker.
+            let started = try XCTUnwrap(workers[0].line(containing: "BLAS kernel", timeout: 5), workers[0].log)
+            let kernel = String(try XCTUnwrap(started.components(separatedBy: "BLAS kernel ").last))
+            let reported = (summary.json["workers"] as? [[String: Any]] ?? []).map { $0["blas_kernel"] as? String }
+            XCTAssertFalse(reported.isEmpty)
+            XCTAssertEqual(reported, reported.map { _ in kernel }, "\(summary.json)")
+            XCTAssertFalse(coordinator.log.contains("different BLAS kernels"), coordinator.log)
+        }
+    }
+
     // MARK: - A worker killed in the middle of a task
 
     /// The only worker is killed with SIGKILL while it solves a tile of the second level; once

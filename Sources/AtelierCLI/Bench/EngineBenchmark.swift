@@ -26,6 +26,9 @@ struct EngineBenchmark {
 
     struct Report: Codable {
         var threads: Int
+        /// OpenBLAS's kernel (`openblas_get_corename`) and the CPU's vector extensions.
+        var blas_kernel: String
+        var cpu_vector_extensions: [String]
         var repeats: Int
         var sgemm_size: Int
         var sgemm_gflops: Double
@@ -117,7 +120,8 @@ struct EngineBenchmark {
         // The paired floor uses the SGEMM rate timed alternately with the pass (same machine load).
         let pairedFloor = passFlops / 1e9 / (sgemmFlops / passReference.median / 1e9)
         return Report(
-            threads: Engine.threads, repeats: repeats, sgemm_size: sgemmSize,
+            threads: Engine.threads, blas_kernel: BLASKernel.current.core,
+            cpu_vector_extensions: BLASKernel.current.vectorExtensions, repeats: repeats, sgemm_size: sgemmSize,
             sgemm_gflops: sgemmRate,
             sgemm_gflops_min: sgemmFlops / sgemm.max / 1e9,
             sgemm_gflops_max: sgemmFlops / sgemm.min / 1e9,

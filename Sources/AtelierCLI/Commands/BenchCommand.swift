@@ -87,6 +87,8 @@ struct EngineBenchCommand: ParsableCommand {
         }
         print(String(format: "threads %d, SGEMM %d³ %.1f GFLOP/s (min %.1f, max %.1f)",
                      report.threads, report.sgemm_size, report.sgemm_gflops, report.sgemm_gflops_min, report.sgemm_gflops_max))
+        print("BLAS kernel \(BLASKernel.current)")
+        if let warning = BLASKernel.current.warning { print("warning: \(warning)") }
         print("ratios: against the process's SGEMM rate, and [paired] against an SGEMM timed alternately with the layer")
         print("layer    lowering  size  fwd GFLOP/s  fwd/SGEMM [paired]  bwd GFLOP/s  bwd/SGEMM [paired]")
         for layer in report.layers {

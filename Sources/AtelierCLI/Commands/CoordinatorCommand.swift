@@ -77,6 +77,7 @@ struct CoordinatorCommand: ParsableCommand {
 
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        BLASKernel.warnOfFallback()
         let log = Link.log("coordinator")
         if let batch, let runDir {
             return try run(batch: batch, runDir: runDir, log: log)

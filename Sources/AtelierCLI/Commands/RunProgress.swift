@@ -5,7 +5,7 @@ import Tensor
 /// What a coordinator tells while it runs and leaves behind: a live line per level and round
 /// (tiles done / total, tiles per second, ETA, workers alive), redrawn in place on a terminal and
 /// written as plain log lines (every few seconds) otherwise; the per-round line of `stylize`; and
-/// at the end a JSON summary (per level: tiles, retries, seconds; per worker: tiles done).
+/// at the end a JSON summary (per level: tiles, retries, seconds; per worker: tiles done, BLAS kernel).
 final class RunProgress {
     /// One level's line in the summary.
     struct Level: Codable, Equatable {
@@ -24,6 +24,8 @@ final class RunProgress {
     struct Worker: Codable, Equatable {
         var name: String
         var tiles: Int
+        /// The worker's SGEMM kernel and CPU extensions, as it said in READY.
+        var blasKernel: String?
     }
 
     /// The JSON summary (`--summary`).
@@ -112,7 +114,9 @@ final class RunProgress {
         let tiles = coordinator.tilesDone.merging(tilesBefore.mapValues { -$0 }) { $0 + $1 }
         return Summary(
             output: output, seconds: Date().timeIntervalSince(start), levels: levels,
-            workers: tiles.keys.sorted().filter { tiles[$0]! > 0 }.map { Worker(name: $0, tiles: tiles[$0]!) },
+            workers: tiles.keys.sorted().filter { tiles[$0]! > 0 }.map {
+                Worker(name: $0, tiles: tiles[$0]!, blasKernel: coordinator.kernels[$0])
+            },
             retries: counts.retries - before.retries,
             speculativeLeases: counts.speculativeLeases - before.speculativeLeases,
             duplicates: counts.duplicates - before.duplicates, deadWorkers: counts.deadWorkers - before.deadWorkers,

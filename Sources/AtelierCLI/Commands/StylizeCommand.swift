@@ -157,6 +157,7 @@ struct StylizeCommand: ParsableCommand {
 
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        BLASKernel.warnOfFallback()
         var job = StylizeJob(
             content: content, style: style, contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight,
             styleLight: styleLight, output: out, size: size, settings: try settings(), weights: weights,

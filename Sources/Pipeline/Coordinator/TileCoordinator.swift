@@ -46,6 +46,9 @@ public final class TileCoordinator: TileExecutor {
     public private(set) var names: [WorkerID: String] = [:]
     /// Results accepted from each worker, by the name it gave (its id if it gave none).
     public private(set) var tilesDone: [String: Int] = [:]
+    /// The SGEMM kernel each worker reported in READY, by the name it gave (for the run's summary).
+    public private(set) var kernels: [String: String] = [:]
+    private var warnedOfKernels = false
     /// Called after each accepted result, for live progress.
     public var resultAccepted: (RoundProgress) -> Void = { _ in }
 
@@ -139,6 +142,7 @@ public final class TileCoordinator: TileExecutor {
         if case .ready(let ready) = message {
             board.heartbeat(from: worker, now: now)
             names[worker] = Self.printable(ready.worker)
+            note(kernel: Self.printable(ready.kernel), of: Self.printable(ready.worker))
             styles[worker] = nil  // a (re)started worker holds no style
             introduced.insert(worker)
             idle.insert(worker)
@@ -230,6 +234,17 @@ public final class TileCoordinator: TileExecutor {
         for worker in board.workers where introduced.contains(worker) {
             try send(.heartbeat(HeartbeatMessage(sequence: heartbeatSequence)), to: Data(hexRoute: worker.name))
         }
+    }
+
+    /// Records a worker's kernel and warns once, in one line, when two workers' kernels differ:
+    /// the same job gives the same bytes on machines of the same CPU kind and kernel only.
+    private func note(kernel: String, of name: String) {
+        kernels[name] = kernel
+        guard !warnedOfKernels, Set(kernels.values).count > 1 else { return }
+        warnedOfKernels = true
+        let byKernel = Dictionary(grouping: kernels.keys.sorted(), by: { kernels[$0]! })
+        let seen = byKernel.keys.sorted().map { "\($0) on \(byKernel[$0]![0])" }.joined(separator: ", ")
+        log("workers run different BLAS kernels (\(seen)): a tile's last bits depend on which worker solved it")
     }
 
     /// A peer's name as logs and the summary show it: one line (control characters become `?`),

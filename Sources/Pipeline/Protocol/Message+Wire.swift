@@ -14,6 +14,7 @@ extension Message {
         case .ready(let message):
             payload.append(message.worker)
             payload.append(count: message.threads)
+            payload.append(message.kernel)
         case .heartbeat(let message):
             payload.append(message.sequence)
         case .style(let message):
@@ -57,7 +58,8 @@ extension Message {
         let message: Message
         switch kind {
         case .ready:
-            message = .ready(ReadyMessage(worker: try reader.readString(), threads: try reader.readSize()))
+            message = .ready(ReadyMessage(
+                worker: try reader.readString(), threads: try reader.readSize(), kernel: try reader.readString()))
         case .heartbeat:
             message = .heartbeat(HeartbeatMessage(sequence: try reader.read(UInt64.self)))
         case .style:

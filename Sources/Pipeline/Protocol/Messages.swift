@@ -8,10 +8,14 @@ public struct ReadyMessage: Equatable, Sendable {
     public var worker: String
     /// Engine threads the worker runs with.
     public var threads: Int
+    /// The worker's SGEMM kernel and CPU extensions (`BLASKernel.description`, e.g. "Zen (avx2)"):
+    /// tiles solved on different kernels may differ in their last bits, so the coordinator warns.
+    public var kernel: String
 
-    public init(worker: String, threads: Int) {
+    public init(worker: String, threads: Int, kernel: String = BLASKernel.current.description) {
         self.worker = worker
         self.threads = threads
+        self.kernel = kernel
     }
 }
 

@@ -11,19 +11,19 @@ enum AtomicFile {
         let directory = parentDirectory(of: path)
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = try SystemCall.run("open", path: temporary) {
-            open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            SystemCall.calls.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
         do {
             try bytes.withUnsafeBytes { try SystemCall.writeAll(descriptor, $0, path: temporary) }
-            try SystemCall.run("fsync", path: temporary) { fsync(descriptor) }
-            try SystemCall.run("close", path: temporary) { close(descriptor) }
+            try SystemCall.run("fsync", path: temporary) { SystemCall.calls.fsync(descriptor) }
+            try SystemCall.run("close", path: temporary) { SystemCall.calls.close(descriptor) }
         } catch {
             _ = close(descriptor)
             _ = unlink(temporary)
             throw error
         }
         do {
-            try SystemCall.run("rename", path: path) { rename(temporary, path) }
+            try SystemCall.run("rename", path: path) { SystemCall.calls.rename(temporary, path) }
         } catch {
             _ = unlink(temporary)
             throw error
@@ -33,9 +33,11 @@ enum AtomicFile {
 
     /// `fsync`s a directory, making the creation, renaming or removal of its entries durable.
     static func syncDirectory(_ directory: String) throws {
-        let descriptor = try SystemCall.run("open", path: directory) { open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let descriptor = try SystemCall.run("open", path: directory) {
+            SystemCall.calls.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)
+        }
         defer { _ = close(descriptor) }
-        try SystemCall.run("fsync", path: directory) { fsync(descriptor) }
+        try SystemCall.run("fsync", path: directory) { SystemCall.calls.fsync(descriptor) }
     }
 
     /// The directory part of `path` (`.` for a bare name).

@@ -76,10 +76,10 @@ public final class CanvasFile: Canvas, @unchecked Sendable {
         }
         let header = CanvasFileHeader(precision: precision, channels: channels, width: width, height: height)
         let descriptor = try SystemCall.run("open", path: path) {
-            Glibc.open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            SystemCall.calls.open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         do {
-            let status = posix_fallocate(descriptor, 0, off_t(header.fileSize))
+            let status = SystemCall.calls.fallocate(descriptor, 0, off_t(header.fileSize))
             guard status == 0 else {
                 throw PipelineStoreError.io(
                     path: path, operation: "posix_fallocate(\(header.fileSize) bytes)",
@@ -124,8 +124,8 @@ public final class CanvasFile: Canvas, @unchecked Sendable {
     /// after this returns, a checkpoint that names this file is durable.
     public func sync() throws {
         guard let mapping else { preconditionFailure("\(path): sync after close") }
-        try SystemCall.run("msync", path: path) { msync(mapping, mappedLength, MS_SYNC) }
-        try SystemCall.run("fsync", path: path) { fsync(descriptor) }
+        try SystemCall.run("msync", path: path) { SystemCall.calls.msync(mapping, mappedLength, MS_SYNC) }
+        try SystemCall.run("fsync", path: path) { SystemCall.calls.fsync(descriptor) }
     }
 
     /// Lets go of the pages this process has touched (`madvise(MADV_DONTNEED)`): on a shared file

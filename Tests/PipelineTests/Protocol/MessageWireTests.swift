@@ -17,7 +17,7 @@ final class MessageWireTests: XCTestCase {
         settings.seed = 99
         settings.tvWeight = 0.25
         return [
-            .ready(ReadyMessage(worker: "node-7/pid 42 ✓", threads: 8)),
+            .ready(ReadyMessage(worker: "node-7/pid 42 ✓", threads: 8, kernel: "SkylakeX (avx2, avx512f)")),
             .heartbeat(HeartbeatMessage(sequence: 1 << 40)),
             .style(StyleMessage(
                 job: "3", level: 1, styleSet: 12, settings: settings, style: random.tensor(Shape(channels: 3, height: 9, width: 7)),

@@ -171,4 +171,82 @@ final class TiledStylizerStoreTests: XCTestCase {
             XCTAssertEqual(fine.tensor.array.map(\.bitPattern), whole.array.map(\.bitPattern), "band \(band)")
         }
     }
+
+    // MARK: - Faults of the disk
+
+    /// The job's pixels from a run in memory, without a run directory.
+    private func inMemoryRun() throws -> Tensor {
+        try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.settings)
+            .run(Self.inputs(), width: 192, height: 128)
+    }
+
+    /// Runs the job with `fault` in the store's system calls: it must fail with one line naming
+    /// a file whose path contains `file`, the call `operation` and the system's reason for `code`,
+    /// leave no temporary file, and a resumed run without the fault must end with `reference`.
+    private func assertFaultIsReportedAndResumable(
+        _ fault: StoreFault, file: String, operation: String, code: Int32, reference: Tensor,
+        line: UInt = #line
+    ) throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("run")
+        XCTAssertThrowsError(
+            try SystemCallTable.with(fault.table) { try run(in: path, resume: false, executor: CountingExecutor()) }
+        ) { error in
+            guard case .io(let failed, let call, let reason)? = error as? PipelineStoreError else {
+                return XCTFail("not a store error: \(error)", line: line)
+            }
+            XCTAssertTrue(failed.contains(file), "\(failed) is not the \(file) file", line: line)
+            XCTAssertTrue(call.hasPrefix(operation), "\(call) is not \(operation)", line: line)
+            XCTAssertEqual(reason, String(cString: strerror(code)), line: line)
+            XCTAssertFalse("\(error)".contains("\n"), line: line)
+        }
+        XCTAssertEqual(fault.injected, fault.effects.count, "each effect met once", line: line)
+        let left = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+        XCTAssertEqual(left.filter(AtomicFile.isTemporary), [], "temporary files left", line: line)
+        let image = try run(in: path, resume: true, executor: CountingExecutor())
+        XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern), line: line)
+    }
+
+    /// A full disk while a tile result is written (the 6th store write under tiles/, in the
+    /// first level's second round); a short write followed by a full disk on the next try.
+    func testAFullDiskWhileStoringATileEndsInOneLineAndTheRunResumes() throws {
+        let reference = try inMemoryRun()
+        try assertFaultIsReportedAndResumable(
+            StoreFault(.write, matching: "/tiles/", skip: 5, effects: [.error(ENOSPC)]),
+            file: "/tiles/", operation: "write", code: ENOSPC, reference: reference)
+        let shortThenFull = StoreFault(.write, matching: "/tiles/", skip: 7, effects: [.short(100), .error(ENOSPC)])
+        try assertFaultIsReportedAndResumable(
+            shortThenFull, file: "/tiles/", operation: "write", code: ENOSPC, reference: reference)
+    }
+
+    /// Every write of the store returns after at most 7 bytes: no error, the same bytes.
+    func testShortWritesChangeNothing() throws {
+        let reference = try inMemoryRun()
+        let folder = try TemporaryDirectory()
+        let fault = StoreFault(.write, matching: "/run/", effects: [.short(7)], repeatsLast: true)
+        let image = try SystemCallTable.with(fault.table) {
+            try run(in: folder.path("run"), resume: false, executor: CountingExecutor())
+        }
+        XCTAssertGreaterThan(fault.injected, Self.tiles, "every tile result and manifest was written in pieces")
+        XCTAssertEqual(image.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+    }
+
+    /// EIO from fsync of the checkpoint (the manifest's second write), of a canvas (when its
+    /// level starts, and at the first round's checkpoint), and ENOSPC reserving a level's canvas.
+    func testFailedSyncsAndAFullDiskAtACanvasEndInOneLineAndTheRunResumes() throws {
+        let reference = try inMemoryRun()
+        let faults: [(fault: StoreFault, file: String, operation: String, code: Int32)] = [
+            (StoreFault(.fsync, matching: "manifest.json", skip: 1, effects: [.error(EIO)]), "manifest.json", "fsync",
+             EIO),
+            (StoreFault(.fsync, matching: ".canvas", effects: [.error(EIO)]), ".canvas", "fsync", EIO),
+            // The end of the first round: its blend is in the canvas, the checkpoint still says round 0.
+            (StoreFault(.fsync, matching: ".canvas", skip: 1, effects: [.error(EIO)]), ".canvas", "fsync", EIO),
+            (StoreFault(.fallocate, matching: "level-1.canvas", effects: [.error(ENOSPC)]), "level-1.canvas",
+             "posix_fallocate", ENOSPC),
+        ]
+        for (fault, file, operation, code) in faults {
+            try assertFaultIsReportedAndResumable(
+                fault, file: file, operation: operation, code: code, reference: reference)
+        }
+    }
 }
