@@ -1,0 +1,51 @@
+import Foundation
+
+/// Configuration presets found by name from anywhere: `--config preview` is `preview.yaml` in the
+/// installed presets (`PREFIX/share/atelier/Configs`, beside the executable's prefix, where
+/// `Scripts/install` puts them) or in the repository the executable was built in (`Configs/`).
+/// A path that exists is used as it is.
+enum Presets {
+    /// The folders searched, in order, for the executable at `executable`.
+    static func folders(executable: String = CommandLine.arguments[0]) -> [String] {
+        let real = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
+        var folders: [String] = []
+        var directory = real.deletingLastPathComponent()
+        // bin/atelier → share/atelier/Configs; .build/<triple>/release/atelier → the repository's Configs.
+        folders.append(directory.deletingLastPathComponent().appendingPathComponent("share/atelier/Configs").path)
+        for _ in 0..<4 {
+            directory.deleteLastPathComponent()
+            folders.append(directory.appendingPathComponent("Configs").path)
+        }
+        return folders
+    }
+
+    /// The names of the presets in `folders` (without `.yaml`), sorted.
+    static func names(in folders: [String]) -> [String] {
+        let files = folders.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? [] }
+        return Set(files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }).sorted()
+    }
+
+    /// The file `--config value` names.
+    /// - Throws: `ConfigurationFileMissing` (exit 3, a missing input file) naming the value, the
+    ///   folders searched and the presets there.
+    static func resolve(_ value: String, folders: [String] = folders()) throws -> String {
+        if FileManager.default.fileExists(atPath: value) { return value }
+        if !value.contains("/") {
+            let name = value.hasSuffix(".yaml") ? value : value + ".yaml"
+            for folder in folders {
+                let path = (folder as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: path) { return path }
+            }
+        }
+        let known = names(in: folders)
+        throw ConfigurationFileMissing(
+            description: "--config \(value): no such file"
+                + (known.isEmpty ? "" : ", and no preset of that name (presets: \(known.joined(separator: ", ")))"))
+    }
+}
+
+/// A `--config` that names no file and no preset: a missing input file (exit 3).
+struct ConfigurationFileMissing: ClassifiedError, CustomStringConvertible {
+    let description: String
+    var exitStatus: ExitStatus { .badInput }
+}
