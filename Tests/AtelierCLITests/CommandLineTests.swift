@@ -1,5 +1,6 @@
 @testable import AtelierCLI
 import Foundation
+import Pipeline
 import TestSupport
 import XCTest
 
@@ -117,6 +118,27 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(line.contains("--workers 3: every level of this 48x"), line)
     }
 
+    /// An existing output is replaced only when it is this same job's previous output, or with
+    /// `--overwrite`; the plan says which.
+    func testAnExistingOutputNeedsOverwriteUnlessTheSameJobWroteIt() throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.path("o.png")
+        let job = ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("Monet.png"), "-o", out]
+            + Self.tiny
+        let first = try AtelierProcess.run(job)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertFalse(first.stderr.contains("replaces"), first.stderr)
+        let again = try AtelierProcess.run(job)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stderr.contains("replaces \(out), the previous output of this same job"), again.stderr)
+        let other = try fails(job + ["--seed", "7"], status: 2)
+        XCTAssertTrue(other.contains("--out \(out): the file exists and is not this job's previous output; "
+            + "give --overwrite"), other)
+        let forced = try AtelierProcess.run(job + ["--seed", "7", "--overwrite"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertTrue(forced.stderr.contains("replaces \(out) (--overwrite)"), forced.stderr)
+    }
+
     /// `--mode gatys --semantic-weight 5` runs, with a warning that the weight does nothing;
     /// `--config preview` from a folder without Configs/ finds the preset; `-q` prints nothing else.
     func testModeWarningPresetByNameAndQuiet() throws {
@@ -143,5 +165,40 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(missing.contains("--config no-such-preset: no such file, and no preset of that name (presets: "),
                       missing)
         XCTAssertTrue(missing.contains("preview"), missing)
+    }
+}
+
+/// `--dump-config`: the effective settings as YAML, which read back with `--config` give the same
+/// settings, every key included.
+final class DumpConfigTests: XCTestCase {
+    func testTheDumpReadsBackAsTheSameSettings() throws {
+        var settings = StylizeSettings()
+        try settings.set("mode", to: "mrf")
+        try settings.set("iterations", to: [30, 7])
+        try settings.set("style_scale", to: 1.5)
+        try settings.set("tile.rounds", to: 3)
+        try settings.set("colour_finish", to: 0.25)
+        let folder = try TemporaryDirectory()
+        let path = folder.path("dump.yaml")
+        try Data(settings.yaml.utf8).write(to: URL(fileURLWithPath: path))
+        var read = StylizeSettings()
+        try Configuration.apply(file: path, to: &read)
+        XCTAssertEqual(read, settings)
+        for key in StylizeSettings.keys {
+            let name = key.hasPrefix("tile.") ? "  " + key.dropFirst(5) : Substring(key)
+            XCTAssertTrue(settings.yaml.contains("\n\(name): ") || settings.yaml.hasPrefix("\(name): "), key)
+        }
+    }
+
+    func testStylizePrintsTheEffectiveSettingsAndRunsNothing() throws {
+        let folder = try TemporaryDirectory()
+        let run = try AtelierProcess.run(
+            ["stylize", "--content", "c.png", "--style", "s.png", "-o", folder.path("o.png"), "--config", "preview",
+             "--set", "coarse_size=200", "--mode", "mrf", "--dump-config"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("mode: mrf\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("\ncoarse_size: 200\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("\nstyle_layers: [relu4_1]\n"), "the preset's key: \(run.stdout)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("o.png")))
     }
 }

@@ -12,7 +12,7 @@ import Transfer
 struct StylizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylize",
-        abstract: "Stylise a content image with a style image (deep semantic space guided, multi-scale).",
+        abstract: "Paint a photo (the content) in the style of a painting (deep semantic space guided, multi-scale).",
         discussion: """
             Settings come from the defaults (Configs/default.yaml documents every key), then \
             --config FILE, then each --set key=value, then the dedicated flags.
@@ -120,6 +120,12 @@ struct StylizeCommand: ParsableCommand {
     @Flag(help: "Keep the automatic run directory (NAME.atelier-run) after a successful run.")
     var keepRunDir = false
 
+    @Flag(help: "Replace an existing output (without it only this same job's previous output is replaced).")
+    var overwrite = false
+
+    @Flag(help: "Print the effective settings (defaults, --config, --set and flags) as YAML and exit.")
+    var dumpConfig = false
+
     @Flag(name: .shortAndLong, help: "Print warnings and errors only.")
     var quiet = false
 
@@ -221,12 +227,15 @@ struct StylizeCommand: ParsableCommand {
         let warn = { (line: String) in FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }
         let settings = try settings()
         ignoredFlags(settings).forEach(warn)
+        if dumpConfig { return print(settings.yaml, terminator: "") }
         var job = StylizeJob(
             content: content, styles: try styleSources(), contentSeg: contentSeg, contentLight: contentLight,
             output: out, size: size, settings: settings, weights: weights, previewDir: previewDir)
         job.outputOptions = OutputImage.Options(quality: quality, tiled: tiled)
         if let streamingAbove { job.streamingPixels = streamingAbove }
         let prepared = try job.prepare()
+        let jobHash = try job.hash()
+        let replacement = try OutputOwnership.replacement(of: out, by: jobHash, overwrite: overwrite, flag: "--out")
         OutputImage.warnings(
             output: out, contentBitDepth: prepared.contentBitDepth,
             contentHasAlpha: prepared.content?.layout.hasAlpha ?? false
@@ -243,6 +252,7 @@ struct StylizeCommand: ParsableCommand {
         progress.announce(
             threads: threads, workers: prepared.isTiled ? workers : 1, runDirectory: runDirectory,
             automaticRunDirectory: automatic)
+        if let replacement { progress.note(replacement) }
         var lastLevel: (index: Int, canvas: any Canvas)?
         do {
             try StopRequest.shared.during {
@@ -260,6 +270,7 @@ struct StylizeCommand: ParsableCommand {
             progress.finish()
             throw error
         }
+        OutputOwnership.mark(out, job: jobHash)
         progress.wrote(out, width: prepared.width, height: prepared.height)
         if automatic, let runDirectory, !keepRunDir { try? FileManager.default.removeItem(atPath: runDirectory) }
     }

@@ -69,7 +69,7 @@ struct WorkerCommand: ParsableCommand {
         var options = Link.options(curve: curve)
         options.reconnectInterval = .milliseconds(100)
         options.reconnectIntervalMax = .seconds(5)
-        log("\(name) connecting to \(connect) with \(threads) threads")
+        log("\(name) connecting to \(connect) with \(threads) thread\(threads == 1 ? "" : "s")")
         var retry = Self.firstRetry
         while true {
             let attempt = try serve(solver: solver, name: name, threads: threads, options: options, log: log)

@@ -6,7 +6,7 @@ import Foundation
 /// A path that exists is used as it is.
 enum Presets {
     /// The folders searched, in order, for the executable at `executable`.
-    static func folders(executable: String = CommandLine.arguments[0]) -> [String] {
+    static func folders(executable: String = runningExecutable) -> [String] {
         let real = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
         var folders: [String] = []
         var directory = real.deletingLastPathComponent()
@@ -17,6 +17,11 @@ enum Presets {
             folders.append(directory.appendingPathComponent("Configs").path)
         }
         return folders
+    }
+
+    /// This process's executable: `/proc/self/exe` (argv[0] is a bare name when found on PATH).
+    static var runningExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// The names of the presets in `folders` (without `.yaml`), sorted.
