@@ -8,7 +8,7 @@ struct Atelier: AsyncParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "atelier",
-        abstract: "Turns a photo into a painting in the style of another picture, from a thumbnail to a gigapixel scan.",
+        abstract: "Turns a photo into a painting in the style of another picture, from a thumbnail to a gigapixel.",
         version: version,
         subcommands: [
             StylizeCommand.self, DssCommand.self, EdgesCommand.self, InfoCommand.self, BenchCommand.self,

@@ -77,7 +77,9 @@ enum CommandLineRepair {
         let help = command.helpMessage(columns: 1000)
         let pattern = try! NSRegularExpression(pattern: "--[a-z0-9][a-z0-9-]*")
         let range = NSRange(help.startIndex..., in: help)
-        let found = pattern.matches(in: help, range: range).compactMap { Range($0.range, in: help).map { String(help[$0]) } }
+        let found = pattern.matches(in: help, range: range).compactMap { match in
+            Range(match.range, in: help).map { String(help[$0]) }
+        }
         return Array(Set(found + ["--help", "--version"])).sorted()
     }
 

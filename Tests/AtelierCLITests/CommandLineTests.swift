@@ -54,7 +54,8 @@ final class CommandLineTests: XCTestCase {
         let styles = try StyleSource.make(paths: ["a", "b"], segs: ["sa", "sb"], lights: [], weights: [0.7, 0.7])
         XCTAssertEqual(styles.map(\.weight), [0.5, 0.5])
         XCTAssertEqual(styles.map(\.seg), ["sa", "sb"])
-        XCTAssertEqual(try StyleSource.make(paths: ["a", "b"], segs: [], lights: [], weights: []).map(\.weight), [0.5, 0.5])
+        XCTAssertEqual(
+            try StyleSource.make(paths: ["a", "b"], segs: [], lights: [], weights: []).map(\.weight), [0.5, 0.5])
         XCTAssertThrowsError(try StyleSource.make(paths: ["a", "b"], segs: ["s"], lights: [], weights: []))
         XCTAssertThrowsError(try StyleSource.make(paths: ["a"], segs: [], lights: [], weights: [0]))
         XCTAssertThrowsError(try StyleSource.make(paths: ["a", "b"], segs: [], lights: [], weights: [-1, 2]))
@@ -64,7 +65,8 @@ final class CommandLineTests: XCTestCase {
 
     func testMisspelledOptionGetsADidYouMeanAndTheHelpHint() throws {
         let line = try fails(["stylize", "--contnet", "c.png", "--style", "s.png", "-o", "o.png"], status: 2)
-        XCTAssertEqual(line, "atelier: unknown option '--contnet'; did you mean '--content'? (see 'atelier stylize --help')")
+        XCTAssertEqual(
+            line, "atelier: unknown option '--contnet'; did you mean '--content'? (see 'atelier stylize --help')")
     }
 
     func testMisspelledCommandGetsADidYouMean() throws {
@@ -160,8 +162,9 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(stderr, "warning: --semantic-weight has no effect in gatys mode (only dss matches patches by "
             + "the semantic space)\n")
         XCTAssertTrue(FileManager.default.fileExists(atPath: out))
-        let missing = try fails(["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("Monet.png"),
-                                 "-o", out, "--config", "no-such-preset"], status: 3)
+        let missing = try fails(
+            ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("Monet.png"), "-o", out,
+             "--config", "no-such-preset"], status: 3)
         XCTAssertTrue(missing.contains("--config no-such-preset: no such file, and no preset of that name (presets: "),
                       missing)
         XCTAssertTrue(missing.contains("preview"), missing)
@@ -200,5 +203,20 @@ final class DumpConfigTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("\ncoarse_size: 200\n"), run.stdout)
         XCTAssertTrue(run.stdout.contains("\nstyle_layers: [relu4_1]\n"), "the preset's key: \(run.stdout)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("o.png")))
+    }
+}
+
+/// The shipped samples that benchmarks default to are found from any folder.
+final class SampleLookupTests: XCTestCase {
+    func testExamplesAreFoundFromAnotherFolder() throws {
+        let folder = try TemporaryDirectory()
+        let manager = FileManager.default
+        let before = manager.currentDirectoryPath
+        defer { manager.changeCurrentDirectoryPath(before) }
+        manager.changeCurrentDirectoryPath(folder.path(""))
+        let found = Presets.example("Examples/chelsea.png")
+        XCTAssertTrue(found.hasPrefix("/") && manager.fileExists(atPath: found), found)
+        XCTAssertEqual(Presets.example("Examples/no-such.png"), "Examples/no-such.png")
+        XCTAssertEqual(Presets.example("mine.png"), "mine.png")
     }
 }

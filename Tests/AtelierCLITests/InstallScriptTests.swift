@@ -30,8 +30,9 @@ final class InstallScriptTests: XCTestCase {
         let installed = Process()
         installed.executableURL = URL(fileURLWithPath: prefix + "/bin/atelier")
         installed.currentDirectoryURL = folder.url
-        installed.arguments = ["stylize", "--content", "c.png", "--style", "s.png", "-o", "o.png", "--config", "preview",
-                               "--dump-config"]
+        installed.arguments = [
+            "stylize", "--content", "c.png", "--style", "s.png", "-o", "o.png", "--config", "preview", "--dump-config",
+        ]
         let dump = Pipe()
         installed.standardOutput = dump
         try installed.run()

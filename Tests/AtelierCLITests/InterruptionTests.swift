@@ -47,8 +47,9 @@ final class InterruptionTests: ProcessTestCase {
         XCTAssertTrue(resumed.stderr.contains("--resume: continuing the run in \(run) (level 1 1/1 rounds"),
                       resumed.stderr)
         XCTAssertFalse(resumed.stderr.contains("level 1/2 32x24"), "the finished level ran again: \(resumed.stderr)")
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), try Data(contentsOf: URL(fileURLWithPath: reference)),
-                       "the resumed run's bytes differ from the uninterrupted run's")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: out)), try Data(contentsOf: URL(fileURLWithPath: reference)),
+            "the resumed run's bytes differ from the uninterrupted run's")
     }
 
     func testSIGTERMWithoutARunDirectoryLeavesTheLastLevelBesideTheOutput() throws {

@@ -159,12 +159,14 @@ final class StylizeCommandTests: XCTestCase {
         let automatic = folder.path("automatic.atelier-run")
         let beside = try doodle(out: folder.path("automatic.png"), settings + ["--streaming-above", "0"])
         XCTAssertEqual(beside.status, 0, beside.stderr)
-        XCTAssertTrue(beside.stderr.contains("; run directory \(automatic) (removed after success unless --keep-run-dir)"),
-                      beside.stderr)
+        XCTAssertTrue(
+            beside.stderr.contains("; run directory \(automatic) (removed after success unless --keep-run-dir)"),
+            beside.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: automatic), "the automatic run directory was left")
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("automatic.png"))),
                        try Data(contentsOf: URL(fileURLWithPath: folder.path("memory.png"))))
-        let kept = try doodle(out: folder.path("automatic.png"), settings + ["--streaming-above", "0", "--keep-run-dir"])
+        let kept = try doodle(
+            out: folder.path("automatic.png"), settings + ["--streaming-above", "0", "--keep-run-dir"])
         XCTAssertEqual(kept.status, 0, kept.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: automatic + "/level-1.canvas"), kept.stderr)
     }

@@ -83,7 +83,9 @@ struct CoordinatorCommand: ParsableCommand {
             // Every accepted tile and finished round is already in the run directory.
             throw Interrupted(
                 signal: interrupted.signal,
-                kept: runDir.map { "the run in \($0) is resumable; continue with: \(Resumption.command(adding: "--resume"))" }
+                kept: runDir.map {
+                    "the run in \($0) is resumable; continue with: \(Resumption.command(adding: "--resume"))"
+                }
                     ?? "nothing kept: give --run-dir DIR to make a run resumable")
         }
     }

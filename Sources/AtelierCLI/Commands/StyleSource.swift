@@ -17,7 +17,8 @@ struct StyleSource: Equatable {
     static func make(paths: [String], segs: [String], lights: [String], weights: [Double]) throws -> [StyleSource] {
         func check(_ values: [Any], _ flag: String) throws {
             guard values.isEmpty || values.count == paths.count else {
-                throw UsageError("\(flag): \(values.count) given for \(paths.count) --style; give one per --style, in order")
+                throw UsageError(
+                    "\(flag): \(values.count) given for \(paths.count) --style; give one per --style, in order")
             }
         }
         try check(segs, "--style-seg")

@@ -66,14 +66,19 @@ struct StylizeCommand: ParsableCommand {
     var size: Int?
 
     @Option(help: ArgumentHelp(
-        "dss (deep semantic space), mrf (CNNMRF) or gatys (Gram matrices) (default: \(StylizeSettings().transfer.mode.rawValue)).",
+        "dss (deep semantic space), mrf (CNNMRF) or gatys (Gram matrices) "
+            + "(default: \(StylizeSettings().transfer.mode.rawValue)).",
         valueName: "dss|mrf|gatys"))
     var mode: String?
 
-    @Option(help: "Weight of the segmentation in patch matching, dss mode only; 0 turns it off (default: \(StylizeSettings().transfer.semanticWeight)).")
+    @Option(help: ArgumentHelp(
+        "Weight of the segmentation in patch matching, dss mode only; 0 turns it off "
+            + "(default: \(StylizeSettings().transfer.semanticWeight))."))
     var semanticWeight: Float?
 
-    @Option(help: "Weight of the illumination in patch matching, dss mode only; 0 turns it off (default: \(StylizeSettings().transfer.illuminationWeight)).")
+    @Option(help: ArgumentHelp(
+        "Weight of the illumination in patch matching, dss mode only; 0 turns it off "
+            + "(default: \(StylizeSettings().transfer.illuminationWeight))."))
     var illuminationWeight: Float?
 
     @Option(help: ArgumentHelp(
@@ -89,7 +94,8 @@ struct StylizeCommand: ParsableCommand {
     @Flag(help: "Keep the content's colours: transfer only the painting's strokes and light (luminance-only transfer).")
     var preserveColors = false
 
-    @Option(help: "Seed for everything random: automatic segmentation, search (default: \(StylizeSettings().transfer.seed)).")
+    @Option(help: ArgumentHelp(
+        "Seed for everything random: automatic segmentation, search (default: \(StylizeSettings().transfer.seed))."))
     var seed: UInt64?
 
     @Option(help: "Write the result of every level as a PNG into this folder.")

@@ -72,8 +72,8 @@ struct StylizeJob {
         guard styles.count == 1 else {
             let weights = styles.map { String(format: "%.2g", $0.weight) }.joined(separator: ",")
             throw UsageError(
-                "\(name(of: "style")) given \(styles.count) times (weights \(weights)): the transfer blends one painting "
-                    + "per run in this version; give one --style, or stylize with each and compare")
+                "\(name(of: "style")) given \(styles.count) times (weights \(weights)): the transfer blends one "
+                    + "painting per run in this version; give one --style, or stylize with each and compare")
         }
         try checkOutput()
         let transfer = settings.transfer
@@ -184,7 +184,8 @@ struct StylizeJob {
                 String(format: "level-%d-%dx%d.png", level + 1, canvas.width, canvas.height))
             try LevelOutputWriter.write(canvas, to: path, format: .png, bitDepth: .eight)
         }
-        if !prepared.isTiled, runDirectory == nil || !checkpointsWholeJobs, let inputs = prepared.memoryInputs, let content = prepared.content {
+        if !prepared.isTiled, runDirectory == nil || !checkpointsWholeJobs, let inputs = prepared.memoryInputs,
+           let content = prepared.content {
             try ready()
             let result = try MultiScaleStylizer(vgg: prepared.vgg, settings: settings.transfer).run(
                 inputs, width: prepared.width, height: prepared.height,

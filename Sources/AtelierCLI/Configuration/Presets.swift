@@ -5,18 +5,29 @@ import Foundation
 /// `Scripts/install` puts them) or in the repository the executable was built in (`Configs/`).
 /// A path that exists is used as it is.
 enum Presets {
-    /// The folders searched, in order, for the executable at `executable`.
-    static func folders(executable: String = runningExecutable) -> [String] {
+    /// The folders searched, in order, for the executable at `executable`: its installed
+    /// `share/atelier/NAME` and the repository's `NAME` (`Configs`, `Examples`).
+    static func folders(_ name: String = "Configs", executable: String = runningExecutable) -> [String] {
         let real = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
         var folders: [String] = []
         var directory = real.deletingLastPathComponent()
-        // bin/atelier → share/atelier/Configs; .build/<triple>/release/atelier → the repository's Configs.
-        folders.append(directory.deletingLastPathComponent().appendingPathComponent("share/atelier/Configs").path)
+        // bin/atelier → share/atelier/NAME; .build/<triple>/release/atelier → the repository's NAME.
+        folders.append(directory.deletingLastPathComponent().appendingPathComponent("share/atelier/" + name).path)
         for _ in 0..<4 {
             directory.deleteLastPathComponent()
-            folders.append(directory.appendingPathComponent("Configs").path)
+            folders.append(directory.appendingPathComponent(name).path)
         }
         return folders
+    }
+
+    /// A shipped sample (`Examples/chelsea.png`, a benchmark's default) from any folder: the path
+    /// as given when it exists, else the file of that name in the installed or repository's
+    /// `Examples` (the path itself when none has it, for the reader's error to name).
+    static func example(_ path: String) -> String {
+        guard !FileManager.default.fileExists(atPath: path), path.hasPrefix("Examples/") else { return path }
+        let name = String(path.dropFirst("Examples/".count))
+        return folders("Examples").map { ($0 as NSString).appendingPathComponent(name) }
+            .first(where: FileManager.default.fileExists(atPath:)) ?? path
     }
 
     /// This process's executable: `/proc/self/exe` (argv[0] is a bare name when found on PATH).

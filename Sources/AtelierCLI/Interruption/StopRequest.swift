@@ -53,9 +53,9 @@ final class StopRequest: @unchecked Sendable {
             FileHandle.standardError.write(Data("\natelier: \(Interrupted(signal: number))\n".utf8))
             _exit(Interrupted.status(for: number))
         }
+        let name = Interrupted.name(of: number)
         FileHandle.standardError.write(Data(
-            "\natelier: \(Interrupted.name(of: number)) received: stopping at the next safe point (again to stop at once)\n"
-                .utf8))
+            "\natelier: \(name) received: stopping at the next safe point (again to stop at once)\n".utf8))
     }
 
     /// The signal received, if any.

@@ -15,9 +15,11 @@ struct WorkEstimate: Equatable {
     private(set) var skipped = 0.0
 
     /// Seconds per million pixel-iterations at the default settings on one core of this project's
-    /// reference machine (a shared 2-core x86-64 node, OpenBLAS), measured by `stylize` on chelsea
-    /// against the Starry Night at 256 and 512 px: the plan's estimate before anything ran.
-    static let secondsPerMegaPixelIterationOnOneCore = 2.4
+    /// reference machine (a 2-core x86-64 node, OpenBLAS): the gallery's chelsea in the Starry
+    /// Night's style at 256 px is 2.61 M pixel-iterations (128x85 x 80 + 256x170 x 40) in 50 s on
+    /// its 2 idle cores. Small levels cost more per pixel (each evaluation has fixed costs), so
+    /// large outputs come out a little faster than this says. The plan's estimate before anything ran.
+    static let secondsPerMegaPixelIterationOnOneCore = 38.0
 
     init(total: Double) {
         self.total = total
@@ -30,7 +32,8 @@ struct WorkEstimate: Equatable {
     /// A level's pixel-iterations: each round's tiles' contexts times the round's iterations.
     static func units(of level: LevelPlan.Level) -> Double {
         level.rounds.reduce(0) { sum, round in
-            sum + Double(round.iterations) * round.grid.tiles.reduce(0) { $0 + Double($1.context.width * $1.context.height) }
+            let pixels = round.grid.tiles.reduce(0) { $0 + Double($1.context.width * $1.context.height) }
+            return sum + Double(round.iterations) * pixels
         }
     }
 
