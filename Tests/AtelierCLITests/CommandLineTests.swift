@@ -1,5 +1,6 @@
 @testable import AtelierCLI
 import Foundation
+import ImageIO
 import Pipeline
 import TestSupport
 import XCTest
@@ -139,6 +140,24 @@ final class CommandLineTests: XCTestCase {
         let forced = try AtelierProcess.run(job + ["--seed", "7", "--overwrite"])
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertTrue(forced.stderr.contains("replaces \(out) (--overwrite)"), forced.stderr)
+    }
+
+    /// A coarsest level too small for the style's patches is a setting to change (exit 2, naming
+    /// coarse_size), not a bad input file.
+    func testAStyleTooSmallAtTheCoarsestLevelNamesCoarseSize() throws {
+        let folder = try TemporaryDirectory()
+        let style = folder.path("small-style.png")
+        var random = SystemRandomNumberGenerator()
+        // A long strip: at the 32 px coarsest level it is 32x3, below one 3x3 patch of relu3_1.
+        let samples = (0..<(3 * 240 * 24)).map { _ in Float.random(in: 0...1, using: &random) }
+        try PNGFile.write(Raster(width: 240, height: 24, layout: .rgb, samples: samples), to: style)
+        let run = try AtelierProcess.run(
+            ["stylize", "--content", Self.example("chelsea.png"), "--style", style, "-o", folder.path("o.png"),
+             "--size", "400", "--set", "coarse_size=32", "--set", "iterations=[1]", "--threads", "2", "-q"])
+        XCTAssertEqual(run.status, 2, run.stderr)
+        let last = run.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.hasPrefix("atelier: coarse_size 32: ") && last.contains(" at this level is "), run.stderr)
+        XCTAssertTrue(last.contains("raise coarse_size (or style_scale)"), run.stderr)
     }
 
     /// `--mode gatys --semantic-weight 5` runs, with a warning that the weight does nothing;

@@ -272,6 +272,15 @@ struct StylizeCommand: ParsableCommand {
                 signal: interrupted.signal,
                 kept: try kept(runDirectory: runDirectory, automatic: automatic, lastLevel: lastLevel,
                                levels: prepared.plan.levels.count))
+        } catch TransferError.imageTooSmall(let what, let width, let height, _) where what.hasSuffix("at this level") {
+            progress.finish()
+            throw tooSmallAtALevel("\(what) is \(width)x\(height), too small for the style layers' 3x3 patches",
+                                   coarseSize: settings.transfer.coarseSize)
+        } catch NetworkError.imageTooSmall(let width, let height, let layer) {
+            // The inputs passed their checks whole: a level of the pyramid made one too small.
+            progress.finish()
+            throw tooSmallAtALevel("an image at this level is \(width)x\(height), too small to reach \(layer)",
+                                   coarseSize: settings.transfer.coarseSize)
         } catch {
             progress.finish()
             throw error
@@ -323,6 +332,12 @@ struct StylizeCommand: ParsableCommand {
             throw error
         }
         try pool.shutdown()
+    }
+
+    /// An image that a level of the pyramid made too small: the settings are what to change, so a
+    /// usage error naming the key (not a bad input file: the files passed their checks whole).
+    private func tooSmallAtALevel(_ reason: String, coarseSize: Int) -> UsageError {
+        UsageError("coarse_size \(coarseSize): \(reason); raise coarse_size (or style_scale)")
     }
 
     /// What an interrupted run kept, and how to continue it.
