@@ -50,9 +50,10 @@ enum AtelierMain {
         } catch where Atelier.exitCode(for: error) == .success {
             Atelier.exit(withError: error)  // a command group run without a subcommand prints help
         } catch {
-            let status = ExitStatus(for: error)
+            // A flag's error points to the command's help; a file's or a key's names what to fix already.
             let text = line(for: error)
-            fail(status == .usage ? CommandLineRepair.withHelpHint(text, arguments: arguments) : text, status: status)
+            fail(error is ValidationError ? CommandLineRepair.withHelpHint(text, arguments: arguments) : text,
+                 status: ExitStatus(for: error))
         }
     }
 
