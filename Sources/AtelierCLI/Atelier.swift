@@ -3,9 +3,13 @@ import Foundation
 
 /// The `atelier` command: one root with a subcommand per job (DESIGN.md §7).
 struct Atelier: AsyncParsableCommand {
+    /// This build's version (`atelier --version`); protocol and run-directory versions are their own.
+    static let version = "0.9.0"
+
     static let configuration = CommandConfiguration(
         commandName: "atelier",
-        abstract: "Deep-semantic-space guided multi-scale neural style transfer, at any scale.",
+        abstract: "Turns a photo into a painting in the style of another picture, from a thumbnail to a gigapixel.",
+        version: version,
         subcommands: [
             StylizeCommand.self, DssCommand.self, EdgesCommand.self, InfoCommand.self, BenchCommand.self,
             KeysCommand.self, CoordinatorCommand.self, WorkerCommand.self, MakeTestImageCommand.self,
@@ -16,18 +20,20 @@ struct Atelier: AsyncParsableCommand {
 
 /// Entry point. ArgumentParser's own `main()` exits with 64 on a usage error; the contract in
 /// DESIGN.md §7 is 2 for usage or configuration errors, 3 for a bad input file and 1 otherwise,
-/// each with a one-line message, so parsing and running are driven by hand here.
+/// each with a one-line message, so parsing and running are driven by hand here. A run stopped
+/// by SIGINT or SIGTERM ends with 130 or 143, as the shell reports a process the signal killed.
 @main
 enum AtelierMain {
     static func main() async {
+        let arguments = CommandLineRepair.joiningNegativeValues(Array(CommandLine.arguments.dropFirst()))
         let command: ParsableCommand
         do {
-            command = try Atelier.parseAsRoot()
+            command = try Atelier.parseAsRoot(arguments)
         } catch {
             if Atelier.exitCode(for: error) == .success {
                 Atelier.exit(withError: error)  // --help and friends print and exit 0
             }
-            fail(Atelier.message(for: error), status: .usage)
+            fail(CommandLineRepair.message(for: error, arguments: arguments), status: .usage)
         }
         do {
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -38,10 +44,16 @@ enum AtelierMain {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch let interrupted as Interrupted {
+            FileHandle.standardError.write(Data("atelier: \(oneLine(interrupted.description))\n".utf8))
+            Foundation.exit(interrupted.status)
         } catch where Atelier.exitCode(for: error) == .success {
             Atelier.exit(withError: error)  // a command group run without a subcommand prints help
         } catch {
-            fail(line(for: error), status: ExitStatus(for: error))
+            // A flag's error points to the command's help; a file's or a key's names what to fix already.
+            let text = line(for: error)
+            fail(error is ValidationError ? CommandLineRepair.withHelpHint(text, arguments: arguments) : text,
+                 status: ExitStatus(for: error))
         }
     }
 
@@ -57,7 +69,7 @@ enum AtelierMain {
         Foundation.exit(status.rawValue)
     }
 
-    private static func oneLine(_ message: String) -> String {
+    static func oneLine(_ message: String) -> String {
         message.replacingOccurrences(of: "Error: ", with: "").split(whereSeparator: \.isNewline).first.map(String.init)
             ?? "failed"
     }

@@ -93,6 +93,6 @@ final class DssCommandTests: XCTestCase {
             "dss", "--image", shared("content/chelsea.png"), "--out-dir", outDir, "--segments", "0",
         ])
         XCTAssertEqual(run.status, 2)
-        XCTAssertEqual(run.stderr, "atelier: --segments must be in 1...64\n")
+        XCTAssertEqual(run.stderr, "atelier: --segments must be in 1...64 (see 'atelier dss --help')\n")
     }
 }

@@ -45,7 +45,7 @@ final class EdgesCommandTests: XCTestCase {
 
         let bad = try AtelierProcess.run(["edges", "--image", photo, "--out", out, "--max-side", "8"])
         XCTAssertEqual(bad.status, 2)
-        XCTAssertEqual(bad.stderr, "atelier: --max-side must be at least 16\n")
+        XCTAssertEqual(bad.stderr, "atelier: --max-side must be at least 16 (see 'atelier edges --help')\n")
     }
 
     func testMissingWeightsFileIsABadInputNamingTheFetchScript() throws {

@@ -120,7 +120,10 @@ final class EvaluateCommandTests: XCTestCase {
             "--style", example("Monet.png"), "--style-seg", example("Monet_sem.png"),
         ])
         XCTAssertEqual(run.status, 2)
-        XCTAssertEqual(run.stderr, "atelier: --content-seg and --style-seg go together: give both maps or neither\n")
+        XCTAssertEqual(
+            run.stderr,
+            "atelier: --content-seg and --style-seg go together: give both maps or neither "
+                + "(see 'atelier evaluate --help')\n")
     }
 
     func testMissingAndCorruptImagesAreBadInputsNamingTheFile() throws {

@@ -38,18 +38,22 @@ final class StylizeCommandTests: XCTestCase {
             ] + arguments)
     }
 
-    /// Monet painted into the Coastline doodle (both maps): a PNG of the output size, and one
-    /// progress line per level on stderr.
+    /// Monet painted into the Coastline doodle (both maps): a PNG of the output size, and on
+    /// stderr (not a terminal) the plan, one progress line per level with the time and ETA, and
+    /// the output written.
     func testTinyDoodleRunWritesThePNGAndOneProgressLinePerLevel() throws {
         let folder = try TemporaryDirectory()
         let out = folder.path("doodle.png")
         let run = try doodle(out: out, Self.tiny)
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(try size(of: out), [48, 36])
-        let lines = run.stderr.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2, run.stderr)
-        XCTAssertTrue(lines.first?.hasPrefix("level 1/2 32x24: 3 iterations") ?? false, run.stderr)
-        XCTAssertTrue(lines.last?.hasPrefix("level 2/2 48x36: 3 iterations") ?? false, run.stderr)
+        let lines = run.stderr.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, run.stderr)
+        XCTAssertTrue(lines[0].hasPrefix("plan: 2 levels: 32x24 3 it, 48x36 3 it; about "), run.stderr)
+        XCTAssertTrue(lines[1].hasPrefix("level 1/2 32x24: 3 iterations") && lines[1].contains(" elapsed, ETA "),
+                      run.stderr)
+        XCTAssertTrue(lines[2].hasPrefix("level 2/2 48x36: 3 iterations") && lines[2].hasSuffix("ETA 0 s"), run.stderr)
+        XCTAssertTrue(lines[3].hasPrefix("wrote \(out) (48x36, "), run.stderr)
     }
 
     /// `--preserve-colors` keeps the content's chroma (YIQ's I and Q) and the default colour
@@ -142,9 +146,11 @@ final class StylizeCommandTests: XCTestCase {
             XCTAssertEqual(try size(of: out), [72, 54])
             // One level of 72×54, cut at 32 and 64 across, 32 down; then shifted by 16: two rounds of one iteration.
             let lines = run.stderr.split(separator: "\n")
-            XCTAssertEqual(lines.count, 2, run.stderr)
-            XCTAssertTrue(lines.first?.hasPrefix("level 1/1 72x54 round 1/2: 6 tiles, 1 iterations") ?? false, run.stderr)
-            XCTAssertTrue(lines.last?.hasPrefix("level 1/1 72x54 round 2/2: 9 tiles, 1 iterations") ?? false, run.stderr)
+            XCTAssertEqual(lines.count, 4, run.stderr)
+            XCTAssertTrue(lines[0].hasPrefix("plan: 1 level: 72x54 2 rounds of 9 tiles x 1 it; about "), run.stderr)
+            XCTAssertTrue(lines[1].hasPrefix("level 1/1 72x54 round 1/2: 6 tiles, 1 iterations"), run.stderr)
+            XCTAssertTrue(lines[2].hasPrefix("level 1/1 72x54 round 2/2: 9 tiles, 1 iterations"), run.stderr)
+            XCTAssertTrue(lines[3].hasPrefix("wrote "), run.stderr)
             outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
         }
         XCTAssertEqual(outputs[0], outputs[1], "--workers 2 changed the output")
@@ -152,8 +158,9 @@ final class StylizeCommandTests: XCTestCase {
 
     /// A streaming run (the content read by region, the DSS by rectangle, the canvases files of
     /// the run directory, the output written by region) gives the in-memory run's bytes on a job
-    /// where both start from the content; without a run directory it is refused with one line;
-    /// its zero-iteration level still runs its tiles (as the gigapixel check does).
+    /// where both start from the content; without --run-dir it uses one beside the output, named
+    /// in the plan and removed after success (kept with --keep-run-dir); its zero-iteration level
+    /// still runs its tiles (as the gigapixel check does).
     func testAStreamingRunGivesTheInMemoryBytes() throws {
         let folder = try TemporaryDirectory()
         let settings = ["--size", "72", "--set", "iterations=[2, 0]", "--set", "coarse_size=36", "--set", "tile.size=32",
@@ -167,9 +174,19 @@ final class StylizeCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("streamed.png"))),
                        try Data(contentsOf: URL(fileURLWithPath: folder.path("memory.png"))))
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder.path("run/level-1.canvas")))
-        let refused = try doodle(out: folder.path("refused.png"), settings + ["--streaming-above", "0"])
-        XCTAssertEqual(refused.status, 2, refused.stderr)
-        XCTAssertTrue(refused.stderr.hasPrefix("atelier: ") && refused.stderr.contains("--run-dir"), refused.stderr)
+        let automatic = folder.path("automatic.atelier-run")
+        let beside = try doodle(out: folder.path("automatic.png"), settings + ["--streaming-above", "0"])
+        XCTAssertEqual(beside.status, 0, beside.stderr)
+        XCTAssertTrue(
+            beside.stderr.contains("; run directory \(automatic) (removed after success unless --keep-run-dir)"),
+            beside.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: automatic), "the automatic run directory was left")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("automatic.png"))),
+                       try Data(contentsOf: URL(fileURLWithPath: folder.path("memory.png"))))
+        let kept = try doodle(
+            out: folder.path("automatic.png"), settings + ["--streaming-above", "0", "--keep-run-dir"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: automatic + "/level-1.canvas"), kept.stderr)
     }
 
     // MARK: - Bad inputs: status and one line naming the file or key

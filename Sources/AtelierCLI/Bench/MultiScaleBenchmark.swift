@@ -95,7 +95,7 @@ struct MultiScaleBenchmark {
                 self.log(String(format: "level %d/%d %dx%d: %d iterations", report.index + 1, report.count,
                                 report.width, report.height, report.iterations))
             },
-            iterationFinished: { level, _, image in
+            iterationFinished: { level, _, _, image in
                 guard level == finest else { return }
                 let refereeStart = DispatchTime.now().uptimeNanoseconds
                 let elapsed = Double(refereeStart - start - refereeNanoseconds) / 1e9

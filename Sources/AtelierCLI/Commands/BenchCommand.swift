@@ -116,10 +116,10 @@ struct NearestPatchBenchCommand: ParsableCommand {
 
     @OptionGroup var options: BenchOptions
 
-    @Option(help: "The photo whose patches are searched for.")
+    @Option(help: "The photo whose patches are searched for (default: the shipped sample, found from any folder).")
     var content = "Examples/chelsea.png"
 
-    @Option(help: "The painting whose patches are the bank.")
+    @Option(help: "The painting whose patches are the bank (default: the shipped sample, found from any folder).")
     var style = "Examples/starry_night.png"
 
     @Option(parsing: .upToNextOption, help: "Image sizes (square).")
@@ -165,8 +165,8 @@ struct NearestPatchBenchCommand: ParsableCommand {
 
     func run() throws {
         options.applyThreads()
-        let contentImage = try ImageFile.open(content).readAll().rgbTensor()
-        let styleImage = try ImageFile.open(style).readAll().rgbTensor()
+        let contentImage = try ImageFile.open(Presets.example(content)).readAll().rgbTensor()
+        let styleImage = try ImageFile.open(Presets.example(style)).readAll().rgbTensor()
         let vgg = try VGG(contentsOf: WeightsLocation.resolve(explicit: weights), pooling: TransferSettings().pooling)
         let known = vgg.architecture.layerNames
         if let bad = layers.first(where: { !known.contains($0) }) {
@@ -250,8 +250,8 @@ struct MultiScaleBenchCommand: ParsableCommand {
         if let config { try Configuration.apply(file: config, to: &all) }
         for override in overrides { try Configuration.apply(override: override, to: &all) }
         let settings = all.transfer
-        let contentRaster = try ImageFile.open(content).readAll()
-        let styleRaster = try ImageFile.open(style).readAll()
+        let contentRaster = try ImageFile.open(Presets.example(content)).readAll()
+        let styleRaster = try ImageFile.open(Presets.example(style)).readAll()
         let weightsPath = WeightsLocation.resolve(explicit: weights)
         let vgg = try VGG(contentsOf: weightsPath, pooling: settings.pooling)
         try settings.validate(layerNames: vgg.architecture.layerNames)

@@ -78,6 +78,20 @@ struct CoordinatorCommand: ParsableCommand {
     func run() throws {
         Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         BLASKernel.warnOfFallback()
+        do {
+            try runJobs()
+        } catch let interrupted as Interrupted {
+            // Every accepted tile and finished round is already in the run directory.
+            throw Interrupted(
+                signal: interrupted.signal,
+                kept: runDir.map {
+                    "the run in \($0) is resumable; continue with: \(Resumption.command(adding: "--resume"))"
+                }
+                    ?? "nothing kept: give --run-dir DIR to make a run resumable")
+        }
+    }
+
+    private func runJobs() throws {
         let log = Link.log("coordinator")
         if let batch, let runDir {
             return try run(batch: batch, runDir: runDir, log: log)
@@ -171,9 +185,13 @@ struct CoordinatorCommand: ParsableCommand {
         }
         let progress = RunProgress(coordinator: coordinator, levels: prepared.plan.levels.count)
         coordinator.resultAccepted = progress.tile
-        try job.run(
-            prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log, ready: ready,
-            roundFinished: progress.round, levelFinished: progress.level)
+        coordinator.checkInterruption = { try StopRequest.shared.check() }
+        try StopRequest.shared.during {
+            try job.run(
+                prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log, ready: ready,
+                iterationFinished: { _, _, _ in try StopRequest.shared.check() },
+                roundFinished: progress.round, levelFinished: progress.level)
+        }
         log("wrote \(job.output)")
         let outcome = progress.summary(output: job.output)
         if let summary {

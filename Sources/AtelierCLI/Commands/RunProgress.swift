@@ -75,9 +75,10 @@ final class RunProgress {
         let rate = Double(progress.done) / elapsed
         let eta = rate > 0 ? Double(progress.total - progress.done) / rate : .infinity
         let text = String(
-            format: "level %d/%d round %d: %d/%d tiles, %.2f tiles/s, ETA %.0f s, %d workers alive",
+            format: "level %d/%d round %d: %d/%d tiles, %.2f tiles/s, ETA %.0f s, %d ",
             progress.key.level + 1, levelCount, progress.key.round + 1, progress.done,
-            progress.total, rate, eta, progress.workersAlive)
+            progress.total, rate, eta, progress.workersAlive) + (progress.workersAlive == 1 ? "worker" : "workers")
+            + " alive"
         if isTerminal {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
         } else if now.timeIntervalSince(lastLine) >= plainInterval {

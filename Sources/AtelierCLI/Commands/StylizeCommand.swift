@@ -12,7 +12,7 @@ import Transfer
 struct StylizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stylize",
-        abstract: "Stylise a content image with a style image (deep semantic space guided, multi-scale).",
+        abstract: "Paint a photo (the content) in the style of a painting (deep semantic space guided, multi-scale).",
         discussion: """
             Settings come from the defaults (Configs/default.yaml documents every key), then \
             --config FILE, then each --set key=value, then the dedicated flags.
@@ -21,22 +21,27 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "The content image (PNG, JPEG, WebP or TIFF).")
     var content: String
 
-    @Option(help: "The style image (PNG, JPEG, WebP or TIFF).")
-    var style: String
+    @Option(name: .customLong("style"), help: ArgumentHelp(
+        "The style image, the painting (PNG, JPEG, WebP or TIFF); repeat it for several.", valueName: "style"))
+    var styles: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "The share of each --style in the style loss, in order (default: equal shares).", valueName: "w1,w2,..."))
+    var styleWeights: String?
 
     @Option(help: "Colour-coded segmentation map of the content (needs --style-seg).")
     var contentSeg: String?
 
-    @Option(help: "Colour-coded segmentation map of the style (needs --content-seg).")
-    var styleSeg: String?
+    @Option(help: "Colour-coded segmentation map of the style, one per --style (needs --content-seg).")
+    var styleSeg: [String] = []
 
     @Option(help: "Grey lighting map of the content, e.g. a renderer's lighting pass (needs --style-light).")
     var contentLight: String?
 
-    @Option(help: "Grey lighting map of the style (needs --content-light).")
-    var styleLight: String?
+    @Option(help: "Grey lighting map of the style, one per --style (needs --content-light).")
+    var styleLight: [String] = []
 
-    @Option(help: ArgumentHelp(
+    @Option(name: [.short, .long], help: ArgumentHelp(
         "The output image: .png, .jpg/.jpeg, .webp or .tif/.tiff (the format follows the extension).",
         discussion: "PNG and TIFF keep a 16-bit content's 16 bits; JPEG and WebP are 8-bit."))
     var out: String
@@ -55,16 +60,25 @@ struct StylizeCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one configuration key.", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Long side of the output in pixels (default: the content's).")
+    @Option(help: ArgumentHelp(
+        "Long side of the output in pixels, \(MultiScaleSchedule.minimumSide)-65536 (default: the content's).",
+        valueName: "pixels"))
     var size: Int?
 
-    @Option(help: "dss (deep semantic space), mrf (CNNMRF) or gatys (Gram matrices).")
+    @Option(help: ArgumentHelp(
+        "dss (deep semantic space), mrf (CNNMRF) or gatys (Gram matrices) "
+            + "(default: \(StylizeSettings().transfer.mode.rawValue)).",
+        valueName: "dss|mrf|gatys"))
     var mode: String?
 
-    @Option(help: "Weight of the segmentation in patch matching (0 turns it off).")
+    @Option(help: ArgumentHelp(
+        "Weight of the segmentation in patch matching, dss mode only; 0 turns it off "
+            + "(default: \(StylizeSettings().transfer.semanticWeight))."))
     var semanticWeight: Float?
 
-    @Option(help: "Weight of the illumination in patch matching (0 turns it off).")
+    @Option(help: ArgumentHelp(
+        "Weight of the illumination in patch matching, dss mode only; 0 turns it off "
+            + "(default: \(StylizeSettings().transfer.illuminationWeight))."))
     var illuminationWeight: Float?
 
     @Option(help: ArgumentHelp(
@@ -80,7 +94,8 @@ struct StylizeCommand: ParsableCommand {
     @Flag(help: "Keep the content's colours: transfer only the painting's strokes and light (luminance-only transfer).")
     var preserveColors = false
 
-    @Option(help: "Seed for everything random (automatic segmentation, search).")
+    @Option(help: ArgumentHelp(
+        "Seed for everything random: automatic segmentation, search (default: \(StylizeSettings().transfer.seed))."))
     var seed: UInt64?
 
     @Option(help: "Write the result of every level as a PNG into this folder.")
@@ -94,22 +109,42 @@ struct StylizeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Workers solving the tiles of tiled levels, in this process over inproc:// (default 1: the command itself).",
-        discussion: "The output does not depend on it; each worker holds its own copy of the network."))
+        discussion: "The output does not depend on it; the workers share one copy of the network's weights. "
+            + "A job whose levels all fit one tile runs whole, and --workers is then refused."))
     var workers: Int = 1
 
     @Option(help: ArgumentHelp(
-        "A run directory for the levels' canvases and the accepted tiles (needed above 4096x4096 pixels).",
-        discussion: "With it a tiled job checkpoints after every round and can be continued with --resume."))
+        "A run directory for the levels' canvases and the accepted tiles (default above 4096x4096 pixels: "
+            + "NAME.atelier-run beside the output NAME.EXT).",
+        discussion: "With it a job checkpoints after every level (every round when tiled) and, stopped by Ctrl-C "
+            + "or a crash, is continued with --resume."))
     var runDir: String?
 
     @Flag(help: "Continue the run stored in --run-dir (starts afresh when it holds none).")
     var resume = false
+
+    @Flag(help: "Keep the automatic run directory (NAME.atelier-run) after a successful run.")
+    var keepRunDir = false
+
+    @Flag(help: "Replace an existing output (without it only this same job's previous output is replaced).")
+    var overwrite = false
+
+    @Flag(help: "Print the effective settings (defaults, --config, --set and flags) as YAML and exit.")
+    var dumpConfig = false
+
+    @Flag(name: .shortAndLong, help: "Print warnings and errors only.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print a line per iteration (per tile when workers solve them).")
+    var verbose = false
 
     @Option(help: .hidden)
     var streamingAbove: Int?
 
     func validate() throws {
         var isFolder: ObjCBool = false
+        guard !styles.isEmpty else { throw ValidationError("Missing expected argument '--style <style>'") }
+        if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other: give one") }
         // A folder given as --out is named as such by the job's output check, not as an extension.
         if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) && isFolder.boolValue { return }
         guard let format = OutputFormat(path: out) else { throw ValidationError(OutputImage.unknownExtension(out)) }
@@ -121,24 +156,47 @@ struct StylizeCommand: ParsableCommand {
         }
         if tiled && format != .tiff { throw ValidationError("--tiled applies to .tif outputs only") }
         if resume && runDir == nil { throw ValidationError("--resume needs --run-dir") }
+        if keepRunDir && runDir != nil {
+            throw ValidationError("--keep-run-dir applies to the automatic run directory; a --run-dir is always kept")
+        }
         if let streamingAbove, streamingAbove < 0 { throw ValidationError("--streaming-above must be ≥ 0") }
         if let size, size < MultiScaleSchedule.minimumSide || size > 1 << 16 {
             throw ValidationError("--size must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(size)")
         }
-        if (contentSeg == nil) != (styleSeg == nil) {
+        if (contentSeg == nil) != styleSeg.isEmpty {
             throw ValidationError("--content-seg and --style-seg go together: give both maps or neither")
         }
-        if (contentLight == nil) != (styleLight == nil) {
+        if (contentLight == nil) != styleLight.isEmpty {
             throw ValidationError("--content-light and --style-light go together: give both maps or neither")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
         if workers < 1 || workers > 64 { throw ValidationError("--workers must be between 1 and 64, not \(workers)") }
+        _ = try styleSources()
+    }
+
+    /// The paintings with their maps and shares (`--style`, `--style-seg`, `--style-light`,
+    /// `--style-weights`), checked against each other.
+    func styleSources() throws -> [StyleSource] {
+        var weights: [Double] = []
+        if let styleWeights {
+            weights = try styleWeights.split(separator: ",", omittingEmptySubsequences: false).map { text in
+                guard let weight = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--style-weights \(styleWeights): '\(text)' is not a number (give w1,w2,...)")
+                }
+                return weight
+            }
+        }
+        do {
+            return try StyleSource.make(paths: styles, segs: styleSeg, lights: styleLight, weights: weights)
+        } catch let error as UsageError {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The settings from defaults, the config file, the overrides and the flags, in that order.
     func settings() throws -> StylizeSettings {
         var settings = StylizeSettings()
-        if let config { try Configuration.apply(file: config, to: &settings) }
+        if let config { try Configuration.apply(file: Presets.resolve(config), to: &settings) }
         for override in overrides { try Configuration.apply(override: override, to: &settings) }
         if let mode { try settings.set("mode", to: mode) }
         if let semanticWeight { try settings.set("semantic_weight", to: Double(semanticWeight)) }
@@ -155,60 +213,158 @@ struct StylizeCommand: ParsableCommand {
         return settings
     }
 
+    /// Flags that the chosen mode makes meaningless: said, never dropped silently.
+    func ignoredFlags(_ settings: StylizeSettings) -> [String] {
+        guard settings.transfer.mode != .dss else { return [] }
+        let mode = settings.transfer.mode.rawValue
+        var flags: [String] = []
+        if semanticWeight != nil { flags.append("--semantic-weight") }
+        if illuminationWeight != nil { flags.append("--illumination-weight") }
+        if contentSeg != nil { flags.append("--content-seg/--style-seg") }
+        if contentLight != nil { flags.append("--content-light/--style-light") }
+        return flags.map { "\($0) has no effect in \(mode) mode (only dss matches patches by the semantic space)" }
+    }
+
+    private var verbosity: Verbosity { quiet ? .quiet : verbose ? .verbose : .normal }
+
     func run() throws {
-        Engine.setThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        Engine.setThreads(threads)
         BLASKernel.warnOfFallback()
+        let warn = { (line: String) in FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }
+        let settings = try settings()
+        ignoredFlags(settings).forEach(warn)
+        if dumpConfig { return print(settings.yaml, terminator: "") }
         var job = StylizeJob(
-            content: content, style: style, contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight,
-            styleLight: styleLight, output: out, size: size, settings: try settings(), weights: weights,
-            previewDir: previewDir)
+            content: content, styles: try styleSources(), contentSeg: contentSeg, contentLight: contentLight,
+            output: out, size: size, settings: settings, weights: weights, previewDir: previewDir)
         job.outputOptions = OutputImage.Options(quality: quality, tiled: tiled)
         if let streamingAbove { job.streamingPixels = streamingAbove }
         let prepared = try job.prepare()
-        let warnings = OutputImage.warnings(
+        let jobHash = try job.hash()
+        let replacement = try OutputOwnership.replacement(of: out, by: jobHash, overwrite: overwrite, flag: "--out")
+        OutputImage.warnings(
             output: out, contentBitDepth: prepared.contentBitDepth,
-            contentHasAlpha: prepared.content?.layout.hasAlpha ?? false)
-        for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        let log = { (line: String) in FileHandle.standardError.write(Data(("stylize: " + line + "\n").utf8)) }
-        guard prepared.isTiled, workers > 1 else {
-            return try job.run(prepared, runDirectory: runDir, resume: resume, log: log)
+            contentHasAlpha: prepared.content?.layout.hasAlpha ?? false
+        ).forEach(warn)
+        if workers > 1 && !prepared.isTiled {
+            throw ValidationError(
+                "--workers \(workers): every level of this \(prepared.width)x\(prepared.height) job fits one tile, so "
+                    + "it runs whole in this process; drop --workers (it splits tiled levels only)")
         }
-        // The same coordinator as a cluster's, its workers on threads (DESIGN.md §3).
+        // A streamed output keeps its levels in files: without --run-dir they go beside the output.
+        let automatic = runDir == nil && prepared.isStreaming
+        let runDirectory = automatic ? Self.automaticRunDirectory(for: out) : runDir
+        let progress = StylizeProgress(plan: prepared.plan, verbosity: verbosity)
+        progress.announce(
+            threads: threads, workers: prepared.isTiled ? workers : 1, runDirectory: runDirectory,
+            automaticRunDirectory: automatic)
+        if let replacement { progress.note(replacement) }
+        var lastLevel: (index: Int, canvas: any Canvas)?
+        do {
+            try StopRequest.shared.during {
+                try run(job, prepared, runDirectory: runDirectory, resume: resume || automatic, progress: progress) {
+                    if runDirectory == nil { lastLevel = ($0, $1) }
+                }
+            }
+        } catch let interrupted as Interrupted {
+            progress.finish()
+            throw Interrupted(
+                signal: interrupted.signal,
+                kept: try kept(runDirectory: runDirectory, automatic: automatic, lastLevel: lastLevel,
+                               levels: prepared.plan.levels.count))
+        } catch TransferError.imageTooSmall(let what, let width, let height, _) where what.hasSuffix("at this level") {
+            progress.finish()
+            throw tooSmallAtALevel("\(what) is \(width)x\(height), too small for the style layers' 3x3 patches",
+                                   coarseSize: settings.transfer.coarseSize)
+        } catch NetworkError.imageTooSmall(let width, let height, let layer) {
+            // The inputs passed their checks whole: a level of the pyramid made one too small.
+            progress.finish()
+            throw tooSmallAtALevel("an image at this level is \(width)x\(height), too small to reach \(layer)",
+                                   coarseSize: settings.transfer.coarseSize)
+        } catch {
+            progress.finish()
+            throw error
+        }
+        OutputOwnership.mark(out, job: jobHash)
+        progress.wrote(out, width: prepared.width, height: prepared.height)
+        if automatic, let runDirectory, !keepRunDir { try? FileManager.default.removeItem(atPath: runDirectory) }
+    }
+
+    /// Runs the job in this process (one solver, watched iteration by iteration) or, with
+    /// `--workers N` on a tiled job, on the same coordinator as a cluster's with its workers on
+    /// threads (DESIGN.md §3); Ctrl-C is looked at after every iteration or pass of the coordinator.
+    private func run(
+        _ job: StylizeJob, _ prepared: StylizeJob.Prepared, runDirectory: String?, resume: Bool,
+        progress: StylizeProgress, levelFinished: @escaping (Int, any Canvas) -> Void
+    ) throws {
+        let stop = StopRequest.shared
+        let log = { (line: String) in progress.note("stylize: " + line) }
+        func run(executor: TileExecutor) throws {
+            try job.run(
+                prepared, executor: executor, runDirectory: runDirectory, resume: resume, log: log,
+                levelReported: progress.level,
+                iterationFinished: { level, iteration, loss in
+                    progress.iteration(level: level, iteration: iteration, loss: loss)
+                    try stop.check()
+                },
+                skipped: progress.skipped, storedTiles: { progress.resumed(level: $0, round: $1, stored: $2) },
+                checkpointsWholeJobs: true,
+                roundFinished: progress.round, levelFinished: { levelFinished($0, $1) })
+        }
+        guard prepared.isTiled, workers > 1 else {
+            let solver = TileSolver(vgg: prepared.vgg)
+            solver.iterationFinished = { key, iteration, loss in
+                progress.iteration(tile: key, iteration: iteration, loss: loss)
+                try stop.check()
+            }
+            return try run(executor: SequentialTileExecutor(solver: solver))
+        }
         let pooling = job.settings.transfer.pooling
         let pool = try InProcessWorkers(
             count: workers, makeSolver: { TileSolver(vgg: prepared.vgg.sharingWeights(pooling: pooling)) },
             log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
+        pool.coordinator.resultAccepted = progress.tile
+        pool.coordinator.checkInterruption = { try stop.check() }
         do {
-            try job.run(prepared, executor: pool.coordinator, runDirectory: runDir, resume: resume, log: log)
+            try run(executor: pool.coordinator)
         } catch {
             try? pool.shutdown()
             throw error
         }
         try pool.shutdown()
     }
-}
 
-/// One progress line per finished level, on standard error.
-enum Progress {
-    static func line(_ report: MultiScaleStylizer.LevelReport) {
-        let first = report.lossTrace.first ?? .nan, last = report.lossTrace.last ?? .nan
-        let rest = report.seconds - report.vggSeconds - report.searchSeconds
-        let text = String(
-            format: "level %d/%d %dx%d: %d iterations (%d evaluations), loss %.4g -> %.4g "
-                + "(content %.3g, style %.3g, tv %.3g), %.1f s (VGG %.1f s, search %.1f s, rest %.1f s)",
-            report.index + 1, report.count, report.width, report.height, report.iterations, report.evaluations,
-            first, last, report.terms.content, report.terms.style, report.terms.tv,
-            report.seconds, report.vggSeconds, report.searchSeconds, rest)
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    /// An image that a level of the pyramid made too small: the settings are what to change, so a
+    /// usage error naming the key (not a bad input file: the files passed their checks whole).
+    private func tooSmallAtALevel(_ reason: String, coarseSize: Int) -> UsageError {
+        UsageError("coarse_size \(coarseSize): \(reason); raise coarse_size (or style_scale)")
     }
 
-    /// One line per finished round of a tiled level: the sums of the tiles' losses.
-    static func line(_ report: TiledStylizer.RoundReport) {
-        let first = report.tileLosses.reduce(0) { $0 + $1.first }, last = report.tileLosses.reduce(0) { $0 + $1.last }
-        let text = String(
-            format: "level %d/%d %dx%d round %d/%d: %d tiles, %d iterations, tile losses %.4g -> %.4g, %.1f s",
-            report.level + 1, report.levels, report.width, report.height, report.round + 1, report.rounds,
-            report.tiles, report.iterations, first, last, report.seconds)
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    /// What an interrupted run kept, and how to continue it.
+    private func kept(
+        runDirectory: String?, automatic: Bool, lastLevel: (index: Int, canvas: any Canvas)?, levels: Int
+    ) throws -> String {
+        if let runDirectory {
+            let again = automatic ? Resumption.command() : Resumption.command(adding: "--resume")
+            return "the run in \(runDirectory) keeps every finished level, round and tile; continue with: \(again)"
+        }
+        guard let (index, canvas) = lastLevel else {
+            return "no level had finished, nothing kept; give --run-dir DIR to make a run resumable"
+        }
+        let path = Self.levelImagePath(for: out, level: index + 1, of: levels)
+        try LevelOutputWriter.write(canvas, to: path, format: .png, bitDepth: .eight)
+        return "level \(index + 1) of \(levels) (\(canvas.width)x\(canvas.height)) is in \(path); "
+            + "to continue a run after Ctrl-C, give --run-dir DIR (then the same command with --resume)"
+    }
+
+    /// `photo.jpg` → `photo.atelier-run`, beside the output.
+    static func automaticRunDirectory(for output: String) -> String {
+        (output as NSString).deletingPathExtension + ".atelier-run"
+    }
+
+    /// `out.jpg` → `out.level-2-of-3.png`, beside the output.
+    static func levelImagePath(for output: String, level: Int, of levels: Int) -> String {
+        (output as NSString).deletingPathExtension + ".level-\(level)-of-\(levels).png"
     }
 }

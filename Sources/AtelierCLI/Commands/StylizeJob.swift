@@ -11,11 +11,11 @@ import Transfer
 /// the same job and seed give the same bytes whoever solves the tiles.
 struct StylizeJob {
     var content: String
-    var style: String
+    /// The paintings and their maps: one today (`prepare()` refuses more until the transfer can
+    /// blend several styles).
+    var styles: [StyleSource]
     var contentSeg: String?
-    var styleSeg: String?
     var contentLight: String?
-    var styleLight: String?
     var output: String
     /// Long side of the output in pixels (nil: the content's).
     var size: Int?
@@ -39,6 +39,11 @@ struct StylizeJob {
 
     /// The largest level written as a preview PNG (read whole from its canvas): 4 Mi pixels.
     static let previewPixelLimit = 2048 * 2048
+
+    /// The first painting and its maps (the only one a job runs with today).
+    var style: String { styles[0].path }
+    var styleSeg: String? { styles[0].seg }
+    var styleLight: String? { styles[0].light }
 
     /// The job's inputs, read and checked, with the network that serves them.
     struct Prepared {
@@ -64,6 +69,12 @@ struct StylizeJob {
     /// inputs (DSS included), in memory or, for an output above `streamingPixels`, by region from
     /// the content file.
     func prepare() throws -> Prepared {
+        guard styles.count == 1 else {
+            let weights = styles.map { String(format: "%.2g", $0.weight) }.joined(separator: ",")
+            throw UsageError(
+                "\(name(of: "style")) given \(styles.count) times (weights \(weights)): the transfer blends one "
+                    + "painting per run in this version; give one --style, or stylize with each and compare")
+        }
         try checkOutput()
         let transfer = settings.transfer
         let outputFormat = try OutputImage.format(of: output)  // an unknown extension fails before any work
@@ -143,14 +154,23 @@ struct StylizeJob {
     /// bytes as the tiled runner, with the fuller per-level report); larger ones are cut into tiles
     /// (DESIGN.md §2), solved by `executor` (default: in this process, one after the other), with
     /// their canvases and results in `runDirectory` when given (resumable: `resume` continues the
-    /// run stored there). `ready` is called once the run directory is checked, before any work
-    /// (the coordinator binds its socket then, so a refused run never listens).
+    /// run stored there; with `checkpointsWholeJobs` a job that never tiles runs through the tiled
+    /// runner too, a level a round, so that it can be continued). `ready` is called once the run directory is checked,
+    /// before any work (the coordinator binds its socket then, so a refused run never listens).
+    /// `levelReported` and `iterationFinished` watch a job that runs whole (a throw from the
+    /// latter stops it there: Ctrl-C); `skipped` hears of each level a resumed run finds stored,
+    /// with its rounds completed, and `storedTiles` of each round it finds partly solved.
     /// - Throws: `UsageError` for a streaming job without a run directory; `PipelineStoreError`
     ///   for a run directory that holds another job's run (`.jobMismatch`), or any run without
     ///   `resume` (`.existingRun`); the stylizer's and the files' errors.
     func run(
         _ prepared: Prepared, executor: TileExecutor? = nil, runDirectory: String? = nil, resume: Bool = false,
         log: @escaping (String) -> Void = { _ in }, ready: () throws -> Void = {},
+        levelReported: (MultiScaleStylizer.LevelReport) -> Void = Progress.line,
+        iterationFinished: ((_ level: Int, _ iteration: Int, _ loss: Double) throws -> Void)? = nil,
+        skipped: (_ level: Int, _ roundsCompleted: Int) -> Void = { _, _ in },
+        storedTiles: @escaping (_ level: Int, _ round: Int, _ stored: Int) -> Void = { _, _, _ in },
+        checkpointsWholeJobs: Bool = false,
         roundFinished: (TiledStylizer.RoundReport) throws -> Void = Progress.line,
         levelFinished: (Int, any Canvas) throws -> Void = { _, _ in }
     ) throws {
@@ -164,14 +184,18 @@ struct StylizeJob {
                 String(format: "level-%d-%dx%d.png", level + 1, canvas.width, canvas.height))
             try LevelOutputWriter.write(canvas, to: path, format: .png, bitDepth: .eight)
         }
-        if !prepared.isTiled, let inputs = prepared.memoryInputs, let content = prepared.content {
+        if !prepared.isTiled, runDirectory == nil || !checkpointsWholeJobs, let inputs = prepared.memoryInputs,
+           let content = prepared.content {
             try ready()
             let result = try MultiScaleStylizer(vgg: prepared.vgg, settings: settings.transfer).run(
-                inputs, width: prepared.width, height: prepared.height
-            ) { report, image in
-                Progress.line(report)
-                try finished(level: report.index, MemoryCanvas(image))
-            }
+                inputs, width: prepared.width, height: prepared.height,
+                levelFinished: { report, image in
+                    levelReported(report)
+                    try finished(level: report.index, MemoryCanvas(image))
+                },
+                iterationFinished: iterationFinished.map { watch in { level, iteration, loss, _ in
+                    try watch(level, iteration, loss)
+                } })
             return try OutputImage.write(
                 OutputImage.compose(colours(of: result, content: content, inputs: prepared.memoryInputs), content: content), to: output,
                 options: outputOptions)
@@ -187,6 +211,7 @@ struct StylizeJob {
             directory = opened
             let manifest = try opened.start(jobHash: try hash(), resume: resume)
             if resume { log(Self.describe(manifest, in: runDirectory)) }
+            for level in manifest.levels where level.roundsCompleted > 0 { skipped(level.level, level.roundsCompleted) }
             store = try RunDirectoryLevelStore(directory: opened, manifest: manifest)
         } else if prepared.isStreaming {
             throw UsageError(
@@ -203,6 +228,7 @@ struct StylizeJob {
         let stylizer = TiledStylizer(vgg: prepared.vgg, settings: settings, job: name)
         stylizer.resumed = { level, round, stored, total in
             log("resuming level \(level + 1) round \(round + 1): \(stored) of \(total) tiles already stored")
+            storedTiles(level, round, stored)
         }
         stylizer.discarded = log
         let canvas = try stylizer.run(

@@ -69,7 +69,7 @@ struct WorkerCommand: ParsableCommand {
         var options = Link.options(curve: curve)
         options.reconnectInterval = .milliseconds(100)
         options.reconnectIntervalMax = .seconds(5)
-        log("\(name) connecting to \(connect) with \(threads) threads, BLAS kernel \(BLASKernel.current)")
+        log("\(name) connecting to \(connect) with \(threads) thread\(threads == 1 ? "" : "s"), BLAS kernel \(BLASKernel.current)")
         if let warning = BLASKernel.current.warning { log(warning) }
         var retry = Self.firstRetry
         while true {

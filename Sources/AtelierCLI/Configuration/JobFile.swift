@@ -82,8 +82,9 @@ enum JobFile {
             return value
         }
         var job = StylizeJob(
-            content: try required("content"), style: try required("style"), contentSeg: files["content_seg"],
-            styleSeg: files["style_seg"], contentLight: files["content_light"], styleLight: files["style_light"],
+            content: try required("content"),
+            styles: [StyleSource(path: try required("style"), seg: files["style_seg"], light: files["style_light"])],
+            contentSeg: files["content_seg"], contentLight: files["content_light"],
             output: try required("output"), size: parts.size, settings: parts.settings, weights: weights,
             previewDir: previewDir)
         job.source = source

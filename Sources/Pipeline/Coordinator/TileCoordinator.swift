@@ -51,6 +51,10 @@ public final class TileCoordinator: TileExecutor {
     private var warnedOfKernels = false
     /// Called after each accepted result, for live progress.
     public var resultAccepted: (RoundProgress) -> Void = { _ in }
+    /// Called on every pass of the loop (several times per heartbeat interval); a throw ends the
+    /// round there, with every result accepted so far already handed to `accept` (the command
+    /// line stops on SIGINT/SIGTERM with it, leaving a resumable run directory).
+    public var checkInterruption: () throws -> Void = {}
 
     /// Where the round in progress stands.
     public struct RoundProgress: Sendable {
@@ -90,6 +94,7 @@ public final class TileCoordinator: TileExecutor {
         board.add(keys)
         let poll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
         while !keys.allSatisfy({ board.isDone($0) || board.abandoned[$0] != nil }) {
+            try checkInterruption()
             // Everything already queued is read before anyone is declared dead: after a pause of the
             // coordinator (the next level's or the next job's inputs being made), a live worker's
             // heartbeats may wait behind the others'. Bounded, so that a flood cannot stall dispatch.

@@ -26,6 +26,10 @@ public final class TileSolver {
     private var currentSource: (style: [Float], semantics: [[Float]], weights: [Float])?
     /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
     public private(set) var banksBuilt = 0
+    /// Called after each iteration of a tile with its key, the iteration's index and the loss at
+    /// the last point evaluated: `stylize`'s live line and its stop on Ctrl-C (a throw ends the
+    /// tile unsolved). Nil for a worker, whose tiles report only when solved.
+    public var iterationFinished: ((_ key: TileResultKey, _ iteration: Int, _ loss: Double) throws -> Void)?
 
     public init(vgg: VGG) {
         self.vgg = vgg
@@ -123,7 +127,14 @@ public final class TileSolver {
             vgg: vgg, settings: settings, style: bank, content: task.content,
             contentSemantics: task.contentSemantics)
         let whole = task.result == PixelRect(width: size.width, height: size.height)
-        return try objective.optimise(image, iterations: task.iterations, free: whole ? nil : task.result)
+        let watch = iterationFinished.map { watch in
+            { (iteration: Int, _: Tensor) in
+                let terms = objective.lastTerms
+                try watch(task.key, iteration, terms.content + terms.style + terms.tv)
+            }
+        }
+        return try objective.optimise(
+            image, iterations: task.iterations, free: whole ? nil : task.result, iterationFinished: watch)
     }
 
     /// The channels of each DSS group the bank's patch terms were built with (nil for Gram terms only).

@@ -69,12 +69,13 @@ public final class MultiScaleStylizer {
     /// Runs every level and returns the output image (RGB 3×height×width in [0, 1]).
     /// - Parameters:
     ///   - levelFinished: called after each level with its report and its image.
-    ///   - iterationFinished: called after each iteration with the level's index, the iteration's
-    ///     and the image (`atelier bench multiscale` watches the finest level's loss with it).
+    ///   - iterationFinished: called after each iteration with the level's index, the iteration's,
+    ///     the loss at the last point evaluated (the accepted step's unless the line search gave
+    ///     up) and the image (`stylize` shows its live line and stops on Ctrl-C with it).
     public func run(
         _ inputs: Inputs, width: Int, height: Int,
         levelFinished: (LevelReport, Tensor) throws -> Void = { _, _ in },
-        iterationFinished: ((_ level: Int, _ iteration: Int, _ image: Tensor) throws -> Void)? = nil
+        iterationFinished: ((_ level: Int, _ iteration: Int, _ loss: Double, _ image: Tensor) throws -> Void)? = nil
     ) throws -> Tensor {
         try settings.validate(layerNames: vgg.architecture.layerNames)
         guard inputs.contentSemantics.count == inputs.styleSemantics.count,
@@ -106,7 +107,12 @@ public final class MultiScaleStylizer {
                 ?? Self.start(of: inputs, at: level, content: content)
             let trace = try objective.optimise(
                 x, iterations: level.iterations,
-                iterationFinished: iterationFinished.map { watch in { iteration, x in try watch(index, iteration, x) } })
+                iterationFinished: iterationFinished.map { watch in
+                    { iteration, x in
+                        let terms = objective.lastTerms
+                        try watch(index, iteration, terms.content + terms.style + terms.tv, x)
+                    }
+                })
             image = x
             let report = LevelReport(
                 index: index, count: schedule.levels.count, width: level.width, height: level.height,
