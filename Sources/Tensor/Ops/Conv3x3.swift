@@ -34,20 +34,29 @@ public final class Conv3x3: @unchecked Sendable {
         var tapWeights: Tensor?
         /// The flipped, channel-swapped convolution that computes the input gradient.
         var transposed: Conv3x3?
+        /// The kernels transformed for F(2×2, 3×3) and F(4×4, 3×3) (`Winograd.transformedKernels`).
+        var winogradF2: Tensor?
+        var winogradF4: Tensor?
     }
 
-    /// How a convolution is lowered to SGEMM. Both are exact; `atelier bench engine` measures
-    /// them side by side.
+    /// How a convolution is lowered to SGEMM. im2col and shifted are exact; Winograd trades some
+    /// rounding for fewer multiplications. `atelier bench engine` measures them side by side.
     public enum Lowering: String, Sendable, CaseIterable {
         /// One GEMM per band with K = Cin·9 over an im2col matrix.
         case im2col
         /// Nine accumulating GEMMs per band with K = Cin, each reading the zero-padded input at
         /// the tap's offset: no im2col copy, at the price of nine passes over the output band.
         case shifted
+        /// Winograd F(2×2, 3×3): 16 GEMMs per band with K = Cin over transformed 4×4 tiles,
+        /// 2.25× fewer multiplications (`Winograd`).
+        case winograd
+        /// Winograd F(4×4, 3×3): 36 GEMMs over transformed 6×6 tiles, 4× fewer multiplications.
+        case winograd4
     }
 
-    /// The lowering used by `forward` and `backward`, for the whole process.
-    nonisolated(unsafe) public static var lowering = Lowering.im2col
+    /// The lowering used by `forward` and `backward` for the whole process, or nil (the default)
+    /// for each layer's own choice, `Conv3x3.preferredLowering`.
+    nonisolated(unsafe) public static var lowering: Lowering? = nil
 
     /// Upper bound, in floats, of the im2col band built per GEMM. 4 Mi floats (16 MiB) keeps the
     /// GEMM's N dimension large enough for OpenBLAS to run near its peak on every VGG layer
@@ -94,8 +103,20 @@ public final class Conv3x3: @unchecked Sendable {
         }
     }
 
+    /// The kernels transformed for `algorithm`, made on first use.
+    private func winogradKernels<Algorithm: WinogradAlgorithm>(_ algorithm: Algorithm.Type) -> Tensor {
+        let isF2 = Algorithm.outputTile == WinogradF2.outputTile
+        return derived.withLock { derived in
+            if let kernels = isF2 ? derived.winogradF2 : derived.winogradF4 { return kernels }
+            let kernels = Winograd.transformedKernels(
+                algorithm, weight: weight, outputChannels: outputChannels, inputChannels: inputChannels)
+            if isF2 { derived.winogradF2 = kernels } else { derived.winogradF4 = kernels }
+            return kernels
+        }
+    }
+
     /// The convolution whose forward is this one's backward to the input.
-    private var transposed: Conv3x3 {
+    var transposed: Conv3x3 {
         precondition(hasTranspose, "backward of a transposed Conv3x3")
         return derived.withLock { derived in
             if let transposed = derived.transposed { return transposed }
@@ -133,11 +154,25 @@ public final class Conv3x3: @unchecked Sendable {
         precondition(input.channels == inputChannels, "Conv3x3 expects \(inputChannels) channels, got \(input.shape)")
         precondition(output.shape == Shape(channels: outputChannels, height: input.height, width: input.width),
                      "Conv3x3 output must be \(outputChannels)×\(input.height)×\(input.width), is \(output.shape)")
-        if Conv3x3.lowering == .shifted {
+        switch Conv3x3.lowering ?? preferredLowering(height: input.height, width: input.width) {
+        case .im2col:
+            forwardIm2Col(input, into: output, workspace: workspace)
+        case .shifted:
             forwardShifted(input, into: output, workspace: workspace)
             if let bias { addBias(bias, to: output) }
-            return
+        case .winograd:
+            Winograd.forward(
+                WinogradF2.self, input: input, kernels: winogradKernels(WinogradF2.self), bias: bias, into: output,
+                workspace: workspace, budget: Conv3x3.bandBudget)
+        case .winograd4:
+            Winograd.forward(
+                WinogradF4.self, input: input, kernels: winogradKernels(WinogradF4.self), bias: bias, into: output,
+                workspace: workspace, budget: Conv3x3.bandBudget)
         }
+    }
+
+    /// Forward by one GEMM per band of rows over its im2col matrix.
+    private func forwardIm2Col(_ input: Tensor, into output: Tensor, workspace: Workspace) {
         let height = input.height, width = input.width
         let k = inputChannels * 9
         let bandRows = max(1, min(height, Conv3x3.bandBudget / max(k * width, 1)))
