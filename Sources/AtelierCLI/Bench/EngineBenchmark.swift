@@ -44,7 +44,7 @@ struct EngineBenchmark {
         /// Per layer and size: the lowering the engine picks by default for the forward pass and
         /// for the backward pass (the transposed convolution), and the fastest measured here.
         var layer_choice: [LayerChoice]
-        /// The pass under the engine's default per-layer choice.
+        /// The pass under the first of the lowerings (by default, the engine's per-layer choice).
         var vgg16_relu4_2_seconds: Double
         var vgg16_relu4_2_seconds_min: Double
         var vgg16_relu4_2_seconds_max: Double
@@ -72,7 +72,8 @@ struct EngineBenchmark {
 
     var repeats: Int
     var sizes: [Int]
-    var lowerings: [Conv3x3.Lowering]
+    /// The lowerings to time; nil is the engine's default per-layer choice.
+    var lowerings: [Conv3x3.Lowering?]
     var passSize: Int
     /// Side of the square SGEMM that sets the reference rate (2048 in reports).
     var sgemmSize = 2048
@@ -115,7 +116,7 @@ struct EngineBenchmark {
                 for (index, lowering) in lowerings.enumerated() {
                     let (forward, backward) = (forward[index], backward[index])
                     let result = LayerResult(
-                        name: layer.name, size: size, lowering: lowering.rawValue,
+                        name: layer.name, size: size, lowering: Self.name(of: lowering),
                         forward_gflops: flops / forward.median, backward_gflops: flops / backward.median,
                         forward_ratio: flops / forward.median / sgemmRate,
                         backward_ratio: flops / backward.median / sgemmRate,
@@ -126,29 +127,27 @@ struct EngineBenchmark {
                         forward_seconds: [forward.min, forward.median, forward.max],
                         backward_seconds: [backward.min, backward.median, backward.max])
                     log(String(format: "%@ %@ @%d (%d²): forward %.1f GFLOP/s (%.2f), backward %.1f GFLOP/s (%.2f)",
-                               layer.name, lowering.rawValue, size, side, result.forward_gflops, result.forward_ratio,
+                               layer.name, Self.name(of: lowering), size, side, result.forward_gflops, result.forward_ratio,
                                result.backward_gflops, result.backward_ratio))
                     results.append(result)
                 }
                 let fastest = { (timings: [Timing]) in
-                    lowerings[timings.indices.min { timings[$0].median < timings[$1].median }!]
+                    Self.name(of: lowerings[timings.indices.min { timings[$0].median < timings[$1].median }!])
                 }
                 choices.append(LayerChoice(
                     name: layer.name, size: size,
                     forward: conv.preferredLowering(height: side, width: side).rawValue,
                     backward: conv.preferredBackwardLowering(height: side, width: side).rawValue,
-                    fastest_forward: fastest(forward).rawValue, fastest_backward: fastest(backward).rawValue))
+                    fastest_forward: fastest(forward), fastest_backward: fastest(backward)))
             }
         }
 
-        // The pass under each lowering, and under the engine's default per-layer choice (nil).
-        let passLowerings: [Conv3x3.Lowering?] = [nil] + lowerings
         let (passes, passReference, passFlops) = measurePassToRelu4_2(
-            size: passSize, lowerings: passLowerings, reference: sgemmWork)
+            size: passSize, lowerings: lowerings, reference: sgemmWork)
         let pass = passes[0]
         var byLowering: [String: Double] = [:], rangeByLowering: [String: [Double]] = [:]
-        for (lowering, timing) in zip(passLowerings, passes) {
-            let name = lowering?.rawValue ?? Self.defaultChoiceName
+        for (lowering, timing) in zip(lowerings, passes) {
+            let name = Self.name(of: lowering)
             byLowering[name] = timing.median
             rangeByLowering[name] = [timing.min, timing.median, timing.max]
             log(String(format: "VGG-16 pass to relu4_2 at %d², %@: %.3f s (min %.3f, max %.3f)",
@@ -171,8 +170,10 @@ struct EngineBenchmark {
             paired_floor_seconds: pairedFloor, pass_over_paired_floor: pass.median / pairedFloor)
     }
 
-    /// The name of the engine's own per-layer choice in `vgg16_relu4_2_seconds_by_lowering`.
+    /// The name of the engine's own per-layer choice among the lowerings.
     static let defaultChoiceName = "default"
+
+    static func name(of lowering: Conv3x3.Lowering?) -> String { lowering?.rawValue ?? defaultChoiceName }
 
     /// Times `work` under each lowering (nil: the engine's per-layer choice) and a `reference`
     /// alternately (reference, then each lowering in turn, repeated), so that all see the same

@@ -63,15 +63,22 @@ struct EngineBenchCommand: ParsableCommand {
     var sgemmSize = 2048
 
     @Option(parsing: .upToNextOption,
-            help: "Lowerings to time alternately per layer and for the pass (im2col, shifted, winograd, winograd4).")
-    var lowerings: [String] = [Conv3x3.Lowering.im2col.rawValue]
+            help: ArgumentHelp(
+                "Lowerings to time alternately per layer and for the pass; the first one's pass is the headline.",
+                discussion: "im2col, shifted, winograd (F(2×2,3×3)), winograd4 (F(4×4,3×3)), or default "
+                    + "(the engine's per-layer choice)."))
+    var lowerings: [String] = [EngineBenchmark.defaultChoiceName]
 
     func validate() throws {
         if let bad = (sizes + [passSize, sgemmSize]).first(where: { $0 < 16 || $0 > 4096 }) {
             throw ValidationError("sizes must be between 16 and 4096 pixels, not \(bad)")
         }
-        if let bad = lowerings.first(where: { Conv3x3.Lowering(rawValue: $0) == nil }) {
-            let known = Conv3x3.Lowering.allCases.map(\.rawValue).joined(separator: ", ")
+        let isKnown = { (name: String) in
+            Conv3x3.Lowering(rawValue: name) != nil || name == EngineBenchmark.defaultChoiceName
+        }
+        if let bad = lowerings.first(where: { !isKnown($0) }) {
+            let known = (Conv3x3.Lowering.allCases.map(\.rawValue) + [EngineBenchmark.defaultChoiceName])
+                .joined(separator: ", ")
             throw ValidationError("unknown lowering '\(bad)' (expected one of \(known))")
         }
     }
@@ -79,7 +86,7 @@ struct EngineBenchCommand: ParsableCommand {
     func run() throws {
         options.applyThreads()
         let benchmark = EngineBenchmark(
-            repeats: options.repeats, sizes: sizes, lowerings: lowerings.compactMap(Conv3x3.Lowering.init(rawValue:)),
+            repeats: options.repeats, sizes: sizes, lowerings: lowerings.map(Conv3x3.Lowering.init(rawValue:)),
             passSize: passSize, sgemmSize: sgemmSize, log: options.log)
         let report = benchmark.run()
         if options.json {

@@ -34,9 +34,6 @@ public final class Conv3x3: @unchecked Sendable {
         var tapWeights: Tensor?
         /// The flipped, channel-swapped convolution that computes the input gradient.
         var transposed: Conv3x3?
-        /// The kernels transformed for F(2×2, 3×3) and F(4×4, 3×3) (`Winograd.transformedKernels`).
-        var winogradF2: Tensor?
-        var winogradF4: Tensor?
     }
 
     /// How a convolution is lowered to SGEMM. im2col and shifted are exact; Winograd trades some
@@ -103,20 +100,8 @@ public final class Conv3x3: @unchecked Sendable {
         }
     }
 
-    /// The kernels transformed for `algorithm`, made on first use.
-    private func winogradKernels<Algorithm: WinogradAlgorithm>(_ algorithm: Algorithm.Type) -> Tensor {
-        let isF2 = Algorithm.outputTile == WinogradF2.outputTile
-        return derived.withLock { derived in
-            if let kernels = isF2 ? derived.winogradF2 : derived.winogradF4 { return kernels }
-            let kernels = Winograd.transformedKernels(
-                algorithm, weight: weight, outputChannels: outputChannels, inputChannels: inputChannels)
-            if isF2 { derived.winogradF2 = kernels } else { derived.winogradF4 = kernels }
-            return kernels
-        }
-    }
-
     /// The convolution whose forward is this one's backward to the input.
-    var transposed: Conv3x3 {
+    private var transposed: Conv3x3 {
         precondition(hasTranspose, "backward of a transposed Conv3x3")
         return derived.withLock { derived in
             if let transposed = derived.transposed { return transposed }
@@ -161,13 +146,13 @@ public final class Conv3x3: @unchecked Sendable {
             forwardShifted(input, into: output, workspace: workspace)
             if let bias { addBias(bias, to: output) }
         case .winograd:
-            Winograd.forward(
-                WinogradF2.self, input: input, kernels: winogradKernels(WinogradF2.self), bias: bias, into: output,
-                workspace: workspace, budget: Conv3x3.bandBudget)
+            Winograd.convolve(
+                WinogradF2.self, input, weight: weight, direction: .forward,
+                bias: bias, into: output, workspace: workspace, budget: Conv3x3.bandBudget)
         case .winograd4:
-            Winograd.forward(
-                WinogradF4.self, input: input, kernels: winogradKernels(WinogradF4.self), bias: bias, into: output,
-                workspace: workspace, budget: Conv3x3.bandBudget)
+            Winograd.convolve(
+                WinogradF4.self, input, weight: weight, direction: .forward,
+                bias: bias, into: output, workspace: workspace, budget: Conv3x3.bandBudget)
         }
     }
 
@@ -191,8 +176,23 @@ public final class Conv3x3: @unchecked Sendable {
     }
 
     /// inputGradient = ∂L/∂input given outputGradient = ∂L/∂output. Shapes as in `forward`.
+    /// Winograd runs the flipped, channel-swapped kernels straight from `weight`, so a layer whose
+    /// backward is Winograd never makes the transposed convolution's copy of the weights.
     public func backward(outputGradient: Tensor, into inputGradient: Tensor, workspace: Workspace) {
-        transposed.forward(outputGradient, into: inputGradient, workspace: workspace)
+        precondition(hasTranspose, "backward of a transposed Conv3x3")
+        let height = outputGradient.height, width = outputGradient.width
+        switch Conv3x3.lowering ?? preferredBackwardLowering(height: height, width: width) {
+        case .im2col, .shifted:
+            transposed.forward(outputGradient, into: inputGradient, workspace: workspace)
+        case .winograd:
+            Winograd.convolve(
+                WinogradF2.self, outputGradient, weight: weight,
+                direction: .backward, bias: nil, into: inputGradient, workspace: workspace, budget: Conv3x3.bandBudget)
+        case .winograd4:
+            Winograd.convolve(
+                WinogradF4.self, outputGradient, weight: weight,
+                direction: .backward, bias: nil, into: inputGradient, workspace: workspace, budget: Conv3x3.bandBudget)
+        }
     }
 
     /// Forward by nine shifted GEMMs per band of rows. The band's input rows (with one row of

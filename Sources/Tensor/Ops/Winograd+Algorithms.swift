@@ -4,8 +4,8 @@
 /// matrix products over channels, α²/m² multiplications per output pixel instead of 9.
 ///
 /// The 1-D transforms act on `SIMD8<Float>` vectors whose lanes are eight neighbouring tiles, so
-/// the same code transforms eight tiles at once. The kernel transform G runs once per network in
-/// Float64 and is given as a matrix.
+/// the same code transforms eight tiles at once. The kernel transform G is given as a matrix
+/// (`Winograd.transformKernels` runs it on every call).
 protocol WinogradAlgorithm {
     /// m: the side of the output tile.
     static var outputTile: Int { get }

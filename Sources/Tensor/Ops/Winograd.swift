@@ -11,40 +11,86 @@
 /// The transforms run in parallel over channels; each element's arithmetic is the same whatever
 /// the split, so the result does not depend on the thread count.
 enum Winograd {
-    /// The kernels of a Cout × (Cin·9) OIHW weight matrix transformed by G g Gᵀ (in Float64), as
-    /// α² matrices Cout × Cin: position (i, j) of the α×α tile is matrix i·α + j.
-    static func transformedKernels<Algorithm: WinogradAlgorithm>(
-        _ algorithm: Algorithm.Type, weight: Tensor, outputChannels: Int, inputChannels: Int
-    ) -> Tensor {
+    /// Which convolution of a layer's kernels to run.
+    enum Direction {
+        /// The layer itself: Cin → Cout.
+        case forward
+        /// Its input gradient: the kernels flipped, channels swapped (Cout → Cin), no bias.
+        case backward
+    }
+
+    /// Transforms every 3×3 kernel g of a (Cout·Cin) × 9 weight matrix to G g Gᵀ, written as α²
+    /// matrices of `kernelCount` values (position i·α + j is matrix i·α + j), eight kernels at a
+    /// time in the SIMD lanes. Flipped, each kernel is first rotated by 180° (the backward pass's
+    /// kernels). Plain Swift rather than an SGEMM: its arithmetic is fixed, whatever the threads.
+    static func transformKernels<Algorithm: WinogradAlgorithm>(
+        _ algorithm: Algorithm.Type, weight: Tensor, kernelCount: Int, flipped: Bool,
+        into kernels: UnsafeMutablePointer<Float>
+    ) {
         let alpha = Algorithm.inputTile
-        let g = Algorithm.kernelTransform
-        let kernels = Tensor(Shape(channels: alpha * alpha, height: outputChannels, width: inputChannels))
-        let plane = outputChannels * inputChannels
-        var half = [Double](repeating: 0, count: alpha * 3)  // G · kernel, α×3
-        for co in 0..<outputChannels {
-            for ci in 0..<inputChannels {
-                let kernel = weight.storage + (co * inputChannels + ci) * 9
-                for i in 0..<alpha {
-                    for b in 0..<3 {
-                        half[i * 3 + b] = (0..<3).reduce(0.0) { $0 + g[i * 3 + $1] * Double(kernel[$1 * 3 + b]) }
+        let g = Algorithm.kernelTransform.map { SIMD8<Float>(repeating: Float($0)) }
+        let source = SharedPointer(weight.storage), target = SharedPointer(kernels)
+        let groups = (kernelCount + 7) / 8
+        Engine.parallelChunks(groups) { range in
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 9 + alpha * 3) { buffer in
+                let taps = buffer.baseAddress!, half = taps + 9
+                for group in range {
+                    let first = group * 8, lanes = min(8, kernelCount - first)
+                    for tap in 0..<9 {
+                        let column = flipped ? 8 - tap : tap
+                        var vector = SIMD8<Float>()
+                        for lane in 0..<lanes { vector[lane] = source.base[(first + lane) * 9 + column] }
+                        taps[tap] = vector
                     }
-                }
-                for i in 0..<alpha {
-                    for j in 0..<alpha {
-                        let value = (0..<3).reduce(0.0) { $0 + half[i * 3 + $1] * g[j * 3 + $1] }
-                        kernels.storage[(i * alpha + j) * plane + co * inputChannels + ci] = Float(value)
+                    // G g (α×3), then (G g) Gᵀ (α×α).
+                    for i in 0..<alpha {
+                        for b in 0..<3 {
+                            half[i * 3 + b] =
+                                g[i * 3] * taps[b] + g[i * 3 + 1] * taps[3 + b] + g[i * 3 + 2] * taps[6 + b]
+                        }
+                    }
+                    for i in 0..<alpha {
+                        for j in 0..<alpha {
+                            let value =
+                                half[i * 3] * g[j * 3] + half[i * 3 + 1] * g[j * 3 + 1] + half[i * 3 + 2] * g[j * 3 + 2]
+                            store(value, lanes: lanes, to: target.base + (i * alpha + j) * kernelCount + first)
+                        }
                     }
                 }
             }
         }
-        return kernels
     }
 
-    /// output = conv3x3(input) + bias, with `kernels` from `transformedKernels`.
-    /// - Parameter budget: the most floats of transformed tiles and products held per band.
-    static func forward<Algorithm: WinogradAlgorithm>(
-        _ algorithm: Algorithm.Type, input: Tensor, kernels: Tensor, bias: Tensor?, into output: Tensor,
-        workspace: Workspace, budget: Int
+    /// The convolution of `input` by a layer's 3×3 kernels by Winograd's algorithm, plus `bias`.
+    ///
+    /// The kernels are transformed on every call into a workspace buffer rather than cached: a
+    /// cache holds α²/9 times the weights per direction (F(4×4, 3×3): 4×, 470 MB for VGG-16's
+    /// forward and backward), while the transform costs about 2·α² multiply-adds per kernel
+    /// against the layer's α²·tiles.
+    /// - Parameters:
+    ///   - weight: the layer's Cout × (Cin·9) OIHW weight matrix.
+    ///   - budget: the most floats of transformed tiles and products held per band.
+    static func convolve<Algorithm: WinogradAlgorithm>(
+        _ algorithm: Algorithm.Type, _ input: Tensor, weight: Tensor, direction: Direction,
+        bias: Tensor?, into output: Tensor, workspace: Workspace, budget: Int
+    ) {
+        let positions = Algorithm.inputTile * Algorithm.inputTile
+        let kernelCount = input.channels * output.channels
+        let kernels = workspace.buffer(slot: 4, count: positions * kernelCount)
+        transformKernels(
+            algorithm, weight: weight, kernelCount: kernelCount, flipped: direction == .backward, into: kernels)
+        // Position p's kernels are stored [layer's Cout][layer's Cin]: the forward GEMM reads them
+        // as they are, the backward one (Cin outputs from Cout inputs) transposed.
+        let layout: Matrix.Layout = direction == .forward ? .normal : .transposed
+        forward(algorithm, input: input, kernels: kernels, kernelLayout: layout, bias: bias, into: output,
+                workspace: workspace, budget: budget)
+    }
+
+    /// output = conv3x3(input) + bias, with position p's kernels at `kernels + p·Cout·Cin`, a
+    /// Cout × Cin matrix read in `kernelLayout` (stored Cin × Cout when transposed).
+    private static func forward<Algorithm: WinogradAlgorithm>(
+        _ algorithm: Algorithm.Type, input: Tensor, kernels: UnsafeMutablePointer<Float>, kernelLayout: Matrix.Layout,
+        bias: Tensor?, into output: Tensor, workspace: Workspace, budget: Int
     ) {
         let geometry = TileGeometry(
             outputTile: Algorithm.outputTile, height: input.height, width: input.width,
@@ -72,8 +118,9 @@ enum Winograd {
             }
             for position in 0..<positions {
                 Matrix.gemm(
-                    .normal, .normal, m: outputChannels, n: tiles, k: inputChannels,
-                    a: kernels.storage + position * outputChannels * inputChannels, lda: inputChannels,
+                    kernelLayout, .normal, m: outputChannels, n: tiles, k: inputChannels,
+                    a: kernels + position * outputChannels * inputChannels,
+                    lda: kernelLayout == .normal ? inputChannels : outputChannels,
                     b: transformed.base + position * inputChannels * tiles, ldb: tiles,
                     c: products.base + position * outputChannels * tiles, ldc: tiles)
             }
