@@ -6,13 +6,19 @@ extension Conv3x3 {
     ///
     /// - Few input channels (conv1_1's forward, K = 3): the transformed GEMMs are all overhead;
     ///   im2col's K = 27 is already small, and it measured 2–4× faster.
+    /// - Images narrower than 16 pixels (conv4 and conv5 of small levels): too few tiles to pay
+    ///   for transforming the kernels on every call (Cout·Cin of them, 262 144 at conv4_2); a
+    ///   64×48 stylisation ran 3–4× slower with Winograd forced on every layer.
     /// - Images narrower than 32 pixels (conv5 at 256²): F(4×4, 3×3) fills at most half of its
     ///   eight SIMD lanes per row of tiles, and F(2×2, 3×3) measured faster.
+    /// - More than 256·256 kernels (conv4_1, conv4_2 …): F(2×2, 3×3), whose transformed kernels
+    ///   (made per call, 16 per kernel against F(4×4)'s 36) keep the peak memory of a 512² pass
+    ///   below im2col's, which holds a flipped copy of the weights for the backward pass.
     /// - Everything else: F(4×4, 3×3), 1.3–2.7× faster than im2col per layer, with relative errors
     ///   against Float64 of a few 10⁻⁶ (WinogradTests), far inside the optimisation's own noise.
     public static func preferredLowering(inputChannels: Int, outputChannels: Int, height: Int, width: Int) -> Lowering {
-        if inputChannels < 16 { return .im2col }
-        if min(height, width) < 32 { return .winograd }
+        if inputChannels < 16 || min(height, width) < 16 { return .im2col }
+        if min(height, width) < 32 || inputChannels * outputChannels > 256 * 256 { return .winograd }
         return .winograd4
     }
 

@@ -97,11 +97,13 @@ enum Winograd {
             inputChannels: input.channels, outputChannels: output.channels, budget: budget)
         let positions = geometry.positions
         let (inputChannels, outputChannels) = (input.channels, output.channels)
-        // 8 floats of slack: the output transform loads whole vectors at a row's last tiles.
-        let transformed = SharedPointer(
-            workspace.buffer(slot: 0, count: positions * inputChannels * geometry.bandTiles + 8))
-        let products = SharedPointer(
-            workspace.buffer(slot: 2, count: positions * outputChannels * geometry.bandTiles + 8))
+        // Transformed tiles and products share one buffer (the im2col column's slot), so the band
+        // budget bounds both together. 8 floats of slack: the output transform loads whole
+        // vectors at a row's last tiles.
+        let transformedCount = positions * inputChannels * geometry.bandTiles
+        let bandBuffer = workspace.buffer(
+            slot: 0, count: transformedCount + positions * outputChannels * geometry.bandTiles + 8)
+        let transformed = SharedPointer(bandBuffer), products = SharedPointer(bandBuffer + transformedCount)
         let chunks = min(Engine.threads, max(inputChannels, outputChannels))
         let scratch = workspace.buffer(slot: 3, count: chunks * geometry.scratchPerChunk)
         var firstTileRow = 0
