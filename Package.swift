@@ -57,7 +57,7 @@ let package = Package(
             ]),
 
         .target(name: "TestSupport", dependencies: ["Tensor", "Network"], path: "Tests/TestSupport"),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Network", "TestSupport"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "ImageIO", "TestSupport"]),
         .testTarget(name: "SemanticsTests", dependencies: ["Semantics", "ImageIO", "Tensor", "TestSupport"]),

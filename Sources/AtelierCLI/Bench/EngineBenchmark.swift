@@ -24,6 +24,15 @@ struct EngineBenchmark {
         var backward_seconds: [Double]
     }
 
+    struct LayerChoice: Codable {
+        var name: String
+        var size: Int
+        var forward: String
+        var backward: String
+        var fastest_forward: String
+        var fastest_backward: String
+    }
+
     struct Report: Codable {
         var threads: Int
         /// OpenBLAS's kernel (`openblas_get_corename`) and the CPU's vector extensions.
@@ -35,9 +44,18 @@ struct EngineBenchmark {
         var sgemm_gflops_min: Double
         var sgemm_gflops_max: Double
         var layers: [LayerResult]
+        /// Per layer and size: the lowering the engine picks by default for the forward pass and
+        /// for the backward pass (the transposed convolution), and the fastest measured here.
+        var layer_choice: [LayerChoice]
+        /// The pass under the first of the lowerings (by default, the engine's per-layer choice).
         var vgg16_relu4_2_seconds: Double
         var vgg16_relu4_2_seconds_min: Double
         var vgg16_relu4_2_seconds_max: Double
+        /// Median seconds of the pass per lowering forced on every layer, and under `default`
+        /// (the per-layer choice), all timed alternately in one process.
+        var vgg16_relu4_2_seconds_by_lowering: [String: Double]
+        /// The same as [min, median, max].
+        var vgg16_relu4_2_seconds_range_by_lowering: [String: [Double]]
         var floor_seconds: Double
         var pass_over_floor: Double
         /// The floor and the ratio with the SGEMM rate timed alternately with the pass.
@@ -57,7 +75,8 @@ struct EngineBenchmark {
 
     var repeats: Int
     var sizes: [Int]
-    var lowerings: [Conv3x3.Lowering]
+    /// The lowerings to time; nil is the engine's default per-layer choice.
+    var lowerings: [Conv3x3.Lowering?]
     var passSize: Int
     /// Side of the square SGEMM that sets the reference rate (2048 in reports).
     var sgemmSize = 2048
@@ -73,11 +92,10 @@ struct EngineBenchmark {
         log(String(format: "SGEMM %d³: %.1f GFLOP/s (median of %d)", sgemmSize, sgemmRate, max(repeats, 5)))
 
         var results: [LayerResult] = []
+        var choices: [LayerChoice] = []
         let workspace = Workspace()
         for size in sizes {
             for layer in Self.layers {
-                for lowering in lowerings {
-                Conv3x3.lowering = lowering
                 let side = size >> layer.depth
                 let conv = Conv3x3(
                     outputChannels: layer.output, inputChannels: layer.input,
@@ -87,35 +105,57 @@ struct EngineBenchmark {
                 input.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = Float.random(in: 0...1, using: &random) } }
                 let output = Tensor(channels: layer.output, height: side, width: side)
                 let gradient = Tensor(input.shape)
-                let (forward, forwardReference) = Timing.measurePaired(repeats: repeats, reference: sgemmWork) {
+                // Every lowering is timed alternately with the others and with the SGEMM.
+                let (forward, forwardReference) = Self.measureAlternately(
+                    repeats: repeats, lowerings: lowerings, reference: sgemmWork) {
                     conv.forward(input, into: output, workspace: workspace)
                 }
-                let (backward, backwardReference) = Timing.measurePaired(repeats: repeats, reference: sgemmWork) {
+                let (backward, backwardReference) = Self.measureAlternately(
+                    repeats: repeats, lowerings: lowerings, reference: sgemmWork) {
                     conv.backward(outputGradient: output, into: gradient, workspace: workspace)
                 }
                 let flops = conv.flops(height: side, width: side) / 1e9
                 let referenceRate = { (timing: Timing) in sgemmFlops / timing.median / 1e9 }
-                let result = LayerResult(
-                    name: layer.name, size: size, lowering: lowering.rawValue,
-                    forward_gflops: flops / forward.median, backward_gflops: flops / backward.median,
-                    forward_ratio: flops / forward.median / sgemmRate,
-                    backward_ratio: flops / backward.median / sgemmRate,
-                    forward_paired_ratio: flops / forward.median / referenceRate(forwardReference),
-                    backward_paired_ratio: flops / backward.median / referenceRate(backwardReference),
-                    forward_sgemm_gflops: referenceRate(forwardReference),
-                    backward_sgemm_gflops: referenceRate(backwardReference),
-                    forward_seconds: [forward.min, forward.median, forward.max],
-                    backward_seconds: [backward.min, backward.median, backward.max])
-                log(String(format: "%@ %@ @%d (%d²): forward %.1f GFLOP/s (%.2f), backward %.1f GFLOP/s (%.2f)",
-                           layer.name, lowering.rawValue, size, side, result.forward_gflops, result.forward_ratio,
-                           result.backward_gflops, result.backward_ratio))
-                results.append(result)
+                for (index, lowering) in lowerings.enumerated() {
+                    let (forward, backward) = (forward[index], backward[index])
+                    let result = LayerResult(
+                        name: layer.name, size: size, lowering: Self.name(of: lowering),
+                        forward_gflops: flops / forward.median, backward_gflops: flops / backward.median,
+                        forward_ratio: flops / forward.median / sgemmRate,
+                        backward_ratio: flops / backward.median / sgemmRate,
+                        forward_paired_ratio: flops / forward.median / referenceRate(forwardReference),
+                        backward_paired_ratio: flops / backward.median / referenceRate(backwardReference),
+                        forward_sgemm_gflops: referenceRate(forwardReference),
+                        backward_sgemm_gflops: referenceRate(backwardReference),
+                        forward_seconds: [forward.min, forward.median, forward.max],
+                        backward_seconds: [backward.min, backward.median, backward.max])
+                    log(String(format: "%@ %@ @%d (%d²): forward %.1f GFLOP/s (%.2f), backward %.1f GFLOP/s (%.2f)",
+                               layer.name, Self.name(of: lowering), size, side, result.forward_gflops, result.forward_ratio,
+                               result.backward_gflops, result.backward_ratio))
+                    results.append(result)
                 }
+                let fastest = { (timings: [Timing]) in
+                    Self.name(of: lowerings[timings.indices.min { timings[$0].median < timings[$1].median }!])
+                }
+                choices.append(LayerChoice(
+                    name: layer.name, size: size,
+                    forward: conv.preferredLowering(height: side, width: side).rawValue,
+                    backward: conv.preferredBackwardLowering(height: side, width: side).rawValue,
+                    fastest_forward: fastest(forward), fastest_backward: fastest(backward)))
             }
         }
-        Conv3x3.lowering = lowerings[0]
 
-        let (pass, passReference, passFlops) = measurePassToRelu4_2(size: passSize, reference: sgemmWork)
+        let (passes, passReference, passFlops) = measurePassToRelu4_2(
+            size: passSize, lowerings: lowerings, reference: sgemmWork)
+        let pass = passes[0]
+        var byLowering: [String: Double] = [:], rangeByLowering: [String: [Double]] = [:]
+        for (lowering, timing) in zip(lowerings, passes) {
+            let name = Self.name(of: lowering)
+            byLowering[name] = timing.median
+            rangeByLowering[name] = [timing.min, timing.median, timing.max]
+            log(String(format: "VGG-16 pass to relu4_2 at %d², %@: %.3f s (min %.3f, max %.3f)",
+                       passSize, name, timing.median, timing.min, timing.max))
+        }
         let floor = passFlops / 1e9 / sgemmRate
         // The paired floor uses the SGEMM rate timed alternately with the pass (same machine load).
         let pairedFloor = passFlops / 1e9 / (sgemmFlops / passReference.median / 1e9)
@@ -125,16 +165,49 @@ struct EngineBenchmark {
             sgemm_gflops: sgemmRate,
             sgemm_gflops_min: sgemmFlops / sgemm.max / 1e9,
             sgemm_gflops_max: sgemmFlops / sgemm.min / 1e9,
-            layers: results,
+            layers: results, layer_choice: choices,
             vgg16_relu4_2_seconds: pass.median, vgg16_relu4_2_seconds_min: pass.min,
             vgg16_relu4_2_seconds_max: pass.max,
+            vgg16_relu4_2_seconds_by_lowering: byLowering,
+            vgg16_relu4_2_seconds_range_by_lowering: rangeByLowering,
             floor_seconds: floor, pass_over_floor: pass.median / floor,
             paired_floor_seconds: pairedFloor, pass_over_paired_floor: pass.median / pairedFloor)
     }
 
+    /// The name of the engine's own per-layer choice among the lowerings.
+    static let defaultChoiceName = "default"
+
+    static func name(of lowering: Conv3x3.Lowering?) -> String { lowering?.rawValue ?? defaultChoiceName }
+
+    /// Times `work` under each lowering (nil: the engine's per-layer choice) and a `reference`
+    /// alternately (reference, then each lowering in turn, repeated), so that all see the same
+    /// machine load. Returns one timing per lowering and the reference's.
+    static func measureAlternately(
+        repeats: Int, lowerings: [Conv3x3.Lowering?], reference: () -> Void, _ work: () -> Void
+    ) -> ([Timing], Timing) {
+        let saved = Conv3x3.lowering
+        defer { Conv3x3.lowering = saved }
+        reference()
+        for lowering in lowerings {
+            Conv3x3.lowering = lowering
+            work()
+        }
+        var seconds = [[Double]](repeating: [], count: lowerings.count), referenceSeconds: [Double] = []
+        for _ in 0..<repeats {
+            referenceSeconds.append(Timing.clock(reference))
+            for (index, lowering) in lowerings.enumerated() {
+                Conv3x3.lowering = lowering
+                seconds[index].append(Timing.clock(work))
+            }
+        }
+        return (seconds.map(Timing.init(seconds:)), Timing(seconds: referenceSeconds))
+    }
+
     /// One forward pass from the image to relu4_2 and one backward pass from relu4_2 to the
     /// image, with planned buffers; returns its timing and its convolution FLOPs.
-    private func measurePassToRelu4_2(size: Int, reference: () -> Void) -> (Timing, Timing, Double) {
+    private func measurePassToRelu4_2(
+        size: Int, lowerings: [Conv3x3.Lowering?], reference: () -> Void
+    ) -> ([Timing], Timing, Double) {
         var random = SystemRandomNumberGenerator()
         let chain = Self.layers.prefix(9)  // conv1_1 … conv4_2
         let convs = chain.map { layer in
@@ -163,7 +236,8 @@ struct EngineBenchmark {
         var flops = 0.0
         for (conv, activation) in zip(convs, activations) { flops += 2 * conv.flops(height: activation.height, width: activation.width) }
 
-        let (timing, referenceTiming) = Timing.measurePaired(repeats: max(3, repeats / 2), reference: reference) {
+        let (timings, referenceTiming) = Self.measureAlternately(
+            repeats: max(3, repeats / 2), lowerings: lowerings, reference: reference) {
             for index in convs.indices {
                 convs[index].forward(inputs[index], into: activations[index], workspace: workspace)
                 ReLU.forward(activations[index], into: activations[index])
@@ -187,6 +261,6 @@ struct EngineBenchmark {
                 }
             }
         }
-        return (timing, referenceTiming, flops)
+        return (timings, referenceTiming, flops)
     }
 }

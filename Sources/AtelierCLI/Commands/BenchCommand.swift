@@ -63,22 +63,30 @@ struct EngineBenchCommand: ParsableCommand {
     var sgemmSize = 2048
 
     @Option(parsing: .upToNextOption,
-            help: "Convolution lowerings to measure per layer (im2col, shifted); the first is used for the pass.")
-    var lowerings: [String] = [Conv3x3.lowering.rawValue]
+            help: ArgumentHelp(
+                "Lowerings to time alternately per layer and for the pass; the first one's pass is the headline.",
+                discussion: "im2col, shifted, winograd (F(2×2,3×3)), winograd4 (F(4×4,3×3)), or default "
+                    + "(the engine's per-layer choice)."))
+    var lowerings: [String] = [EngineBenchmark.defaultChoiceName]
 
     func validate() throws {
         if let bad = (sizes + [passSize, sgemmSize]).first(where: { $0 < 16 || $0 > 4096 }) {
             throw ValidationError("sizes must be between 16 and 4096 pixels, not \(bad)")
         }
-        if let bad = lowerings.first(where: { Conv3x3.Lowering(rawValue: $0) == nil }) {
-            throw ValidationError("unknown lowering '\(bad)' (expected im2col or shifted)")
+        let isKnown = { (name: String) in
+            Conv3x3.Lowering(rawValue: name) != nil || name == EngineBenchmark.defaultChoiceName
+        }
+        if let bad = lowerings.first(where: { !isKnown($0) }) {
+            let known = (Conv3x3.Lowering.allCases.map(\.rawValue) + [EngineBenchmark.defaultChoiceName])
+                .joined(separator: ", ")
+            throw ValidationError("unknown lowering '\(bad)' (expected one of \(known))")
         }
     }
 
     func run() throws {
         options.applyThreads()
         let benchmark = EngineBenchmark(
-            repeats: options.repeats, sizes: sizes, lowerings: lowerings.compactMap(Conv3x3.Lowering.init(rawValue:)),
+            repeats: options.repeats, sizes: sizes, lowerings: lowerings.map(Conv3x3.Lowering.init(rawValue:)),
             passSize: passSize, sgemmSize: sgemmSize, log: options.log)
         let report = benchmark.run()
         if options.json {
@@ -101,6 +109,14 @@ struct EngineBenchCommand: ParsableCommand {
                      passSize, report.vgg16_relu4_2_seconds, report.vgg16_relu4_2_seconds_min,
                      report.vgg16_relu4_2_seconds_max, report.floor_seconds, report.pass_over_floor,
                      report.paired_floor_seconds, report.pass_over_paired_floor))
+        for (name, range) in report.vgg16_relu4_2_seconds_range_by_lowering.sorted(by: { $0.key < $1.key }) {
+            print(String(format: "  %-9@ %.3f s (min %.3f, max %.3f)", name, range[1], range[0], range[2]))
+        }
+        print("layer choice (default forward/backward; fastest measured forward/backward):")
+        for choice in report.layer_choice {
+            print("  \(choice.name) @\(choice.size): \(choice.forward)/\(choice.backward); "
+                  + "\(choice.fastest_forward)/\(choice.fastest_backward)")
+        }
     }
 }
 

@@ -36,18 +36,24 @@ public final class Conv3x3: @unchecked Sendable {
         var transposed: Conv3x3?
     }
 
-    /// How a convolution is lowered to SGEMM. Both are exact; `atelier bench engine` measures
-    /// them side by side.
+    /// How a convolution is lowered to SGEMM. im2col and shifted are exact; Winograd trades some
+    /// rounding for fewer multiplications. `atelier bench engine` measures them side by side.
     public enum Lowering: String, Sendable, CaseIterable {
         /// One GEMM per band with K = Cin·9 over an im2col matrix.
         case im2col
         /// Nine accumulating GEMMs per band with K = Cin, each reading the zero-padded input at
         /// the tap's offset: no im2col copy, at the price of nine passes over the output band.
         case shifted
+        /// Winograd F(2×2, 3×3): 16 GEMMs per band with K = Cin over transformed 4×4 tiles,
+        /// 2.25× fewer multiplications (`Winograd`).
+        case winograd
+        /// Winograd F(4×4, 3×3): 36 GEMMs over transformed 6×6 tiles, 4× fewer multiplications.
+        case winograd4
     }
 
-    /// The lowering used by `forward` and `backward`, for the whole process.
-    nonisolated(unsafe) public static var lowering = Lowering.im2col
+    /// The lowering used by `forward` and `backward` for the whole process, or nil (the default)
+    /// for each layer's own choice, `Conv3x3.preferredLowering`.
+    nonisolated(unsafe) public static var lowering: Lowering? = nil
 
     /// Upper bound, in floats, of the im2col band built per GEMM. 4 Mi floats (16 MiB) keeps the
     /// GEMM's N dimension large enough for OpenBLAS to run near its peak on every VGG layer
@@ -133,11 +139,25 @@ public final class Conv3x3: @unchecked Sendable {
         precondition(input.channels == inputChannels, "Conv3x3 expects \(inputChannels) channels, got \(input.shape)")
         precondition(output.shape == Shape(channels: outputChannels, height: input.height, width: input.width),
                      "Conv3x3 output must be \(outputChannels)×\(input.height)×\(input.width), is \(output.shape)")
-        if Conv3x3.lowering == .shifted {
+        switch Conv3x3.lowering ?? preferredLowering(height: input.height, width: input.width) {
+        case .im2col:
+            forwardIm2Col(input, into: output, workspace: workspace)
+        case .shifted:
             forwardShifted(input, into: output, workspace: workspace)
             if let bias { addBias(bias, to: output) }
-            return
+        case .winograd:
+            Winograd.convolve(
+                WinogradF2.self, input, weight: weight, direction: .forward,
+                bias: bias, into: output, workspace: workspace, budget: Conv3x3.bandBudget)
+        case .winograd4:
+            Winograd.convolve(
+                WinogradF4.self, input, weight: weight, direction: .forward,
+                bias: bias, into: output, workspace: workspace, budget: Conv3x3.bandBudget)
         }
+    }
+
+    /// Forward by one GEMM per band of rows over its im2col matrix.
+    private func forwardIm2Col(_ input: Tensor, into output: Tensor, workspace: Workspace) {
         let height = input.height, width = input.width
         let k = inputChannels * 9
         let bandRows = max(1, min(height, Conv3x3.bandBudget / max(k * width, 1)))
@@ -156,8 +176,23 @@ public final class Conv3x3: @unchecked Sendable {
     }
 
     /// inputGradient = ∂L/∂input given outputGradient = ∂L/∂output. Shapes as in `forward`.
+    /// Winograd runs the flipped, channel-swapped kernels straight from `weight`, so a layer whose
+    /// backward is Winograd never makes the transposed convolution's copy of the weights.
     public func backward(outputGradient: Tensor, into inputGradient: Tensor, workspace: Workspace) {
-        transposed.forward(outputGradient, into: inputGradient, workspace: workspace)
+        precondition(hasTranspose, "backward of a transposed Conv3x3")
+        let height = outputGradient.height, width = outputGradient.width
+        switch Conv3x3.lowering ?? preferredBackwardLowering(height: height, width: width) {
+        case .im2col, .shifted:
+            transposed.forward(outputGradient, into: inputGradient, workspace: workspace)
+        case .winograd:
+            Winograd.convolve(
+                WinogradF2.self, outputGradient, weight: weight,
+                direction: .backward, bias: nil, into: inputGradient, workspace: workspace, budget: Conv3x3.bandBudget)
+        case .winograd4:
+            Winograd.convolve(
+                WinogradF4.self, outputGradient, weight: weight,
+                direction: .backward, bias: nil, into: inputGradient, workspace: workspace, budget: Conv3x3.bandBudget)
+        }
     }
 
     /// Forward by nine shifted GEMMs per band of rows. The band's input rows (with one row of
