@@ -127,29 +127,24 @@ public enum PaletteTransfer {
         return result
     }
 
-    /// The DSS cells of `image` and `style` read from DSS groups, as the stylizer holds them
+    /// The DSS regions of `image` and `style` read from DSS groups, as the stylizer holds them
     /// (`MultiScaleStylizer.Inputs`), for the colour finish: each pixel's label is the
-    /// segmentation group's largest channel, its light the illumination group's first channel
-    /// (L); groups of another size than their image are resampled (area).
-    public static func cells(
+    /// segmentation group's largest channel, the group resampled (area) to its image's size when
+    /// it has another. Nil without a segmentation group.
+    public static func regions(
         _ image: Tensor, style: Tensor, imageSemantics: [Tensor], styleSemantics: [Tensor], segmentationGroup: Int?
-    ) -> (labels: (content: LabelMap, style: LabelMap)?, light: (content: Tensor, style: Tensor)?) {
-        func sized(_ group: Tensor, like target: Tensor) -> Tensor {
-            MultiScaleStylizer.resized(group, width: target.width, height: target.height, kind: .area)
-        }
-        func labels(_ group: Tensor) -> LabelMap {
+    ) -> (content: LabelMap, style: LabelMap)? {
+        func labels(_ group: Tensor, like target: Tensor) -> LabelMap {
+            let group = MultiScaleStylizer.resized(group, width: target.width, height: target.height, kind: .area)
             let plane = group.shape.planeCount
             let winners = (0..<plane).map { p in
                 Int32((0..<group.channels).max { group[flat: $0 * plane + p] < group[flat: $1 * plane + p] } ?? 0)
             }
             return LabelMap(width: group.width, height: group.height, count: group.channels, labels: winners)
         }
-        let cellLabels = segmentationGroup.map { index in
-            (content: labels(sized(imageSemantics[index], like: image)), style: labels(sized(styleSemantics[index], like: style)))
+        return segmentationGroup.map { index in
+            (content: labels(imageSemantics[index], like: image), style: labels(styleSemantics[index], like: style))
         }
-        let lightGroup = imageSemantics.indices.first { $0 != segmentationGroup }
-        let light = lightGroup.map { (content: sized(imageSemantics[$0], like: image), style: sized(styleSemantics[$0], like: style)) }
-        return (cellLabels, light)
     }
 
     /// How far apart light levels 0 and 1 are against colours (RGB, 0…1) in the joint transport:
