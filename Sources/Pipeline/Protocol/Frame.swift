@@ -10,7 +10,7 @@
 public enum Frame {
     public static let magic: [UInt8] = Array("ATLR".utf8)
     /// The protocol version this build speaks; peers must speak the same.
-    public static let version: UInt16 = 2
+    public static let version: UInt16 = 3
     public static let headerSize = 16
     /// The default payload limit: a 512² tile's task with halo and DSS channels is ~25 MB.
     public static let defaultLimit = 256 << 20

@@ -161,7 +161,7 @@ public final class TiledStylizer {
         try executor.run(style: style, keys: keys, task: { key in
             try sources.task(
                 key: key, tile: grid.tile(key.tile), canvas: canvas, styleSet: style.styleSet, iterations: round.iterations,
-                seed: key.seed(jobSeed: settings.transfer.seed))
+                seed: key.seed(jobSeed: settings.transfer.seed), quantisesGuides: !level.isSingleTile)
         }, accept: { record in
             guard record.key.level == level.index, record.key.round == round.index,
                   (0..<grid.count).contains(record.key.tile), record.rect == grid.tile(record.key.tile).result else {
