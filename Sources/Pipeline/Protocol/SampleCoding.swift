@@ -37,12 +37,44 @@ enum SampleCoding: UInt8, CaseIterable {
     }
 
     /// The coding that carries `tensor` exactly in the fewest bytes.
-    static func choose(for tensor: Tensor) -> SampleCoding {
+    static func choose(for tensor: Tensor) -> SampleCoding { encode(tensor).coding }
+
+    /// The coding that carries `tensor` exactly in the fewest bytes, and the tensor's samples in it
+    /// as unsigned integers of `bytesPerSample` bytes (for labels, one per pixel), found in one pass.
+    static func encode(_ tensor: Tensor) -> (coding: SampleCoding, samples: [UInt32]) {
         tensor.withUnsafeBufferPointer { values in
-            if isOneHot(values, channels: tensor.channels) { return .labels }
-            for coding in [SampleCoding.unorm8, .unorm16] where coding.holds(values) { return coding }
-            return .float32
+            if isOneHot(values, channels: tensor.channels) { return (.labels, labels(of: values, channels: tensor.channels)) }
+            for coding in [SampleCoding.unorm8, .unorm16] {
+                if let samples = coding.quantisedSamples(of: values) { return (coding, samples) }
+            }
+            return (.float32, UnsafeRawBufferPointer(values).withMemoryRebound(to: UInt32.self) { Array($0) })
         }
+    }
+
+    private static func labels(of values: UnsafeBufferPointer<Float>, channels: Int) -> [UInt32] {
+        let plane = values.count / channels
+        var labels = [UInt32](repeating: 0, count: plane)
+        for channel in 0..<channels {
+            for pixel in 0..<plane where values[channel * plane + pixel] == 1 { labels[pixel] = UInt32(channel) }
+        }
+        return labels
+    }
+
+    /// Every value's quantised sample, or nil as soon as one does not come back bit for bit.
+    private func quantisedSamples(of values: UnsafeBufferPointer<Float>) -> [UInt32]? {
+        var exact = true
+        let samples = [UInt32](unsafeUninitializedCapacity: values.count) { out, initialised in
+            for index in values.indices {
+                guard let q = quantised(values[index]) else {
+                    exact = false
+                    break
+                }
+                out[index] = q
+            }
+            // UInt32 is trivial: the array is dropped when inexact, its tail never read.
+            initialised = values.count
+        }
+        return exact ? samples : nil
     }
 
     /// Whether every pixel of the channel-major `values` has one channel at exactly 1 and the
@@ -67,35 +99,14 @@ enum SampleCoding: UInt8, CaseIterable {
     private func quantised(_ value: Float) -> UInt32? {
         let scaled = value * Float(maximum)
         guard scaled >= 0, scaled <= Float(maximum) else { return nil }
-        let q = UInt32(scaled.rounded())
+        // Truncating scaled + 0.5 rounds as well as `rounded()` for the check below, without a
+        // libm call per sample; the check catches every value that does not come back.
+        let q = UInt32(scaled + 0.5)
         return dequantised(q).bitPattern == value.bitPattern ? q : nil
     }
 
     @inline(__always)
     private func dequantised(_ q: UInt32) -> Float { Float(q) * (1 / Float(maximum)) }
-
-    private func holds(_ values: UnsafeBufferPointer<Float>) -> Bool {
-        values.allSatisfy { quantised($0) != nil }
-    }
-
-    /// The samples of `tensor` as unsigned integers of `bytesPerSample` bytes (for labels, one per pixel).
-    func samples(of tensor: Tensor) -> [UInt32] {
-        tensor.withUnsafeBufferPointer { values in
-            switch self {
-            case .float32:
-                return values.map(\.bitPattern)
-            case .unorm8, .unorm16:
-                return values.map { quantised($0)! }
-            case .labels:
-                let plane = values.count / tensor.channels
-                var labels = [UInt32](repeating: 0, count: plane)
-                for channel in 0..<tensor.channels {
-                    for pixel in 0..<plane where values[channel * plane + pixel] == 1 { labels[pixel] = UInt32(channel) }
-                }
-                return labels
-            }
-        }
-    }
 
     /// Fills `tensor` from its samples; nil when done, else why the samples do not fit the coding.
     func fill(_ tensor: Tensor, from samples: [UInt32]) -> String? {
@@ -131,12 +142,13 @@ enum BytePlanes {
             samples.withUnsafeBufferPointer { input in
                 for plane in 0..<bytesPerSample {
                     let shift = UInt32(8 * (bytesPerSample - 1 - plane)), base = plane * count
-                    var previous: UInt8 = 0
-                    for index in 0..<count {
-                        let byte = UInt8(truncatingIfNeeded: input[index] >> shift)
-                        if index % width == 0 { previous = 0 }
-                        out[base + index] = byte &- previous
-                        previous = byte
+                    for start in stride(from: 0, to: count, by: width) {
+                        var previous: UInt8 = 0
+                        for index in start..<min(start + width, count) {
+                            let byte = UInt8(truncatingIfNeeded: input[index] >> shift)
+                            out[base + index] = byte &- previous
+                            previous = byte
+                        }
                     }
                 }
             }
@@ -152,11 +164,12 @@ enum BytePlanes {
             bytes.withUnsafeBufferPointer { input in
                 for plane in 0..<bytesPerSample {
                     let shift = UInt32(8 * (bytesPerSample - 1 - plane)), base = plane * count
-                    var previous: UInt8 = 0
-                    for index in 0..<count {
-                        if index % width == 0 { previous = 0 }
-                        previous = previous &+ input[base + index]
-                        out[index] |= UInt32(previous) << shift
+                    for start in stride(from: 0, to: count, by: width) {
+                        var previous: UInt8 = 0
+                        for index in start..<min(start + width, count) {
+                            previous = previous &+ input[base + index]
+                            out[index] |= UInt32(previous) << shift
+                        }
                     }
                 }
             }
@@ -176,13 +189,12 @@ extension ByteWriter {
     /// A tensor in its `SampleCoding`: dimensions, coding, then each byte plane as a flag (deflated
     /// or not), its length and its bytes.
     mutating func append(_ tensor: Tensor) {
-        let coding = SampleCoding.choose(for: tensor)
+        let (coding, samples) = SampleCoding.encode(tensor)
         append(count: tensor.channels)
         append(count: tensor.height)
         append(count: tensor.width)
         append(coding.rawValue)
-        let planes = BytePlanes.split(
-            coding.samples(of: tensor), bytesPerSample: coding.bytesPerSample, width: max(1, tensor.width))
+        let planes = BytePlanes.split(samples, bytesPerSample: coding.bytesPerSample, width: max(1, tensor.width))
         let size = planes.count / coding.bytesPerSample
         for plane in 0..<coding.bytesPerSample {
             planes.withUnsafeBytes { all in
@@ -211,7 +223,7 @@ extension WireReader {
         let (plane, planeOverflow) = height.multipliedReportingOverflow(by: width)
         let (count, overflow) = plane.multipliedReportingOverflow(by: channels)
         guard !planeOverflow, !overflow else { throw .malformed("a \(shape) tensor") }
-        try spend(decoded: count * 4)
+        try spend(floats: count)
         let type = try read(UInt8.self)
         guard let coding = SampleCoding(rawValue: type) else { throw .malformed("a tensor of sample coding \(type)") }
         if coding == .labels, !(2...256).contains(channels) {

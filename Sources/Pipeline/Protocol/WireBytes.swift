@@ -45,12 +45,12 @@ struct WireReader {
         self.decodedBudget = decodedBudget
     }
 
-    /// Takes `bytes` from the budget of decoded tensors.
-    mutating func spend(decoded bytes: Int) throws(ProtocolError) {
-        guard bytes <= decodedBudget else {
+    /// Takes `count` Float32 values from the budget of decoded tensors.
+    mutating func spend(floats count: Int) throws(ProtocolError) {
+        guard count <= decodedBudget / 4 else {
             throw .malformed("tensors of more than \(decodedBudget) more bytes once decoded")
         }
-        decodedBudget -= bytes
+        decodedBudget -= count * 4
     }
 
     var remaining: Int { bytes.count - position }
@@ -101,7 +101,8 @@ struct WireReader {
 
     mutating func readRect() throws(ProtocolError) -> PixelRect {
         let values = [try read(Int64.self), try read(Int64.self), try read(Int64.self), try read(Int64.self)]
-        guard values.allSatisfy({ abs($0) <= 1 << 40 }), values[2] >= 0, values[3] >= 0 else {
+        // Not `abs`: it traps on Int64.min, which a corrupted rectangle may hold.
+        guard values.allSatisfy({ (-(1 << 40)...(1 << 40)).contains($0) }), values[2] >= 0, values[3] >= 0 else {
             throw .malformed("a rectangle \(values)")
         }
         return PixelRect(x: Int(values[0]), y: Int(values[1]), width: Int(values[2]), height: Int(values[3]))
