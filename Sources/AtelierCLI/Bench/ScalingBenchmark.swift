@@ -61,20 +61,6 @@ struct ScalingBenchmark {
     var projectionSide: Int
     var log: (String) -> Void
 
-    /// `Configs/gigapixel.yaml`'s tile settings.
-    static func gigapixelSettings() -> StylizeSettings {
-        var settings = StylizeSettings()
-        settings.tile.size = 512
-        settings.tile.overlap = 32
-        settings.tile.halo = 48
-        settings.tile.rounds = 2
-        settings.transfer.coarseSize = 512
-        settings.transfer.iterations = [80, 40, 20, 10, 6, 4, 3]
-        settings.transfer.search = .approximate
-        settings.transfer.styleMaxSide = 2048
-        return settings
-    }
-
     /// The coordinator's settings, with speculative copies off: every simulated tile takes the same
     /// time, so a copy never finishes first and only keeps a worker busy past the round's end
     /// (measured with them: 2 workers took 60.8 s for 40 s of sleeps, one of them still sleeping on
@@ -88,7 +74,7 @@ struct ScalingBenchmark {
     func run() throws -> Report {
         let template = Self.gigapixelTask()
         let style = StyleMessage(
-            job: "scaling", level: 0, styleSet: 0, settings: Self.gigapixelSettings().transfer,
+            job: "scaling", level: 0, styleSet: 0, settings: StylizeSettings.gigapixel.transfer,
             style: Tensor(channels: 3, height: 8, width: 8), styleSemantics: [], semanticWeights: [])
         var taskBytes = 0, resultBytes = 0
         var runs: [Run] = []
@@ -132,7 +118,7 @@ struct ScalingBenchmark {
                     + "coordinator CPU %.2f ms/tile", count, tiles, seconds, ideal, run.efficiency, run.speedup,
                 run.coordinator_cpu_ms_per_tile))
         }
-        let settings = Self.gigapixelSettings()
+        let settings = StylizeSettings.gigapixel
         let plan = LevelPlan(
             width: projectionSide, height: projectionSide, transfer: settings.transfer, tile: settings.tile,
             alignment: 8)

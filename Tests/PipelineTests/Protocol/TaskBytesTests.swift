@@ -33,19 +33,6 @@ final class TaskBytesTests: XCTestCase {
         return path
     }
 
-    private static func gigapixelSettings() -> StylizeSettings {
-        var settings = StylizeSettings()
-        settings.tile.size = 512
-        settings.tile.overlap = 32
-        settings.tile.halo = 48
-        settings.tile.rounds = 2
-        settings.transfer.coarseSize = 512
-        settings.transfer.iterations = [80, 40, 20, 10, 6, 4, 3]
-        settings.transfer.search = .approximate
-        settings.transfer.styleMaxSide = 2048
-        return settings
-    }
-
     /// Protocol version 2's bytes for `tensors`: a 12-byte header and four bytes a value each.
     private static func float32Bytes(_ tensors: [Tensor]) -> Int { tensors.reduce(0) { $0 + 12 + 4 * $1.count } }
 
@@ -60,7 +47,7 @@ final class TaskBytesTests: XCTestCase {
     func testATaskAtGigapixelSettingsTakesAThirdOfItsFloat32BytesAndArrivesBitForBit() throws {
         let path = try Self.contentFile()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let settings = Self.gigapixelSettings()
+        let settings = StylizeSettings.gigapixel
         let style = try ImageFile.open(Fixtures.samples.appendingPathComponent("style/shipwreck.jpg").path)
             .readAll().rgbTensor()
         let source = try ImageFile.open(path)
