@@ -199,12 +199,25 @@ extension ByteWriter {
         for plane in 0..<coding.bytesPerSample {
             planes.withUnsafeBytes { all in
                 let bytes = UnsafeRawBufferPointer(rebasing: all[plane * size..<(plane + 1) * size])
-                let deflated = coding.deflates(plane: plane) ? Zlib.compress(bytes).flatMap { $0.count < size ? $0 : nil } : nil
+                let deflated = coding.deflates(plane: plane) && Self.deflationPays(bytes)
+                    ? Zlib.compress(bytes).flatMap { $0.count < size ? $0 : nil } : nil
                 append(deflated != nil)
                 append(count: deflated?.count ?? size)
                 if let deflated { append(raw: deflated) } else { append(raw: bytes) }
             }
         }
+    }
+}
+
+extension ByteWriter {
+    /// Whether deflating `plane` is likely to save a tenth of it, judged on its first 64 KiB: noise
+    /// (random pixels, a Float32's low mantissa) does not deflate, and trying costs as much as
+    /// succeeding.
+    static func deflationPays(_ plane: UnsafeRawBufferPointer) -> Bool {
+        let probe = 1 << 16
+        guard plane.count > 2 * probe else { return true }
+        let sample = UnsafeRawBufferPointer(rebasing: plane[..<probe])
+        return (Zlib.compress(sample)?.count ?? probe) < probe * 9 / 10
     }
 }
 
