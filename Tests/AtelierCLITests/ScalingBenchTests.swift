@@ -24,7 +24,8 @@ final class ScalingBenchTests: XCTestCase {
         XCTAssertEqual(runs.map { $0["workers"] as? Int }, [1, 2])
         XCTAssertEqual(runs.map { $0["tiles"] as? Int }, [2, 4])
         for run in runs {
-            let seconds = try XCTUnwrap(run["seconds"] as? Double), ideal = try XCTUnwrap(run["ideal_seconds"] as? Double)
+            let seconds = try XCTUnwrap(run["seconds"] as? Double)
+            let ideal = try XCTUnwrap(run["ideal_seconds"] as? Double)
             XCTAssertEqual(ideal, 1.0, accuracy: 1e-9, "two sleeps of 0.5 s per worker")
             XCTAssertGreaterThanOrEqual(seconds, ideal, "a round cannot beat its sleeps")
             XCTAssertEqual(try XCTUnwrap(run["efficiency"] as? Double), ideal / seconds, accuracy: 1e-9)
@@ -37,7 +38,8 @@ final class ScalingBenchTests: XCTestCase {
             let terms = try ["compute_hours", "link_hours", "coordinator_hours", "tail_hours"].map {
                 try XCTUnwrap(projection[$0] as? Double)
             }
-            XCTAssertEqual(try XCTUnwrap(projection["wall_hours"] as? Double), terms[..<3].max()! + terms[3], accuracy: 1e-9)
+            let wall = try XCTUnwrap(projection["wall_hours"] as? Double)
+            XCTAssertEqual(wall, terms[..<3].max()! + terms[3], accuracy: 1e-9)
         }
         // 1.07 GP at 692 core-s/MP on 100 cores: 743 000 core-s / 100 = 2.06 h of compute.
         XCTAssertEqual(try XCTUnwrap(projections[0]["compute_hours"] as? Double), 1073.741824 * 692 / 100 / 3600,

@@ -61,6 +61,7 @@ struct ScalingPlot {
     /// Clipped to the image: points off the axes' range are drawn only where they fall inside it.
     private func set(_ raster: inout Raster, _ x: Int, _ y: Int, _ colour: [Float]) {
         guard (0..<raster.width).contains(x), (0..<raster.height).contains(y) else { return }
-        for channel in 0..<3 { raster.samples[raster.planeRange(channel).lowerBound + y * raster.width + x] = colour[channel] }
+        let offset = y * raster.width + x
+        for channel in 0..<3 { raster.samples[raster.planeRange(channel).lowerBound + offset] = colour[channel] }
     }
 }

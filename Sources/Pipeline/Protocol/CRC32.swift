@@ -15,9 +15,8 @@ public enum CRC32 {
     where Bytes.Element == UInt8 {
         // Arrays and their slices (every frame) go to zlib's word-at-a-time loop: a byte loop here
         // ran at a few MB/s, the largest single cost of the coordinator per task.
-        if let sum = bytes.withContiguousStorageIfAvailable({ Zlib.crc32(UnsafeRawBufferPointer($0), continuing: crc) }) {
-            return sum
-        }
+        let sum = bytes.withContiguousStorageIfAvailable { Zlib.crc32(UnsafeRawBufferPointer($0), continuing: crc) }
+        if let sum { return sum }
         var value = ~crc
         for byte in bytes { value = table[Int((value ^ UInt32(byte)) & 0xFF)] ^ (value >> 8) }
         return ~value

@@ -43,7 +43,8 @@ enum SampleCoding: UInt8, CaseIterable {
     /// as unsigned integers of `bytesPerSample` bytes (for labels, one per pixel), found in one pass.
     static func encode(_ tensor: Tensor) -> (coding: SampleCoding, samples: [UInt32]) {
         tensor.withUnsafeBufferPointer { values in
-            if isOneHot(values, channels: tensor.channels) { return (.labels, labels(of: values, channels: tensor.channels)) }
+            let channels = tensor.channels
+            if isOneHot(values, channels: channels) { return (.labels, labels(of: values, channels: channels)) }
             for coding in [SampleCoding.unorm8, .unorm16] {
                 if let samples = coding.quantisedSamples(of: values) { return (coding, samples) }
             }

@@ -57,7 +57,8 @@ public struct LevelSources {
         if quantisesGuides { guides.forEach(Self.quantise) }
         return TaskMessage(
             key: key, styleSet: styleSet, context: tile.context, result: tile.resultInContext, iterations: iterations,
-            seed: seed, initial: canvas.read(tile.context), content: try content(tile.context), contentSemantics: guides)
+            seed: seed, initial: canvas.read(tile.context), content: try content(tile.context),
+            contentSemantics: guides)
     }
 
     /// Rounds every value in 0…1 of `tensor` to the nearest q / 65535, as `SampleCoding.unorm16`

@@ -90,7 +90,8 @@ final class TaskBytesTests: XCTestCase {
                 "\(name) \(Self.wireBytes([tensor]))/\(Self.float32Bytes([tensor]))"
             }
             print("""
-                task bytes, level \(level.index) (\(level.width)x\(level.height)), \(tile.context.width)x\(tile.context.height) context: \
+                task bytes, level \(level.index) (\(level.width)x\(level.height)), \
+                \(tile.context.width)x\(tile.context.height) context: \
                 TASK \(before) → \(frame.count) (\(String(format: "%.3f", Double(frame.count) / Double(before)))), \
                 RESULT \(resultBefore) → \(resultFrame.count) \
                 (\(String(format: "%.3f", Double(resultFrame.count) / Double(resultBefore)))); \
