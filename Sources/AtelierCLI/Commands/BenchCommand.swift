@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure the engine's speed as ratios against SGEMM in the same process.",
         subcommands: [
             EngineBenchCommand.self, NearestPatchBenchCommand.self, MultiScaleBenchCommand.self,
-            PipelineBenchCommand.self,
+            PipelineBenchCommand.self, ScalingBenchCommand.self,
         ]
     )
 }

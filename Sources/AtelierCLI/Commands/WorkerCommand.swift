@@ -39,6 +39,11 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The VGG weights file (default: $ATELIER_WEIGHTS, else the cached VGG-16).")
     var weights: String?
 
+    /// For `bench scaling`: each tile sleeps this many seconds and returns its own pixels instead
+    /// of being solved (no weights are loaded). Never the default.
+    @Option(help: "Simulate: sleep SECONDS per tile and return its pixels unsolved (for bench scaling only).")
+    var simulate: Double?
+
     /// For tests that must act while this worker holds a lease (cut its link mid-task): a task
     /// whose `level L round R tile T` starts with the text of this file waits at its start for as
     /// long as the file exists, the worker heartbeating meanwhile.
@@ -50,6 +55,9 @@ struct WorkerCommand: ParsableCommand {
             throw ValidationError("--keys and --server-key go together: give both folders or neither")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        if let simulate, !(simulate >= 0 && simulate <= 3600) {
+            throw ValidationError("--simulate must be between 0 and 3600 seconds, not \(simulate)")
+        }
         try Link.checkPlain(connect, flag: "--connect", secured: keys != nil, insecure: insecure)
     }
 
@@ -63,9 +71,11 @@ struct WorkerCommand: ParsableCommand {
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         Engine.setThreads(threads)
         let curve = try keys.map { CurveRole.client(try CurveKeyPair.read(from: $0), serverKey: try serverPublicKey()) }
-        let solver = TileSolver(weights: try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights)))
+        let solver: TileComputation = try simulate.map { SimulatedTileComputation(seconds: $0) }
+            ?? TileSolver(weights: try VGGWeights(contentsOf: WeightsLocation.resolve(explicit: weights)))
         let name = "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let log = Link.log("worker")
+        if let simulate { log("\(name) simulates: each tile sleeps \(simulate) s and is returned unsolved") }
         var options = Link.options(curve: curve)
         options.reconnectInterval = .milliseconds(100)
         options.reconnectIntervalMax = .seconds(5)
@@ -85,7 +95,7 @@ struct WorkerCommand: ParsableCommand {
     /// reconnect after a refused key or a mechanism mismatch, and sends would wait forever.
     /// - Returns: the failure, and whether a handshake had succeeded on this socket before it.
     private func serve(
-        solver: TileSolver, name: String, threads: Int, options: SocketOptions,
+        solver: TileComputation, name: String, threads: Int, options: SocketOptions,
         log: @escaping @Sendable (String) -> Void
     ) throws -> (failure: HandshakeEvent, succeededBefore: Bool) {
         let context = try MessagingContext()

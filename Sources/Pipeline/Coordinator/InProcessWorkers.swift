@@ -15,7 +15,8 @@ public final class InProcessWorkers {
     private let threads = WorkerThreads()
 
     /// Starts `count` workers, each on its own thread with the solver `makeSolver` gives it (a
-    /// solver, and its network, serve one worker only).
+    /// solver, and its network, serve one worker only); none for a coordinator whose workers are
+    /// other processes (`bench scaling`).
     /// - Parameter bind: where the coordinator listens (default: a fresh `inproc://` name;
     ///   `tcp://127.0.0.1:*` puts the same messages through the loopback, for `bench pipeline`).
     /// - Throws: `MessagingError` if the sockets cannot be made.
@@ -23,7 +24,7 @@ public final class InProcessWorkers {
         count: Int, settings: TileCoordinator.Settings = TileCoordinator.Settings(), bind: String? = nil,
         makeSolver: () throws -> TileComputation, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
-        precondition(count >= 1, "at least one worker")
+        precondition(count >= 0, "a negative worker count")
         context = try MessagingContext()
         // (libzmq checks the size of frames from TCP and IPC peers only; set anyway, so that a
         // `tcp://` bind for `bench pipeline` has the cap of a cluster's coordinator.)

@@ -12,7 +12,8 @@ public enum Frame {
     /// The protocol version this build speaks; peers must speak the same.
     public static let version: UInt16 = 3
     public static let headerSize = 16
-    /// The default payload limit: a 512² tile's task with halo and DSS channels is ~25 MB.
+    /// The default payload limit: a 512² tile's task with halo and DSS channels is ~6 MB on the
+    /// wire and ~25 MB decoded (`WireReader.decodedBudget` holds the decoded size to this limit too).
     public static let defaultLimit = 256 << 20
 
     /// The largest frame a socket of this protocol takes from a peer (`ZMQ_MAXMSGSIZE`): a frame

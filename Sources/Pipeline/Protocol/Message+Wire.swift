@@ -54,7 +54,7 @@ extension Message {
     /// - Throws: `ProtocolError` for anything that is not a well-formed frame of this version; never traps.
     public static func decode(_ bytes: [UInt8], limit: Int = Frame.defaultLimit) throws(ProtocolError) -> Message {
         let (kind, payload) = try Frame.unwrap(bytes, limit: limit)
-        var reader = WireReader(bytes, from: payload.lowerBound)
+        var reader = WireReader(bytes, from: payload.lowerBound, decodedBudget: limit)
         let message: Message
         switch kind {
         case .ready:

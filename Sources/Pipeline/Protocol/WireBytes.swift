@@ -2,8 +2,7 @@ import ImageIO
 import Tensor
 
 /// The fields of a message payload, appended little-endian to the store's `ByteWriter`: Float32
-/// arrays and tensors (channels, height, width as UInt32, then the values), counted lists and
-/// UTF-8 strings.
+/// values, rectangles, counted lists and UTF-8 strings (tensors: `SampleCoding`).
 extension ByteWriter {
     mutating func append(_ value: Float) { append(value.bitPattern) }
     mutating func append(_ value: Double) { append(value.bitPattern) }
@@ -24,13 +23,6 @@ extension ByteWriter {
         for value in [rect.x, rect.y, rect.width, rect.height] { append(Int64(value)) }
     }
 
-    mutating func append(_ tensor: Tensor) {
-        append(count: tensor.channels)
-        append(count: tensor.height)
-        append(count: tensor.width)
-        tensor.withUnsafeBufferPointer { append(floats: $0) }
-    }
-
     mutating func append<Element>(_ list: [Element], each: (inout ByteWriter, Element) -> Void) {
         append(count: list.count)
         for element in list { each(&self, element) }
@@ -43,14 +35,27 @@ struct WireReader {
     private let bytes: [UInt8]
     private(set) var position: Int
 
-    init(_ bytes: [UInt8], from position: Int = 0) {
+    /// The bytes the tensors still to be read may take in memory: a deflated body is small on the
+    /// wire and large once inflated, so the frame's own limit alone does not bound what it costs.
+    private(set) var decodedBudget: Int
+
+    init(_ bytes: [UInt8], from position: Int = 0, decodedBudget: Int = Frame.defaultLimit) {
         self.bytes = bytes
         self.position = position
+        self.decodedBudget = decodedBudget
+    }
+
+    /// Takes `count` Float32 values from the budget of decoded tensors.
+    mutating func spend(floats count: Int) throws(ProtocolError) {
+        guard count <= decodedBudget / 4 else {
+            throw .malformed("tensors of more than \(decodedBudget) more bytes once decoded")
+        }
+        decodedBudget -= count * 4
     }
 
     var remaining: Int { bytes.count - position }
 
-    private mutating func take(_ count: Int) throws(ProtocolError) -> ArraySlice<UInt8> {
+    mutating func take(_ count: Int) throws(ProtocolError) -> ArraySlice<UInt8> {
         guard count >= 0, count <= remaining else {
             throw .malformed("a field needs \(count) bytes at offset \(position), \(remaining) left")
         }
@@ -96,7 +101,8 @@ struct WireReader {
 
     mutating func readRect() throws(ProtocolError) -> PixelRect {
         let values = [try read(Int64.self), try read(Int64.self), try read(Int64.self), try read(Int64.self)]
-        guard values.allSatisfy({ abs($0) <= 1 << 40 }), values[2] >= 0, values[3] >= 0 else {
+        // Not `abs`: it traps on Int64.min, which a corrupted rectangle may hold.
+        guard values.allSatisfy({ (-(1 << 40)...(1 << 40)).contains($0) }), values[2] >= 0, values[3] >= 0 else {
             throw .malformed("a rectangle \(values)")
         }
         return PixelRect(x: Int(values[0]), y: Int(values[1]), width: Int(values[2]), height: Int(values[3]))
@@ -105,33 +111,6 @@ struct WireReader {
     /// The largest tensor dimension read from the wire: no image side, tile or channel count comes
     /// near it, and with every dimension below it no product of two can overflow anywhere later.
     static let largestDimension = 1 << 24
-
-    mutating func readTensor() throws(ProtocolError) -> Tensor {
-        let channels = Int(try read(UInt32.self)), height = Int(try read(UInt32.self))
-        let width = Int(try read(UInt32.self))
-        let shape = "\(channels)×\(height)×\(width)"
-        guard max(channels, height, width) <= Self.largestDimension else {
-            throw .malformed("a \(shape) tensor (a dimension above \(Self.largestDimension))")
-        }
-        // Each product is checked before anything is allocated: the header is the sender's word.
-        let (plane, planeOverflow) = height.multipliedReportingOverflow(by: width)
-        let (count, overflow) = plane.multipliedReportingOverflow(by: channels)
-        guard !planeOverflow, !overflow, count <= remaining / 4 else {
-            throw .malformed("a \(shape) tensor with \(remaining) bytes left")
-        }
-        let tensor = Tensor(channels: channels, height: height, width: width)
-        let slice = try take(count * 4)
-        tensor.withUnsafeMutableBufferPointer { values in
-            var index = slice.startIndex
-            for i in 0..<count {
-                let bits = UInt32(slice[index]) | UInt32(slice[index + 1]) << 8 | UInt32(slice[index + 2]) << 16
-                    | UInt32(slice[index + 3]) << 24
-                values[i] = Float(bitPattern: bits)
-                index += 4
-            }
-        }
-        return tensor
-    }
 
     /// A counted list whose elements take at least `elementSize` bytes each.
     mutating func readList<Element>(

@@ -44,13 +44,31 @@ public struct LevelSources {
     }
 
     /// The task of `tile`: the canvas, the content and the DSS over its context.
-    func task(key: TileResultKey, tile: Tile, canvas: any Canvas, styleSet: UInt64, iterations: Int, seed: UInt64)
-        throws -> TaskMessage
-    {
-        TaskMessage(
+    /// - Parameter quantisesGuides: round the DSS groups' values in 0…1 to 16 bits (steps of
+    ///   1/65535), so that they travel in two bytes a value instead of four (`SampleCoding.unorm16`)
+    ///   and the smooth illumination deflates to almost nothing. The guides enter the matching
+    ///   score through a cosine; a change of 10⁻⁵ in them moves no seam a viewer could see. Levels
+    ///   solved whole keep theirs exact, so that a job that never tiles stays `MultiScaleStylizer`'s.
+    func task(
+        key: TileResultKey, tile: Tile, canvas: any Canvas, styleSet: UInt64, iterations: Int, seed: UInt64,
+        quantisesGuides: Bool
+    ) throws -> TaskMessage {
+        let guides = try semantics(tile.context)
+        if quantisesGuides { guides.forEach(Self.quantise) }
+        return TaskMessage(
             key: key, styleSet: styleSet, context: tile.context, result: tile.resultInContext, iterations: iterations,
             seed: seed, initial: canvas.read(tile.context), content: try content(tile.context),
-            contentSemantics: try semantics(tile.context))
+            contentSemantics: guides)
+    }
+
+    /// Rounds every value in 0…1 of `tensor` to the nearest q / 65535, as `SampleCoding.unorm16`
+    /// reads it back (others are left as they are: the tensor then travels as Float32).
+    static func quantise(_ tensor: Tensor) {
+        tensor.withUnsafeMutableBufferPointer { values in
+            for index in values.indices where values[index] >= 0 && values[index] <= 1 {
+                values[index] = (values[index] * 65535).rounded() * (1 / Float(65535))
+            }
+        }
     }
 }
 

@@ -153,6 +153,18 @@ public final class TiledStylizer {
     ) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let grid = round.grid
+        let seconds = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        if round.iterations == 0 {
+            // A round without iterations changes no pixel: each tile would return its starting
+            // pixels, and the blend of equal values is exact (`TileBlender`'s running mean adds
+            // w·(p − mean) = 0), so the canvas, streamed from the level below, already is the
+            // round's result. No task, no store, no blend: the level runs at disk speed.
+            try store.roundCompleted(level: level.index, round: round.index, canvas: canvas)
+            return try roundFinished(RoundReport(
+                level: level.index, levels: levels, round: round.index, rounds: level.rounds.count,
+                width: level.width, height: level.height, tiles: grid.count, storedTiles: 0, iterations: 0,
+                tileLosses: [], seconds: seconds()))
+        }
         let key = { (tile: Int) in TileResultKey(job: self.job, level: level.index, round: round.index, tile: tile) }
         let stored = try store.storedTiles(level: level.index, round: round.index)
         if !stored.isEmpty { resumed(level.index, round.index, stored.count, grid.count) }
@@ -161,7 +173,7 @@ public final class TiledStylizer {
         try executor.run(style: style, keys: keys, task: { key in
             try sources.task(
                 key: key, tile: grid.tile(key.tile), canvas: canvas, styleSet: style.styleSet, iterations: round.iterations,
-                seed: key.seed(jobSeed: settings.transfer.seed))
+                seed: key.seed(jobSeed: settings.transfer.seed), quantisesGuides: !level.isSingleTile)
         }, accept: { record in
             guard record.key.level == level.index, record.key.round == round.index,
                   (0..<grid.count).contains(record.key.tile), record.rect == grid.tile(record.key.tile).result else {
@@ -180,8 +192,7 @@ public final class TiledStylizer {
         try roundFinished(RoundReport(
             level: level.index, levels: levels, round: round.index, rounds: level.rounds.count,
             width: level.width, height: level.height, tiles: grid.count, storedTiles: stored.count,
-            iterations: round.iterations, tileLosses: losses.keys.sorted().map { losses[$0]! },
-            seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            iterations: round.iterations, tileLosses: losses.keys.sorted().map { losses[$0]! }, seconds: seconds()))
     }
 
     /// Blends the round one tile core at a time, in tile order (as `TileBlender.blend(into:)`),

@@ -58,4 +58,45 @@ final class TiledStylizerTests: XCTestCase {
             XCTAssertEqual((error as? TransferError).map { "\($0)" }?.hasPrefix("tile.halo: must be a multiple of 8 between 40"), true, "\(error)")
         }
     }
+
+    /// A level of zero iterations hands out no task: its canvas is the level below enlarged, which
+    /// is exactly what its tiles (their starting pixels) blended into that canvas would give.
+    func testAZeroIterationLevelRunsNoTaskAndKeepsTheEnlargedCanvas() throws {
+        let settings = PipelineFixtures.settings(tileSize: 64, coarseSize: 96, iterations: [2, 0])
+        let inputs = PipelineFixtures.inputs(width: 192, height: 128, seed: 3)
+        let executor = RecordingExecutor(inner: SequentialTileExecutor(solver: TileSolver(vgg: PipelineFixtures.vgg())))
+        var coarse: Tensor?
+        var rounds: [TiledStylizer.RoundReport] = []
+        let output = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: settings).run(
+            inputs, width: 192, height: 128, executor: executor, roundFinished: { rounds.append($0) },
+            levelFinished: { index, canvas in if index == 0 { coarse = (canvas as! MemoryCanvas).tensor.clone() } })
+        XCTAssertEqual(Set(executor.keys.map(\.level)), [0], "tasks of the zero-iteration level were handed out")
+        XCTAssertEqual(rounds.map(\.level), [0, 0, 1])
+        XCTAssertEqual(rounds.last?.iterations, 0)
+        let enlarged = MemoryCanvas(channels: 3, width: 192, height: 128)
+        try enlarged.fill(enlarging: MemoryCanvas(try XCTUnwrap(coarse)))
+        XCTAssertEqual(output.array.map(\.bitPattern), enlarged.tensor.array.map(\.bitPattern))
+        // What the tasks would have given: every tile's starting pixels blended into the canvas.
+        let grid = TileGrid(width: 192, height: 128, round: 0, settings: settings.tile, alignment: 8)
+        XCTAssertGreaterThan(grid.count, 1)
+        let blended = MemoryCanvas(enlarged.tensor.clone())
+        TileBlender(grid: grid).blend(into: blended) { enlarged.read($0.result) }
+        XCTAssertEqual(blended.tensor.array.map(\.bitPattern), enlarged.tensor.array.map(\.bitPattern))
+    }
+}
+
+/// Runs each round with `inner` and records the keys it was asked for.
+private final class RecordingExecutor: TileExecutor {
+    let inner: TileExecutor
+    private(set) var keys: [TileResultKey] = []
+
+    init(inner: TileExecutor) { self.inner = inner }
+
+    func run(
+        style: StyleMessage, keys: [TileResultKey], task: (TileResultKey) throws -> TaskMessage,
+        accept: (TileResultRecord) throws -> Void
+    ) throws {
+        self.keys += keys
+        try inner.run(style: style, keys: keys, task: task, accept: accept)
+    }
 }
