@@ -23,8 +23,8 @@ public final class MultiScaleStylizer {
         /// search keeps each patch to style patches of its own region.
         public var segmentationGroup: Int?
         /// Whether the segmentation's regions were drawn by the user (colour-coded maps) rather
-        /// than found automatically: the colour finish keeps each drawn region's colour change to
-        /// itself, but smooths across automatic regions, whose borders need not follow the drawing.
+        /// than found automatically: the colour finish matches drawn regions one by one, and the
+        /// whole image at once otherwise (see `colourFinish`).
         public var regionsAreDrawn = false
 
         public init(content: Tensor, style: Tensor, contentSemantics: [Tensor] = [], styleSemantics: [Tensor] = [],
