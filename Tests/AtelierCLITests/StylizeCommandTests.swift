@@ -191,6 +191,29 @@ final class StylizeCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: automatic + "/level-1.canvas"), kept.stderr)
     }
 
+    /// A streamed output gets the colour finish and `--preserve-colors` too, applied tile by tile
+    /// as it is written; at a size whose overview is the canvas itself, the in-memory output's
+    /// bytes. The finish is not a no-op: without it the streamed output differs.
+    func testAStreamedOutputIsFinishedAsTheInMemoryOne() throws {
+        let folder = try TemporaryDirectory()
+        let job = ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("starry_night.png"),
+                   "--size", "96", "--set", "iterations=[2, 0]", "--set", "coarse_size=48", "--set", "tile.size=48",
+                   "--set", "tile.overlap=8", "--set", "init=content", "--threads", "2"]
+        for (name, extra) in [("finish", []), ("preserve", ["--preserve-colors"]), ("none", ["--set", "colour_finish=0"])] {
+            let memory = try AtelierProcess.run(job + extra + ["--out", folder.path("\(name)-memory.png")])
+            XCTAssertEqual(memory.status, 0, memory.stderr)
+            let streamed = try AtelierProcess.run(
+                job + extra + ["--streaming-above", "0", "--out", folder.path("\(name)-streamed.png")])
+            XCTAssertEqual(streamed.status, 0, streamed.stderr)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("\(name)-streamed.png"))),
+                           try Data(contentsOf: URL(fileURLWithPath: folder.path("\(name)-memory.png"))), name)
+        }
+        for name in ["finish", "preserve"] {
+            XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: folder.path("\(name)-streamed.png"))),
+                              try Data(contentsOf: URL(fileURLWithPath: folder.path("none-streamed.png"))), name)
+        }
+    }
+
     // MARK: - Bad inputs: status and one line naming the file or key
 
     /// Runs `stylize` with the Monet pair unless told otherwise and checks the status and that

@@ -99,10 +99,6 @@ struct StylizeJob {
         let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
                              alignment: try settings.geometry(of: vgg.architecture).alignment)
         guard let contentRaster else {
-            if settings.preserveColors {
-                throw UsageError("preserve_colors: not available yet for outputs above the streaming size "
-                    + "(\(streamingPixels) pixels); this one is \(width)x\(height)")
-            }
             let styleImage = styleRaster.rgbTensor()
             let needsFeatures = contentSeg == nil && transfer.semanticWeight > 0
             let semantics = try ContentSemantics(
@@ -200,9 +196,6 @@ struct StylizeJob {
                 OutputImage.compose(colours(of: result, content: content, inputs: prepared.memoryInputs), content: content), to: output,
                 options: outputOptions)
         }
-        if prepared.isStreaming && settings.colourFinish > 0 && !settings.preserveColors {
-            log("colour_finish: not applied to a streamed output (above 4096x4096); its colours are the optimisation's")
-        }
         let store: any LevelStore
         var directory: RunDirectory?
         if let runDirectory {
@@ -242,7 +235,7 @@ struct StylizeJob {
         } else {
             try LevelOutputWriter.write(
                 canvas, to: output, format: try OutputImage.format(of: output), bitDepth: prepared.contentBitDepth,
-                quality: outputOptions.quality)
+                quality: outputOptions.quality, finish: streamedFinish(of: canvas, inputs: prepared.inputs))
         }
     }
 
@@ -255,6 +248,19 @@ struct StylizeJob {
         }
         guard settings.colourFinish > 0, let inputs else { return result }
         return inputs.colourFinish(result, settings: settings.transfer, strength: settings.colourFinish)
+    }
+
+    /// The streamed counterpart of `colours(of:content:inputs:)`, applied tile by tile as the
+    /// output is written: the content's colours, or the finish worked out on an overview.
+    private func streamedFinish(of canvas: any Canvas, inputs: any TiledJobInputs) -> OutputFinish? {
+        guard let streaming = inputs as? StreamingJobInputs else { return nil }
+        if settings.preserveColors {
+            return .preservingColours(
+                LevelContentSource(source: streaming.content, width: canvas.width, height: canvas.height))
+        }
+        guard settings.colourFinish > 0 else { return nil }
+        return .colourFinish(
+            of: canvas, style: streaming.style, strength: settings.colourFinish, seed: settings.transfer.seed)
     }
 
     /// One line on where a resumed run stands.

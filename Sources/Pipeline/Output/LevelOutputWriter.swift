@@ -22,22 +22,30 @@ public enum LevelOutputWriter {
     ///     it fits one tile.
     ///   - pngPixelLimit: the largest image encoded from memory (PNG, JPEG, WebP), in pixels.
     ///   - quality: JPEG's and WebP's quality (nil: the format's default).
+    ///   - finish: what becomes of each tile's colours before it is written (nil: the canvas's).
     /// - Throws: `ImageIOError.invalidRequest` for an in-memory format above `pngPixelLimit`
     ///   (naming the limit); `.encode` or `.io` when the file cannot be written (a partial TIFF is
     ///   removed).
     public static func write(
         _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, tileSize: Int = 256,
-        pngPixelLimit: Int = LevelOutputWriter.pngPixelLimit, quality: Int? = nil
+        pngPixelLimit: Int = LevelOutputWriter.pngPixelLimit, quality: Int? = nil, finish: OutputFinish? = nil
     ) throws {
         precondition(canvas.channels == 3, "the output canvas is RGB, not \(canvas.channels) channels")
+        let read = { (rect: PixelRect) throws -> Tensor in
+            let pixels = Self.read(rect, of: canvas)
+            return try finish?.apply(to: pixels, at: rect) ?? pixels
+        }
         switch format {
-        case .tiff: try writeTIFF(canvas, to: path, bitDepth: bitDepth, tileSize: tileSize)
+        case .tiff: try writeTIFF(canvas, to: path, bitDepth: bitDepth, tileSize: tileSize, read: read)
         case .png, .jpeg, .webp:
-            try writeWhole(canvas, to: path, format: format, bitDepth: bitDepth, limit: pngPixelLimit, quality: quality)
+            try writeWhole(
+                canvas, to: path, format: format, bitDepth: bitDepth, limit: pngPixelLimit, quality: quality, read: read)
         }
     }
 
-    private static func writeTIFF(_ canvas: any Canvas, to path: String, bitDepth: BitDepth, tileSize: Int) throws {
+    private static func writeTIFF(
+        _ canvas: any Canvas, to path: String, bitDepth: BitDepth, tileSize: Int, read: (PixelRect) throws -> Tensor
+    ) throws {
         let levels = TiledTIFFWriter.Options.automaticPyramidLevels(
             width: canvas.width, height: canvas.height, tileSize: tileSize)
         try TiledTIFFWriter.write(
@@ -47,14 +55,15 @@ public enum LevelOutputWriter {
             for row in 0..<writer.tileRows {
                 for column in 0..<writer.tileColumns {
                     let rect = writer.tileRect(column: column, row: row)
-                    try writer.write(Raster.rgb(read(rect, of: canvas), bitDepth: bitDepth), column: column, row: row)
+                    try writer.write(Raster.rgb(read(rect), bitDepth: bitDepth), column: column, row: row)
                 }
             }
         }
     }
 
     private static func writeWhole(
-        _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, limit: Int, quality: Int?
+        _ canvas: any Canvas, to path: String, format: Format, bitDepth: BitDepth, limit: Int, quality: Int?,
+        read: (PixelRect) throws -> Tensor
     ) throws {
         guard canvas.width * canvas.height <= limit else {
             throw ImageIOError.invalidRequest(
@@ -62,7 +71,7 @@ public enum LevelOutputWriter {
                 reason: "a \(canvas.width)x\(canvas.height) \(format.name) is above the \(format.name) output limit"
                     + " of \(limit) pixels; write a tiled TIFF instead")
         }
-        let whole = read(PixelRect(width: canvas.width, height: canvas.height), of: canvas)
+        let whole = try read(PixelRect(x: 0, y: 0, width: canvas.width, height: canvas.height))
         let depth = format.keepsSixteenBits ? bitDepth : .eight
         try ImageWriter.write(
             Raster.rgb(whole, bitDepth: depth), to: path, format: format, options: .init(quality: quality))

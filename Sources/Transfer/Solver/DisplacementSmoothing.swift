@@ -28,6 +28,21 @@ public enum DisplacementSmoothing {
     /// `image` + the smoothed change `finished − image`, per label (3×H×W each; `labels` are
     /// H·W values in 0..<count, or nil for one region). Clamped to 0…1.
     public static func apply(image: Tensor, finished: Tensor, labels: [Int32]?, count: Int, sigma: Float) -> Tensor {
+        let smoothed = smoothedChange(image: image, finished: finished, labels: labels, count: count, sigma: sigma)
+        let result = Tensor(image.shape)
+        result.withUnsafeMutableBufferPointer { out in
+            image.withUnsafeBufferPointer { source in
+                for i in 0..<out.count { out[i] = min(max(source[i] + smoothed[i], 0), 1) }
+            }
+        }
+        return result
+    }
+
+    /// The change `finished − image` (3×H×W each) smoothed within each label: 3·H·W values, in
+    /// the image's channel-major order.
+    public static func smoothedChange(
+        image: Tensor, finished: Tensor, labels: [Int32]?, count: Int, sigma: Float
+    ) -> [Float] {
         precondition(image.shape == finished.shape, "the finish must keep the image's shape")
         let height = image.height, width = image.width, plane = height * width
         let labels = labels ?? [Int32](repeating: 0, count: plane)
@@ -57,13 +72,7 @@ public enum DisplacementSmoothing {
                 }
             }
         }
-        let result = Tensor(image.shape)
-        result.withUnsafeMutableBufferPointer { out in
-            image.withUnsafeBufferPointer { source in
-                for i in 0..<out.count { out[i] = min(max(source[i] + smoothed[i], 0), 1) }
-            }
-        }
-        return result
+        return smoothed
     }
 
     /// The box radius whose three passes have the variance of a Gaussian of width `sigma`:

@@ -73,4 +73,49 @@ final class LevelOutputWriterTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: large))
     }
+
+    /// A finish is applied to every tile before it is written: a tiled TIFF of a finished canvas
+    /// holds the finish of the whole canvas (its enlargement depends only on each pixel's
+    /// position, so tiles meet without seams).
+    func testEveryTileIsFinishedAsTheWholeWouldBe() throws {
+        let folder = try TemporaryDirectory()
+        let (canvas, pixels) = try canvas(in: folder)
+        defer { try? canvas.close() }
+        var random = SeededRandom(seed: 8)
+        let style = random.tensor(Shape(channels: 3, height: 30, width: 40), in: 0.2...0.6)
+        let finish = OutputFinish.colourFinish(of: canvas, style: style, strength: 1, seed: 0, overviewSide: 64)
+        guard case .colourFinish(let field) = finish else { return XCTFail("a colour finish") }
+        XCTAssertEqual(field.factor, 5)
+        let path = folder.path("finished.tif")
+        try LevelOutputWriter.write(canvas, to: path, format: .tiff, bitDepth: .sixteen, tileSize: 64, finish: finish)
+        let read = try ReferenceImages.readWithTifffile(path)
+        let whole = field.apply(to: pixels, at: PixelRect(width: 300, height: 200))
+        XCTAssertEqual(read.samples16.map(Int.init), expected(whole, maxValue: 65535))
+        XCTAssertNotEqual(read.samples16.map(Int.init), expected(pixels, maxValue: 65535), "the finish changed nothing")
+    }
+
+    /// The overview is the mean of each block, partial blocks at the right and bottom edges
+    /// averaged over the pixels they have (a naive Float64 loop).
+    func testTheOverviewAveragesEachBlock() throws {
+        var random = SeededRandom(seed: 6)
+        let pixels = random.tensor(Shape(channels: 3, height: 37, width: 50), in: 0...1)
+        let canvas = MemoryCanvas(channels: 3, width: 50, height: 37)
+        canvas.write(pixels, at: PixelRect(width: 50, height: 37))
+        let overview = CanvasOverview.read(canvas, factor: 8)
+        XCTAssertEqual([overview.channels, overview.height, overview.width], [3, 5, 7])
+        for c in 0..<3 {
+            for row in 0..<5 {
+                for column in 0..<7 {
+                    var sum = 0.0, count = 0.0
+                    for y in (row * 8)..<min(row * 8 + 8, 37) {
+                        for x in (column * 8)..<min(column * 8 + 8, 50) {
+                            sum += Double(pixels[c, y, x])
+                            count += 1
+                        }
+                    }
+                    XCTAssertEqual(Double(overview[c, row, column]), sum / count, accuracy: 1e-6)
+                }
+            }
+        }
+    }
 }
