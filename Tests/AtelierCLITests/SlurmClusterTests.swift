@@ -139,3 +139,53 @@ final class SlurmClusterTests: XCTestCase {
         XCTAssertEqual(bytes, try doodle.reference(), "the requeued job's output differs from stylize's")
     }
 }
+
+/// When the one-node cluster cannot run, the Slurm test says why: a skip on a developer's machine,
+/// a failure in CI (`CI=true`), and `one-node` names what is missing.
+final class SlurmClusterRequirementTests: XCTestCase {
+    private static let oneNode = Fixtures.projectRoot.appendingPathComponent("Cluster/slurm/one-node").path
+
+    /// Runs `command` to its end (its output is a line or two) with its status and both outputs.
+    private func run(_ command: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardInput = FileHandle.nullDevice
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        let text = { (pipe: Pipe) in String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        return (process.terminationStatus, text(out), text(err))
+    }
+
+    func testMissingSlurmSkipsOutsideCIAndFailsInCI() {
+        XCTAssertTrue(SlurmClusterTests.unavailable("no slurmd", environment: [:]) is XCTSkip)
+        XCTAssertTrue(SlurmClusterTests.unavailable("no slurmd", environment: ["CI": "false"]) is XCTSkip)
+        let required = SlurmClusterTests.unavailable("no slurmd", environment: ["CI": "true"])
+        XCTAssertFalse(required is XCTSkip)
+        XCTAssertEqual("\(required)", "CI=true, but no slurmd")
+    }
+
+    /// `check` names the first missing command (here the daemons, off a PATH without /usr/sbin)
+    /// and `up` refuses with that reason and status 1; a missing folder is a usage error (2).
+    func testOneNodeNamesWhatIsMissing() throws {
+        let withoutDaemons = ["/usr/bin/env", "PATH=/usr/bin", Self.oneNode]
+        let check = try run(withoutDaemons + ["check"])
+        XCTAssertEqual(check.status, 1)
+        if getuid() == 0 {
+            XCTAssertEqual(check.stdout, "no munged (Debian packages slurm-wlm and munge)\n")
+            let folder = try TemporaryDirectory()
+            let up = try run(withoutDaemons + ["up", folder.path("cluster")])
+            XCTAssertEqual(up.status, 1)
+            XCTAssertEqual(up.stderr, "one-node: no munged (Debian packages slurm-wlm and munge)\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("cluster")), "nothing is made")
+        } else {
+            XCTAssertEqual(check.stdout, "not root (slurmd runs jobs as their users)\n")
+        }
+        let usage = try run([Self.oneNode, "up"])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertEqual(usage.stderr, "one-node: usage: one-node up DIR | down DIR | run DIR -- COMMAND... | check\n")
+    }
+}
