@@ -4,10 +4,11 @@ import XCTest
 
 /// `Cluster/slurm/atelier.sbatch` under a real Slurm: Debian's slurmctld, slurmd and munged as a
 /// cluster of one node (`Cluster/slurm/one-node`, everything in a temporary folder). The job is
-/// requeued (`scontrol requeue`) in the middle of its last level; the next attempt resumes from
-/// the run directory and the output is `atelier stylize`'s bytes. Skipped, saying why, where
-/// Slurm is not installed or the test does not run as root, unless `CI=true`, where that is a
-/// failure (`Scripts/setup` installs slurm-wlm and munge, and CI runs as root).
+/// requeued in the middle of its last level, by `scontrol requeue` or by the script itself on the
+/// time limit's signal; the next attempt resumes from the run directory and the output is
+/// `atelier stylize`'s bytes. Skipped, saying why, where Slurm is not installed or the test does
+/// not run as root, unless `CI=true`, where that is a failure (`Scripts/setup` installs slurm-wlm
+/// and munge, and CI runs as root).
 final class SlurmClusterTests: XCTestCase {
     private static let oneNode = Fixtures.projectRoot.appendingPathComponent("Cluster/slurm/one-node").path
     private static let sbatchScript = Fixtures.projectRoot.appendingPathComponent("Cluster/slurm/atelier.sbatch").path
@@ -71,11 +72,13 @@ final class SlurmClusterTests: XCTestCase {
         return false
     }
 
-    /// The job: the doodle, with enough iterations at its last level (21 tiles, one worker of two
-    /// threads) that it is caught in the middle. The coordinator stores each result as it
-    /// arrives, so the first stored result of that level is the moment to requeue: the level is
-    /// then running and still far from done.
-    func testARequeuedJobResumesFromItsRunDirectoryAndEndsWithStylizesBytes() throws {
+    /// Submits the doodle job, with enough iterations at its last level (21 tiles, one worker of
+    /// two threads) that it is caught in the middle, and calls `interrupt` with the job id once
+    /// the run directory holds a stored result of that level (the coordinator stores each result
+    /// as it arrives: the level is then running and still far from done). Checks that the job
+    /// was requeued, releases it, and that the next attempt resumed that level and ended with
+    /// `stylize`'s bytes. Returns the first attempt's log lines.
+    private func requeueMidRun(by interrupt: (String) throws -> Void) throws -> ArraySlice<String> {
         let doodle = DoodleJob(iterations: [2, 24])
         let folder = try TemporaryDirectory()
         let cluster = try TemporaryDirectory("slurm")
@@ -102,27 +105,25 @@ final class SlurmClusterTests: XCTestCase {
             let rounds = (try? FileManager.default.subpathsOfDirectory(atPath: lastLevel)) ?? []
             return rounds.contains { $0.hasSuffix(".result") }
         }
-        XCTAssertTrue(caught, "no result of the last level stored within 120 s: \(log())")
-        guard caught else { return }
-        // Incomplete: a job that has already ended is not run again (the test then fails below).
-        try slurm(["scontrol", "requeue", "Incomplete", id])
-        // Slurm holds a requeued job back for two minutes (its begin time); the test releases it
-        // as soon as it is pending again.
+        guard caught else {
+            XCTFail("no result of the last level stored within 120 s: \(log())")
+            return []
+        }
+        try interrupt(id)
+        // A requeued job waits for its credential to expire (one-node sets 10 s) before it starts.
         let pending = try wait(timeout: 60) { try state(of: id) == "PENDING" }
         let requeued = try state(of: id)
         XCTAssertTrue(pending, "job \(id) is \(requeued) after the requeue: \(log())")
-        try slurm(["scontrol", "update", "JobId=\(id)", "StartTime=now"])
         let ended = try wait(timeout: 150) { ["COMPLETED", "FAILED", "CANCELLED"].contains(try state(of: id)) }
         let final = try state(of: id)
         XCTAssertTrue(ended, "job \(id) is still \(final): \(log())")
         XCTAssertEqual(final, "COMPLETED", log())
 
         let lines = log().split(separator: "\n").map(String.init)
-        // The first attempt stopped on SIGTERM, its coordinator with 143 and a resumable run.
         let first = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("atelier.sbatch: attempt 0") }, log())
         let second = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("atelier.sbatch: attempt 1") }, log())
+        // The first attempt's coordinator stopped with 143, its run resumable, and wrote nothing.
         let attempt0 = lines[first..<second]
-        XCTAssertTrue(attempt0.contains { $0.contains("CANCELLED") && $0.contains("DUE TO JOB REQUEUE") }, log())
         XCTAssertTrue(attempt0.contains("atelier.sbatch: coordinator exited with status 143"), log())
         XCTAssertFalse(attempt0.contains { $0.contains("wrote \(folder.path("out.png"))") }, log())
         // The second resumed the last level rather than starting again, and finished.
@@ -137,6 +138,24 @@ final class SlurmClusterTests: XCTestCase {
 
         let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path("out.png")))
         XCTAssertEqual(bytes, try doodle.reference(), "the requeued job's output differs from stylize's")
+        return attempt0
+    }
+
+    /// `scontrol requeue` (as an operator or a preemption would): Slurm sends SIGTERM to every
+    /// process of the job and queues it again.
+    func testARequeuedJobResumesFromItsRunDirectoryAndEndsWithStylizesBytes() throws {
+        // Incomplete: a job that has already ended is not run again (the test then fails).
+        let attempt0 = try requeueMidRun { try slurm(["scontrol", "requeue", "Incomplete", $0]) }
+        let requeued = attempt0.contains { $0.contains("CANCELLED") && $0.contains("DUE TO JOB REQUEUE") }
+        XCTAssertTrue(requeued, "\(attempt0)")
+        XCTAssertTrue(attempt0.contains { $0.hasPrefix("atelier.sbatch: SIGTERM, stopping") }, "\(attempt0)")
+    }
+
+    /// The signal Slurm sends before the time limit (`--signal=B:USR1@300`), sent now to the batch
+    /// script alone: the script stops the run and requeues its own job.
+    func testTheTimeLimitSignalRequeuesTheJobWhichResumes() throws {
+        let attempt0 = try requeueMidRun { try slurm(["scancel", "--batch", "--signal=USR1", $0]) }
+        XCTAssertTrue(attempt0.contains("atelier.sbatch: time limit near, requeueing"), "\(attempt0)")
     }
 }
 
