@@ -12,7 +12,10 @@ final class ClusterFilesTests: XCTestCase {
     private struct NotAMapping: Error { var file: String }
 
     private let root = Fixtures.projectRoot
-    private let scripts = ["Cluster/local/run", "Cluster/slurm/atelier.sbatch", "Cluster/netns/hosts", "Cluster/netns/run-job"]
+    private let scripts = [
+        "Cluster/local/run", "Cluster/slurm/atelier.sbatch", "Cluster/slurm/one-node", "Cluster/netns/hosts",
+        "Cluster/netns/run-job",
+    ]
 
     private func text(_ relative: String) throws -> String {
         try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
