@@ -93,7 +93,8 @@ final class ScalingBenchTests: XCTestCase {
             XCTAssertEqual(bench.terminationStatus, 128 + number, stderr)
             XCTAssertTrue(stderr.contains("3 simulated workers ended"), stderr)
             for pid in workers {
-                XCTAssertFalse(FileManager.default.fileExists(atPath: "/proc/\(pid)"), "worker \(pid) outlived the bench")
+                XCTAssertFalse(
+                    FileManager.default.fileExists(atPath: "/proc/\(pid)"), "worker \(pid) outlived the bench")
             }
         }
     }

@@ -21,7 +21,8 @@ extension TileBlender {
                 let tile = grid.tile(row * grid.columns + column)
                 let pixels = try result(tile)
                 precondition(
-                    pixels.shape == Shape(channels: canvas.channels, height: tile.result.height, width: tile.result.width),
+                    pixels.shape
+                        == Shape(channels: canvas.channels, height: tile.result.height, width: tile.result.width),
                     "tile \(tile.index): result \(pixels.shape) for \(tile.result)")
                 let (columns, rows) = weights(tile)
                 band.fold(pixels, over: tile.result, columns: columns, rows: rows)
@@ -106,7 +107,9 @@ private struct BlendBand {
         let count = bottom - rows.lowerBound
         guard count > 0 else { return }
         let plane = rows.count * width, done = count * width
-        precondition(total[0..<done].allSatisfy { $0 > 0 }, "rows \(rows.lowerBound)..<\(bottom) have pixels outside every tile's result")
+        precondition(
+            total[0..<done].allSatisfy { $0 > 0 },
+            "rows \(rows.lowerBound)..<\(bottom) have pixels outside every tile's result")
         let out = Tensor(channels: channels, height: count, width: width)
         out.withUnsafeMutableBufferPointer { out in
             for c in 0..<channels {
@@ -118,7 +121,8 @@ private struct BlendBand {
         let restPlane = rest.rows.count * width
         rest.total.replaceSubrange(0..<restPlane, with: total[done..<plane])
         for c in 0..<channels {
-            rest.mean.replaceSubrange(c * restPlane..<(c + 1) * restPlane, with: mean[c * plane + done..<(c + 1) * plane])
+            rest.mean.replaceSubrange(
+                c * restPlane..<(c + 1) * restPlane, with: mean[c * plane + done..<(c + 1) * plane])
         }
         self = rest
     }

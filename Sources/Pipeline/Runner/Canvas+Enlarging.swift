@@ -1,4 +1,3 @@
-import Dispatch
 import ImageIO
 import Tensor
 import Transfer
@@ -21,29 +20,11 @@ extension Canvas {
     /// 0…1, that starts each finer level (DESIGN.md §1). The bytes are those of
     /// `MultiScaleStylizer.resized(coarser, width:height:kind: .bicubic)` on the whole image
     /// (`LevelResampling` computes each chunk exactly), with a band of rows resident at a time.
-    /// The rectangles of a band are enlarged on every core at once: each reads `coarser` and writes
-    /// only its own pixels of this canvas (both canvas kinds allow that), and a level of zero
-    /// iterations is nothing but this fill.
     func fill(enlarging coarser: any Canvas, band: Int = 512) throws {
         precondition(coarser.channels == channels, "\(coarser.channels) channels enlarged into \(channels)")
         let resampling = LevelResampling(
             from: PixelSize(width: coarser.width, height: coarser.height), to: PixelSize(width: width, height: height),
             kind: .bicubic, clampsToUnit: true)
-        let grid = PixelRect(width: width, height: height).tiles(width: band, height: band)
-        let canvases = CanvasPair(source: coarser, target: self)
-        let channels = channels
-        for row in 0..<grid.rows {
-            DispatchQueue.concurrentPerform(iterations: grid.columns) { column in
-                let rect = grid.cell(column: column, row: row)
-                canvases.target.write(resampling.level(rect, channels: channels) { canvases.source.read($0) }, at: rect)
-            }
-        }
+        try fill(band: band) { rect in resampling.level(rect, channels: channels) { coarser.read($0) } }
     }
-}
-
-/// The canvases one enlarging fill lends its threads: reads of one, writes of disjoint
-/// rectangles of the other.
-private struct CanvasPair: @unchecked Sendable {
-    let source: any Canvas
-    let target: any Canvas
 }
