@@ -60,4 +60,55 @@ final class ScalingBenchTests: XCTestCase {
             XCTAssertTrue(outcome.stderr.hasPrefix("atelier: "), outcome.stderr)
         }
     }
+
+    /// Stopped by SIGINT or SIGTERM mid-round, `bench scaling` kills and reaps its worker
+    /// processes before it exits with 128 + the signal (before, they kept saying READY to a
+    /// coordinator that was gone).
+    func testAStoppedScalingBenchLeavesNoWorkerRunning() throws {
+        for number in [SIGINT, SIGTERM] {
+            let plot = FileManager.default.temporaryDirectory.appendingPathComponent("stopped-\(getpid()).png").path
+            let bench = Process()
+            bench.executableURL = AtelierProcess.binary
+            bench.arguments = [
+                "bench", "scaling", "--workers", "3", "--simulate-seconds", "60", "--tiles-per-worker", "1",
+                "--plot", plot,
+            ]
+            bench.standardOutput = FileHandle.nullDevice
+            let errors = Pipe()
+            bench.standardError = errors
+            try bench.run()
+            var workers: [Int32] = []
+            let deadline = Date().addingTimeInterval(60)
+            while workers.count < 3 && Date() < deadline && bench.isRunning {
+                usleep(100_000)
+                workers = Self.children(of: bench.processIdentifier)
+            }
+            XCTAssertEqual(workers.count, 3, "the bench's worker processes")
+            kill(bench.processIdentifier, number)
+            let end = Date().addingTimeInterval(30)
+            while bench.isRunning && Date() < end { usleep(50_000) }
+            if bench.isRunning { kill(bench.processIdentifier, SIGKILL) }
+            bench.waitUntilExit()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(bench.terminationStatus, 128 + number, stderr)
+            XCTAssertTrue(stderr.contains("3 simulated workers ended"), stderr)
+            for pid in workers {
+                XCTAssertFalse(
+                    FileManager.default.fileExists(atPath: "/proc/\(pid)"), "worker \(pid) outlived the bench")
+            }
+        }
+    }
+
+    /// The processes whose parent is `pid` (from /proc/PID/stat: the field after the state).
+    private static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> Int32? in
+            guard let child = Int32(name),
+                let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }.sorted()
+    }
 }

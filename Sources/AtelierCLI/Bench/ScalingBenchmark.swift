@@ -78,16 +78,20 @@ struct ScalingBenchmark {
             style: Tensor(channels: 3, height: 8, width: 8), styleSemantics: [], semanticWeights: [])
         var taskBytes = 0, resultBytes = 0
         var runs: [Run] = []
+        let processes = SimulatedWorkerProcesses()
         for count in workerCounts {
             let pool = try InProcessWorkers(
                 count: 0, settings: Self.coordinatorSettings(), bind: "tcp://127.0.0.1:*",
                 makeSolver: { PassThroughTileComputation() },
                 log: { FileHandle.standardError.write(Data("coordinator: \($0)\n".utf8)) })
-            let workers = try (0..<count).map { _ in try spawnWorker(endpoint: pool.endpoint) }
             defer {
-                for worker in workers where worker.isRunning { worker.terminate() }
-                for worker in workers { worker.waitUntilExit() }
+                processes.endAll()
                 try? pool.shutdown()
+            }
+            for _ in 0..<count {
+                _ = try processes.spawn(executable, arguments: [
+                    "worker", "--connect", pool.endpoint, "--threads", "1", "--simulate", String(simulateSeconds),
+                ])
             }
             func task(_ key: TileResultKey) -> TaskMessage {
                 var task = template
@@ -200,19 +204,6 @@ struct ScalingBenchmark {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let seconds = { (time: timeval) in Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    /// An `atelier worker --simulate` process connected to `endpoint`, its output discarded.
-    private func spawnWorker(endpoint: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "worker", "--connect", endpoint, "--threads", "1", "--simulate", String(simulateSeconds),
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
     }
 }
 

@@ -99,6 +99,8 @@ public final class TaskBoard {
     public func isDone(_ key: TileResultKey) -> Bool { done.contains(key) }
     /// The workers alive as of the last `expire` (heard from, not declared dead).
     public var workers: [WorkerID] { lastHeard.keys.sorted { $0.name < $1.name } }
+    /// The next `count` pending tasks, in the order they will be leased (to make them ahead).
+    public func upcoming(_ count: Int) -> ArraySlice<TileResultKey> { pending.prefix(count) }
     /// The current leases of `key`.
     public func leases(of key: TileResultKey) -> [Lease] { leases[key] ?? [] }
 

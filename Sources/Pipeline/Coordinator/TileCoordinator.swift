@@ -1,6 +1,7 @@
 import Foundation
 import ImageIO
 import Messaging
+import Tensor
 import Transfer
 
 /// The coordinator's side of DESIGN.md §3 on a bound ROUTER socket: workers say READY, get
@@ -12,6 +13,12 @@ import Transfer
 /// fill the tile's result rectangle with three channels of values within the solver's bounds.
 /// Anything else is logged in one line and dropped; a peer is trusted with nothing before READY.
 ///
+/// The socket thread only routes frames and keeps the board, leases and heartbeats: making and
+/// encoding TASKs (ahead of their leases), decoding RESULTs and checking their pixels, and handing
+/// accepted results to the caller's store all run on `OffloadQueue` threads (measured before:
+/// 120–150 ms of this thread per gigapixel tile, so that 64 simulated workers reached 0.59 of
+/// ideal). Messages are still acted on in the order they were read.
+///
 /// A worker is leased tasks and sent heartbeats only once it has said READY on its current
 /// connection, and again after it was declared dead. libzmq re-establishes a connection by itself
 /// after a partition (often under a new routing id) without the worker knowing: such a peer hears
@@ -22,6 +29,11 @@ public final class TileCoordinator: TileExecutor {
         public var board = TaskBoard.Settings()
         /// The largest message accepted from a worker, in bytes.
         public var messageLimit = Frame.defaultLimit
+        /// Threads that make and encode TASKs and that decode RESULTs, each (one more stores results).
+        public var offloadThreads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        /// Frames up to this size are decoded on the socket thread (heartbeats, READY, errors, tiny
+        /// results): a thread hop would cost more than they do.
+        public var inlineDecodeLimit = 64 << 10
         public init() {}
     }
 
@@ -41,6 +53,25 @@ public final class TileCoordinator: TileExecutor {
     /// The result rectangle of every task handed out: a result must fill exactly its tile's.
     private var expected: [TileResultKey: PixelRect] = [:]
     private var lastHeartbeat = -Double.infinity
+    /// The round's offload threads, task maker and result store, while `run` lends them.
+    private var roundStages: RoundStages?
+    private var roundTask: ((TileResultKey) throws -> TaskMessage)?
+    private var roundAccept: ((TileResultRecord) throws -> Void)?
+    /// Messages read and not yet acted on, in the order read (those before `inboundHead` are done).
+    private var inbound: [Inbound] = []
+    private var inboundHead = 0
+    /// Each worker's messages in `inbound` not yet acted on.
+    private var unhandled: [WorkerID: Int] = [:]
+    /// Workers leased a task whose TASK is still being made, in lease order.
+    private var awaiting: [(worker: WorkerID, key: TileResultKey)] = []
+    /// TASKs being made, and those made and not yet sent.
+    private var preparing: Set<TileResultKey> = []
+    private var prepared: [TileResultKey: PreparedTask] = [:]
+    /// The level's STYLE, encoded once for every worker that needs it.
+    private var encodedStyle: (job: String, styleSet: UInt64, frame: Data)?
+    /// Accepted results handed to the store thread and not yet stored; results stored this round.
+    private var storing = 0
+    private var stored = 0
     private var heartbeatSequence: UInt64 = 0
     /// The name each worker gave in its READY (for logs and the run's summary).
     public private(set) var names: [WorkerID: String] = [:]
@@ -90,57 +121,255 @@ public final class TileCoordinator: TileExecutor {
         accept: (TileResultRecord) throws -> Void
     ) throws {
         let round = Set(keys)
-        var accepted = 0
         board.add(keys)
-        let poll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
-        while !keys.allSatisfy({ board.isDone($0) || board.abandoned[$0] != nil }) {
-            try checkInterruption()
-            // Everything already queued is read before anyone is declared dead: after a pause of the
-            // coordinator (the next level's or the next job's inputs being made), a live worker's
-            // heartbeats may wait behind the others'. Bounded, so that a flood cannot stall dispatch.
-            var next = try socket.receive(timeout: poll)
-            var read = 0
-            while let frames = next {
-                read += 1
-                if let record = try handle(frames, round: round) {
-                    try accept(record)
-                    accepted += 1
-                    resultAccepted(RoundProgress(
-                        key: record.key, done: accepted, total: keys.count, workersAlive: board.workers.count))
+        // The offload threads borrow `task` and `accept` for this round only: every queue is
+        // closed (its threads joined, its jobs dropped) before they are given back.
+        try withoutActuallyEscaping(task) { task in
+            try withoutActuallyEscaping(accept) { accept in
+                let stages = RoundStages(threads: settings.offloadThreads)
+                do {
+                    try loop(style: style, keys: keys, round: round, stages: stages, task: task, accept: accept)
+                } catch {
+                    // Every result accepted so far is stored before the error goes up (an
+                    // interrupted run leaves a run directory that resumes with them).
+                    stages.preparation.cancel()
+                    stages.decoding.cancel()
+                    stages.storage.finish()
+                    forgetRound(keys)
+                    throw error
                 }
-                next = read < Self.messagesPerPass ? try socket.receive(timeout: .zero) : nil
+                stages.preparation.cancel()
+                // Results decoding as the round ended are late copies: handled as the loop would
+                // have, so that their senders are idle again.
+                stages.decoding.finish()
+                _ = take(stages.mailbox.takeAll())  // a failure to make a task ahead no longer matters
+                _ = try handleInbound(round: round)
+                stages.storage.finish()
             }
-            for dead in board.expire(now: now) {
-                log("worker \(label(dead)) stopped responding; its tasks go back to the queue")
-                idle.remove(dead)
-                introduced.remove(dead)
-                styles[dead] = nil
-            }
-            try dispatch(style: style, task: task)
-            try heartbeat()
         }
-        for key in keys { expected[key] = nil }  // late copies of this round find no tile: the board drops them
+        forgetRound(keys)
         if let (key, reason) = board.abandoned.first(where: { round.contains($0.key) }) {
             throw PipelineError.task(reason: "\(key) failed \(settings.board.maximumAttempts) times (last: \(reason))")
         }
     }
 
-    /// Acts on one message (the sender's routing id, then the frame); returns a result of `round`
-    /// the board accepted.
-    private func handle(_ frames: [Data], round: Set<TileResultKey>) throws -> TileResultRecord? {
-        guard let route = frames.first else { return nil }
+    /// The threads of one round and what they hand back to the socket thread.
+    private final class RoundStages {
+        /// Makes and encodes TASKs (the making one at a time: the caller's inputs need not be thread-safe).
+        let preparation: OffloadQueue
+        /// Decodes frames and checks a RESULT's pixels.
+        let decoding: OffloadQueue
+        /// Hands accepted results to the caller's `accept`, one at a time, in the order accepted.
+        let storage: OffloadQueue
+        let mailbox = Mailbox<Event>()
+        let making = NSLock()
+
+        init(threads: Int) {
+            preparation = OffloadQueue(threads: threads, name: "coordinator tasks")
+            decoding = OffloadQueue(threads: threads, name: "coordinator results")
+            storage = OffloadQueue(threads: 1, name: "coordinator store")
+        }
+    }
+
+    private enum Event {
+        case decoded(Inbound, Result<Message, ProtocolError>, pixelsInRange: Bool)
+        case prepared(TileResultKey, PreparedTask)
+        case styleEncoded(job: String, styleSet: UInt64, Data)
+        case stored(TileResultKey)
+        case failed(any Error)
+    }
+
+    /// A TASK as it goes on the wire, with the rectangle its result must fill.
+    private struct PreparedTask {
+        var frame: Data
+        var result: PixelRect
+    }
+
+    /// A message read from the socket and not yet acted on. Messages are acted on in the order they
+    /// were read, whichever finishes decoding first, and a worker with messages still decoding is
+    /// leased nothing: so each is judged as the loop of one thread judged it (a result sent
+    /// before its sender was leased the tile is refused, not taken for the lease's).
+    private final class Inbound {
+        let worker: WorkerID
+        let route: Data
+        var message: Result<Message, ProtocolError>?
+        var pixelsInRange = true
+
+        init(worker: WorkerID, route: Data) {
+            self.worker = worker
+            self.route = route
+        }
+    }
+
+    /// Tasks made and encoded ahead of their lease, so that a worker that returns a result gets
+    /// its next task at once.
+    static let lookahead = 16
+    /// Accepted results waiting for `accept` past which no task is leased: the store sets the pace
+    /// (a result is megabytes; an unbounded backlog would hold a round's in memory).
+    static let storeBacklog = 32
+
+    private func loop(
+        style: StyleMessage, keys: [TileResultKey], round: Set<TileResultKey>, stages: RoundStages,
+        task: @escaping (TileResultKey) throws -> TaskMessage, accept: @escaping (TileResultRecord) throws -> Void
+    ) throws {
+        roundStages = stages
+        roundTask = task
+        roundAccept = accept
+        defer { (roundStages, roundTask, roundAccept) = (nil, nil, nil) }
+        if encodedStyle?.job != style.job || encodedStyle?.styleSet != style.styleSet {
+            encodedStyle = nil
+            stages.preparation.submit {
+                let frame = Data(Message.style(style).encoded())
+                stages.mailbox.post(.styleEncoded(job: style.job, styleSet: style.styleSet, frame))
+            }
+        }
+        var unfinished = keys
+        var outstanding = -1
+        storing = 0
+        stored = 0
+        let idlePoll = Duration.milliseconds(max(1, Int(settings.board.heartbeatInterval * 250)))
+        while true {
+            try checkInterruption()
+            if let failure = take(stages.mailbox.takeAll(), total: keys.count) { throw failure }
+            try storeAccepted(handleInbound(round: round))
+            if board.outstanding != outstanding {
+                outstanding = board.outstanding
+                unfinished.removeAll { board.isDone($0) || board.abandoned[$0] != nil }
+            }
+            if unfinished.isEmpty && storing == 0 { break }
+            // Short polls while the offload threads have work whose outcome this thread sends on.
+            let busy = storing > 0 || !preparing.isEmpty || !awaiting.isEmpty || inboundHead < inbound.count
+            var next = try socket.receive(timeout: busy ? .milliseconds(1) : idlePoll)
+            var read = 0
+            while let frames = next {
+                read += 1
+                receive(frames)
+                next = read < Self.messagesPerPass ? try socket.receive(timeout: .zero) : nil
+            }
+            try storeAccepted(handleInbound(round: round))
+            for dead in board.expire(now: now) {
+                log("worker \(label(dead)) stopped responding; its tasks go back to the queue")
+                idle.remove(dead)
+                introduced.remove(dead)
+                styles[dead] = nil
+                awaiting.removeAll { $0.worker == dead }
+            }
+            dispatch()
+            try sendPrepared()
+            try heartbeat()
+        }
+    }
+
+    /// Acts on what the offload threads handed back. - Returns: the first failure among them (of
+    /// the caller's task maker or store), which ends the round.
+    private func take(_ events: [Event], total: Int = 0) -> (any Error)? {
+        var failure: (any Error)?
+        for event in events {
+            switch event {
+            case .decoded(let inbound, let message, let pixelsInRange):
+                inbound.message = message
+                inbound.pixelsInRange = pixelsInRange
+            case .prepared(let key, let task):
+                preparing.remove(key)
+                prepared[key] = task
+            case .styleEncoded(let job, let styleSet, let frame):
+                encodedStyle = (job, styleSet, frame)
+            case .stored(let key):
+                storing -= 1
+                stored += 1
+                resultAccepted(RoundProgress(key: key, done: stored, total: total, workersAlive: board.workers.count))
+            case .failed(let error):
+                failure = failure ?? error
+            }
+        }
+        return failure
+    }
+
+    /// Reads one message off the socket: the sender counts as heard from at once (a worker's
+    /// heartbeats must not wait behind its results), and the frame is decoded here if small, on an
+    /// offload thread if not.
+    private func receive(_ frames: [Data]) {
+        guard let route = frames.first else { return }
         let worker = WorkerID(route.map { String(format: "%02x", $0) }.joined())
         guard frames.count == 2 else {
             log("dropped a message of \(frames.count - 1) frames from \(label(worker)): the protocol sends one")
-            return nil
+            return
         }
-        let message: Message
-        do {
-            message = try Message.decode(Array(frames[1]), limit: settings.messageLimit)
+        if introduced.contains(worker) { board.heartbeat(from: worker, now: now) }
+        let inbound = Inbound(worker: worker, route: route)
+        self.inbound.append(inbound)
+        unhandled[worker, default: 0] += 1
+        let bytes = Array(frames[1])
+        let limit = settings.messageLimit
+        guard bytes.count > settings.inlineDecodeLimit, let stages = roundStages else {
+            (inbound.message, inbound.pixelsInRange) = Self.decode(bytes, limit: limit)
+            return
+        }
+        stages.decoding.submit {
+            let (message, pixelsInRange) = Self.decode(bytes, limit: limit)
+            stages.mailbox.post(.decoded(inbound, message, pixelsInRange: pixelsInRange))
+        }
+    }
+
+    /// The message in a frame and, for a RESULT, whether its pixels lie in `pixelRange` (true for
+    /// anything else).
+    private static func decode(_ bytes: [UInt8], limit: Int) -> (Result<Message, ProtocolError>, Bool) {
+        do throws(ProtocolError) {
+            let message = try Message.decode(bytes, limit: limit)
+            if case .result(let record) = message { return (.success(message), pixelsInRange(record.pixels)) }
+            return (.success(message), true)
         } catch {
+            return (.failure(error), true)
+        }
+    }
+
+    /// Acts on the messages read so far, in the order read, up to the first still decoding.
+    /// - Returns: the results of `round` the board accepted.
+    private func handleInbound(round: Set<TileResultKey>) throws -> [TileResultRecord] {
+        var records: [TileResultRecord] = []
+        while inboundHead < inbound.count, let message = inbound[inboundHead].message {
+            let item = inbound[inboundHead]
+            inboundHead += 1
+            unhandled[item.worker]! -= 1
+            if unhandled[item.worker] == 0 { unhandled[item.worker] = nil }
+            if let record = try handle(message, from: item, round: round) { records.append(record) }
+        }
+        if inboundHead == inbound.count {
+            inbound.removeAll(keepingCapacity: true)
+            inboundHead = 0
+        }
+        return records
+    }
+
+    /// Queues accepted results for the caller's `accept`, one at a time on the store thread.
+    private func storeAccepted(_ records: [TileResultRecord]) throws {
+        guard let stages = roundStages, let accept = roundAccept else { return }
+        for record in records {
+            storing += 1
+            stages.storage.submit {
+                do {
+                    try accept(record)
+                    stages.mailbox.post(.stored(record.key))
+                } catch {
+                    stages.mailbox.post(.failed(error))
+                }
+            }
+        }
+    }
+
+    /// Acts on one decoded message; returns a result of `round` the board accepted.
+    private func handle(
+        _ decoded: Result<Message, ProtocolError>, from inbound: Inbound, round: Set<TileResultKey>
+    ) throws -> TileResultRecord? {
+        let worker = inbound.worker
+        let message: Message
+        switch decoded {
+        case .success(let decoded):
+            message = decoded
+        case .failure(let error):
             log("dropped a message from \(label(worker)): \(error)")
             if case .versionMismatch = error {
-                try send(.error(ErrorMessage(key: nil, reason: "\(error)")), to: route)
+                try send(.error(ErrorMessage(key: nil, reason: "\(error)")), to: inbound.route)
             }
             return nil
         }
@@ -176,7 +405,7 @@ public final class TileCoordinator: TileExecutor {
                 log("refused a result for \(record.key) from \(label(worker)): that tile is not leased to it")
                 return nil
             }
-            if let problem = problem(with: record, round: round) {
+            if let problem = problem(with: record, round: round, pixelsInRange: inbound.pixelsInRange) {
                 log("worker \(label(worker)) sent a bad result for \(record.key): \(problem)")
                 board.fail(record.key, from: worker, reason: problem, now: now)
                 return nil
@@ -194,24 +423,77 @@ public final class TileCoordinator: TileExecutor {
         return nil
     }
 
-    /// Leases tasks to idle workers (in name order), sending the level's style first where needed.
-    private func dispatch(style: StyleMessage, task: (TileResultKey) throws -> TaskMessage) throws {
-        for worker in idle.sorted(by: { $0.name < $1.name }) {
+    /// Leases tasks to idle workers (in name order) and has their TASKs, and the next few pending
+    /// ones, made and encoded on the offload threads; `sendPrepared` sends each when it is ready.
+    /// Nothing is leased while the store is `storeBacklog` results behind, nor to a worker whose
+    /// messages are still decoding.
+    private func dispatch() {
+        guard storing < Self.storeBacklog else { return }
+        for worker in idle.sorted(by: { $0.name < $1.name }) where unhandled[worker] == nil {
             guard let lease = board.lease(to: worker, now: now) else { continue }
             idle.remove(worker)
+            awaiting.append((worker, lease.key))
+            prepare(lease.key)
+        }
+        for key in board.upcoming(Self.lookahead) { prepare(key) }
+    }
+
+    /// Has `key`'s TASK made (one at a time) and encoded (in parallel) on the offload threads.
+    private func prepare(_ key: TileResultKey) {
+        guard prepared[key] == nil, let stages = roundStages, let makeTask = roundTask,
+              preparing.insert(key).inserted
+        else { return }
+        stages.preparation.submit {
+            do {
+                let message = try stages.making.withLock { try makeTask(key) }
+                let frame = Data(Message.task(message).encoded())
+                let result = message.result.offsetBy(dx: message.context.x, dy: message.context.y)
+                stages.mailbox.post(.prepared(key, PreparedTask(frame: frame, result: result)))
+            } catch {
+                stages.mailbox.post(.failed(error))
+            }
+        }
+    }
+
+    /// Sends each leased TASK that is ready (the level's style first, to a worker without it); a
+    /// lease that ended meanwhile (its tile done by a twin) sends nothing and frees the worker.
+    private func sendPrepared() throws {
+        var sent: Set<TileResultKey> = []
+        var waiting: [(worker: WorkerID, key: TileResultKey)] = []
+        for (worker, key) in awaiting {
+            guard let task = prepared[key], let style = encodedStyle else {
+                waiting.append((worker, key))
+                continue
+            }
+            sent.insert(key)
+            guard board.holdsLease(of: key, worker: worker) else {
+                idle.insert(worker)
+                continue
+            }
             let route = Data(hexRoute: worker.name)
             if styles[worker].map({ $0.job != style.job || $0.styleSet != style.styleSet }) ?? true {
-                try send(.style(style), to: route)
+                try socket.send([route, style.frame])
                 styles[worker] = (style.job, style.styleSet)
             }
-            let message = try task(lease.key)
-            expected[lease.key] = message.result.offsetBy(dx: message.context.x, dy: message.context.y)
-            try send(.task(message), to: route)
-            // Making and encoding a task takes tens of milliseconds: handing out a round's first
-            // tasks to hundreds of idle workers takes seconds, and workers that hear nothing for
-            // three intervals say READY again (measured: 16 simulated workers under load lost a
-            // third of their efficiency that way). So the heartbeats go out between tasks too.
-            try heartbeat()
+            expected[key] = task.result
+            try socket.send([route, task.frame])
+        }
+        awaiting = waiting
+        for key in sent { prepared[key] = nil }
+    }
+
+    /// Ends the round's bookkeeping: workers still waiting for a TASK that was never made are idle
+    /// again, and messages the round never acted on (after an error) are forgotten.
+    private func forgetRound(_ keys: [TileResultKey]) {
+        for key in keys { expected[key] = nil }  // late copies of this round find no tile: the board drops them
+        for (worker, _) in awaiting { idle.insert(worker) }
+        awaiting = []
+        prepared = [:]
+        preparing = []
+        if inbound.contains(where: { $0.message == nil }) {
+            inbound = []
+            inboundHead = 0
+            unhandled = [:]
         }
     }
 
@@ -222,7 +504,7 @@ public final class TileCoordinator: TileExecutor {
     /// Why a leased result cannot be stored or blended, or nil: not a tile of `round`, not the
     /// tile's result rectangle, not RGB pixels of the rectangle's size, or values outside the
     /// solver's bounds (NaN included).
-    private func problem(with record: TileResultRecord, round: Set<TileResultKey>) -> String? {
+    private func problem(with record: TileResultRecord, round: Set<TileResultKey>, pixelsInRange: Bool) -> String? {
         guard round.contains(record.key) else { return "not a tile of the round being run" }
         guard let rect = expected[record.key] else { return "no task was handed out for that tile" }
         if record.rect != rect { return "rectangle \(record.rect), the tile's is \(rect)" }
@@ -230,11 +512,16 @@ public final class TileCoordinator: TileExecutor {
         guard pixels.channels == 3, pixels.height == rect.height, pixels.width == rect.width else {
             return "\(pixels.shape) pixels for a \(rect.width)×\(rect.height) RGB rectangle"
         }
-        let range = Self.pixelRange
-        if !pixels.withUnsafeBufferPointer({ $0.allSatisfy(range.contains) }) {
-            return "pixel values outside \(range.lowerBound)...\(range.upperBound) or not finite"
+        if !pixelsInRange {
+            return "pixel values outside \(Self.pixelRange.lowerBound)...\(Self.pixelRange.upperBound) or not finite"
         }
         return nil
+    }
+
+    /// Whether every value of `pixels` lies in `pixelRange` (NaN does not): checked as a RESULT is
+    /// decoded, on an offload thread, since it reads every sample.
+    static func pixelsInRange(_ pixels: Tensor) -> Bool {
+        pixels.withUnsafeBufferPointer { $0.allSatisfy(pixelRange.contains) }
     }
 
     private func heartbeat() throws {

@@ -13,7 +13,7 @@ import Transfer
 /// Over a run directory's store the runner is resumable: levels and rounds the manifest calls
 /// complete are skipped, the round in progress queues only the tiles without a stored result,
 /// and blending reads only stored results (so a crash while blending is repaired by blending
-/// again). Memory holds the tiles in flight and the results around one tile core, not a level.
+/// again). Memory holds the tiles in flight and a band of one tile row being blended, not a level.
 public final class TiledStylizer {
     /// What one finished round reports.
     public struct RoundReport: Sendable {
@@ -195,23 +195,9 @@ public final class TiledStylizer {
             iterations: round.iterations, tileLosses: losses.keys.sorted().map { losses[$0]! }, seconds: seconds()))
     }
 
-    /// Blends the round one tile core at a time, in tile order (as `TileBlender.blend(into:)`),
-    /// holding only the results around the current core: those of the 3×3 tiles centred on it,
-    /// read from the store once per row of cores that needs them.
+    /// Blends the round in tile order, each stored result read once (`TileBlender.blendRows`),
+    /// holding one result and a band of running means about one tile row high.
     private func blend(_ grid: TileGrid, into canvas: any Canvas, result: (Tile) throws -> Tensor) throws {
-        let blender = TileBlender(grid: grid)
-        var window: [Int: Tensor] = [:]
-        for core in grid.tiles {
-            window = window.filter { index, _ in
-                let tile = grid.tile(index)
-                return abs(tile.row - core.row) <= 1 && tile.column >= core.column - 1
-            }
-            try blender.blend(region: core.core, into: canvas) { tile in
-                if let pixels = window[tile.index] { return pixels }
-                let pixels = try result(tile)
-                window[tile.index] = pixels
-                return pixels
-            }
-        }
+        try TileBlender(grid: grid).blendRows(into: canvas, result: result)
     }
 }

@@ -121,4 +121,27 @@ final class TileBlenderTests: XCTestCase {
             XCTAssertEqual(canvas.read(tile.core).array, results[tile.index]!.array)
         }
     }
+
+    /// The row-by-row blend (`blendRows`): the bytes of the region blend, each result asked for
+    /// once, in tile order, on grids of every shape a round makes (shifted, uneven, one tile row,
+    /// no overlap).
+    func testRowsGiveTheBytesOfTheRegionBlendAndReadEachResultOnce() {
+        let shapes = [(170, 130, 1, 16), (150, 110, 0, 16), (200, 50, 1, 8), (96, 250, 0, 16), (150, 110, 1, 0)]
+        for (width, height, round, overlap) in shapes {
+            let grid = grid(width: width, height: height, round: round, overlap: overlap)
+            let results = results(grid, seed: UInt64(width * height + round))
+            let blender = TileBlender(grid: grid)
+            let reference = MemoryCanvas(channels: 3, width: width, height: height)
+            blender.blend(into: reference) { results[$0.index]! }
+            let canvas = MemoryCanvas(channels: 3, width: width, height: height)
+            var asked: [Int] = []
+            blender.blendRows(into: canvas) { tile in
+                asked.append(tile.index)
+                return results[tile.index]!
+            }
+            let shape = "\(width)x\(height) round \(round) overlap \(overlap)"
+            XCTAssertEqual(asked, Array(0..<grid.count), "each result once, in tile order: \(shape)")
+            XCTAssertEqual(canvas.tensor.array.map(\.bitPattern), reference.tensor.array.map(\.bitPattern), shape)
+        }
+    }
 }

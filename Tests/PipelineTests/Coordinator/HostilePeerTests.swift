@@ -18,9 +18,13 @@ final class HostilePeerTests: XCTestCase {
         PipelineFixtures.inputs(width: 192, height: 128, seed: 2)
     }
 
-    private static func coordinatorSettings() -> TileCoordinator.Settings {
+    /// Frames larger than this are decoded and checked off the coordinator's socket thread.
+    private var inlineDecodeLimit = TileCoordinator.Settings().inlineDecodeLimit
+
+    private func coordinatorSettings() -> TileCoordinator.Settings {
         var settings = TileCoordinator.Settings()
-        settings.board.heartbeatInterval = interval
+        settings.inlineDecodeLimit = inlineDecodeLimit
+        settings.board.heartbeatInterval = Self.interval
         settings.board.maximumCopies = 1
         settings.board.maximumAttempts = 10  // a liar may be leased the tile it lied about again
         return settings
@@ -33,7 +37,7 @@ final class HostilePeerTests: XCTestCase {
     ) throws -> (image: Tensor, board: TaskBoard, log: [String]) {
         let log = Shared<[String]>([])
         let pool = try InProcessWorkers(
-            count: 1, settings: Self.coordinatorSettings(), makeSolver: { SlowTileComputation(seconds: 0.05) }
+            count: 1, settings: coordinatorSettings(), makeSolver: { SlowTileComputation(seconds: 0.05) }
         ) { line in log.value.append(line) }
         let peers = try prelude(pool)
         let image = try TiledStylizer(vgg: PipelineFixtures.vgg(), settings: Self.stylize)
@@ -114,6 +118,17 @@ final class HostilePeerTests: XCTestCase {
     /// A lease holder's results that cannot be blended: one channel, NaN, values beyond the
     /// solver's bounds. Each is refused, its task runs again elsewhere, the bytes are unchanged.
     func testALeaseHoldersUnblendableResultsAreRefused() throws {
+        try checkALeaseHoldersUnblendableResultsAreRefused()
+    }
+
+    /// The same lies, every frame decoded and checked on the coordinator's offload threads.
+    func testUnblendableResultsDecodedOffTheSocketThreadAreRefused() throws {
+        inlineDecodeLimit = 0
+        try checkALeaseHoldersUnblendableResultsAreRefused()
+        try testResultsFromAPeerThatNeverSaidReadyAreRefused()
+    }
+
+    private func checkALeaseHoldersUnblendableResultsAreRefused() throws {
         let (reference, _, _) = try run()
         let jobDone = Shared(false)
         let liarDone = DispatchSemaphore(value: 0)
