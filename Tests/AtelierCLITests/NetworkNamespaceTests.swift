@@ -121,16 +121,19 @@ final class NetworkNamespaceTests: XCTestCase {
     /// followed a log line by timing alone, and once came after the tile was done). A round of 9
     /// keeps h2 busy with tiles of its own, so h1's task goes back to the queue rather than being
     /// covered by a speculative copy. Once the coordinator has declared h1's worker dead, the
-    /// link comes back and the hold is lifted. The job completes with `stylize`'s bytes, the level
-    /// counts the retry, and h1's worker, which says READY again after its silence, completes
-    /// tiles it began after the restore.
+    /// link comes back and the hold is lifted. h2 holds its first tile of the last round until
+    /// h1's worker has said READY again and begun two tiles since the restore (so the first of
+    /// them was returned, and accepted: nobody else was free to solve it), so the job cannot end
+    /// before h1 rejoins, however fast h2 is. The job completes with `stylize`'s bytes, the level
+    /// counts the retry, and h1's worker completes tiles it began after the restore.
     func testAWorkerCutOffMidTaskIsRequeuedRejoinsAndChangesNoByte() throws {
         let doodle = DoodleJob(iterations: [2, 16])
         let reference = try doodle.reference()
         let folder = try TemporaryDirectory()
         let job = try doodle.write(in: folder, output: "out.png")
-        let hold = folder.path("hold")
+        let hold = folder.path("hold"), lastRound = folder.path("hold-last-round")
         try "level 1 round 0".write(toFile: hold, atomically: true, encoding: .utf8)
+        try "level 1 round 1".write(toFile: lastRound, atomically: true, encoding: .utf8)
         try keys(in: folder, workers: ["h1", "h2"])
         try hosts(["up", "3"])
         let endpoint = "tcp://\(try hosts(["addr", "h0"]).trimmingCharacters(in: .whitespacesAndNewlines)):5555"
@@ -151,7 +154,7 @@ final class NetworkNamespaceTests: XCTestCase {
                 [
                     "worker", "--connect", endpoint, "--threads", "1", "--keys", folder.path("keys/\(host)"),
                     "--server-key", folder.path("keys/server"),
-                ] + (host == "h1" ? ["--hold-tasks", hold] : []),
+                ] + ["--hold-tasks", host == "h1" ? hold : lastRound],
                 folder: folder, name: "worker-\(host)")
         }
         let cutOff = try XCTUnwrap(workers["h1"])
@@ -166,6 +169,14 @@ final class NetworkNamespaceTests: XCTestCase {
         try hosts(["restore", "h1"])
         let begunBeforeRestore = tilesBegun(cutOff.log)
         try FileManager.default.removeItem(atPath: hold)
+        XCTAssertNotNil(cutOff.line(containing: "saying READY again", timeout: 120), cutOff.log)
+        let deadline = Date().addingTimeInterval(120)
+        while tilesBegun(cutOff.log) < begunBeforeRestore + 2, Date() < deadline,
+              coordinator.exitStatus(timeout: 0) == nil {
+            usleep(20_000)
+        }
+        XCTAssertGreaterThanOrEqual(tilesBegun(cutOff.log), begunBeforeRestore + 2, cutOff.log)
+        try FileManager.default.removeItem(atPath: lastRound)
 
         XCTAssertEqual(coordinator.exitStatus(timeout: 120), 0, coordinator.log)
         XCTAssertEqual(
@@ -188,7 +199,6 @@ final class NetworkNamespaceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(
             cutOffTiles, begunBeforeRestore,
             "h1's worker rejoined: it completed tiles it began after the restore (\(byWorker)):\n\(cutOff.log)")
-        XCTAssertNotNil(cutOff.line(containing: "saying READY again", timeout: 0), cutOff.log)
     }
 
     // MARK: - Cluster/netns/run-job
