@@ -73,32 +73,39 @@ final class StyleBlendCommandTests: XCTestCase {
             try Data(contentsOf: URL(fileURLWithPath: folder.path("dss.png"))))
     }
 
-    /// Where a tile's task or a run directory would carry one painting only, several are refused
-    /// with exit 2 before any work: `--run-dir`, and a job whose levels are cut into tiles.
-    func testSeveralPaintingsAreRefusedWhereTilesOrARunDirectoryWouldDropOne() throws {
+    /// The blend travels with the tiles: through the tiled runner with `--run-dir` (each level
+    /// a single tile) it gives the in-memory run's bytes; a tiled job gives the same bytes on one
+    /// worker and on two (STYLE and TASK messages carry every painting over the wire); only a
+    /// streamed output, which reads its content by region, refuses several (exit 2, no output).
+    func testTheBlendTravelsWithTheTilesAndAStreamedOutputRefusesIt() throws {
         let folder = try TemporaryDirectory()
-        let styles = ["--style", Self.monet, "--style", Self.starry]
-        let withRunDir = try AtelierProcess.run(
-            ["stylize", "--content", Self.example("chelsea.png"), "-o", folder.path("o.png"), "--run-dir",
-             folder.path("run")] + styles + Self.tiny)
-        XCTAssertEqual(withRunDir.status, 2, withRunDir.stderr)
-        XCTAssertTrue(withRunDir.stderr.contains("--run-dir \(folder.path("run")): several --style are blended only"),
-                      withRunDir.stderr)
-        let tiled = try AtelierProcess.run(
-            ["stylize", "--content", Self.example("chelsea.png"), "-o", folder.path("o.png"), "--size", "96",
-             "--set", "coarse_size=48", "--set", "iterations=[1, 1]", "--set", "style_layers=[relu3_1]",
-             "--set", "content_layer=relu3_1", "--set", "tile={size: 32, overlap: 8, rounds: 1, halo: 16}"] + styles)
-        XCTAssertEqual(tiled.status, 2, tiled.stderr)
-        XCTAssertTrue(tiled.stderr.contains("--style given 2 times (weights 0.5,0.5)"), tiled.stderr)
-        XCTAssertTrue(tiled.stderr.contains("is cut into tiles; give one --style"), tiled.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("o.png")))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("run")))
-        // One painting of share 0 leaves one: the tiled job runs.
-        let one = try AtelierProcess.run(
-            ["stylize", "--content", Self.example("chelsea.png"), "-o", folder.path("o.png"), "--size", "96",
-             "--set", "coarse_size=48", "--set", "iterations=[1, 1]", "--set", "style_layers=[relu3_1]",
-             "--set", "content_layer=relu3_1", "--set", "tile={size: 32, overlap: 8, rounds: 1, halo: 16}",
-             "--style-weights", "1,0"] + styles)
-        XCTAssertEqual(one.status, 0, one.stderr)
+        let styles = ["--style", Self.monet, "--style", Self.starry, "--style-weights", "0.6,0.4"]
+        func run(_ name: String, _ extra: [String]) throws -> Data {
+            let run = try AtelierProcess.run(
+                ["stylize", "--content", Self.example("chelsea.png"), "-o", folder.path(name)] + styles + extra)
+            XCTAssertEqual(run.status, 0, "\(name): \(run.stderr)")
+            return try Data(contentsOf: URL(fileURLWithPath: folder.path(name)))
+        }
+        XCTAssertEqual(
+            try run("checkpointed.png", Self.tiny + ["--run-dir", folder.path("run")]), try run("whole.png", Self.tiny),
+            "the tiled runner's blend differs from the in-memory one")
+        let tiled = ["--size", "96", "--set", "coarse_size=48", "--set", "iterations=[1, 1]", "--threads", "2",
+                     "--set", "style_layers=[relu3_1]", "--set", "content_layer=relu3_1",
+                     "--set", "tile={size: 32, overlap: 8, rounds: 1, halo: 16}"]
+        let one = try run("tiled-1.png", tiled)
+        XCTAssertEqual(try run("tiled-2.png", tiled + ["--workers", "2"]), one, "two workers changed the blend")
+        let alone = try AtelierProcess.run(
+            ["stylize", "--content", Self.example("chelsea.png"), "-o", folder.path("monet.png"), "--style", Self.monet]
+                + tiled)
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        XCTAssertNotEqual(one, try Data(contentsOf: URL(fileURLWithPath: folder.path("monet.png"))))
+
+        let streamed = try AtelierProcess.run(
+            ["stylize", "--content", Self.example("chelsea.png"), "-o", folder.path("streamed.png"),
+             "--streaming-above", "0", "--run-dir", folder.path("streamed-run")] + styles + tiled)
+        XCTAssertEqual(streamed.status, 2, streamed.stderr)
+        XCTAssertTrue(streamed.stderr.contains("--style given 2 times (weights 0.6,0.4)"), streamed.stderr)
+        XCTAssertTrue(streamed.stderr.contains("streams its levels through files; give one --style"), streamed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("streamed.png")))
     }
 }

@@ -165,11 +165,6 @@ struct StylizeCommand: ParsableCommand {
         }
         if tiled && format != .tiff { throw ValidationError("--tiled applies to .tif outputs only") }
         if resume && runDir == nil { throw ValidationError("--resume needs --run-dir") }
-        if let runDir, try styleSources().filter({ $0.weight > 0 }).count > 1 {
-            throw ValidationError(
-                "--run-dir \(runDir): several --style are blended only in runs solved whole in memory; "
-                    + "drop --run-dir or give one --style")
-        }
         if keepRunDir && runDir != nil {
             throw ValidationError("--keep-run-dir applies to the automatic run directory; a --run-dir is always kept")
         }

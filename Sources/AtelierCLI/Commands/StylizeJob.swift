@@ -11,9 +11,8 @@ import Transfer
 /// the same job and seed give the same bytes whoever solves the tiles.
 struct StylizeJob {
     var content: String
-    /// The paintings, their maps and their shares of the style loss (several are blended in jobs
-    /// solved whole in this process; `prepare()` and `run` refuse them where tiles or a run
-    /// directory would carry one painting only).
+    /// The paintings, their maps and their shares of the style loss (several are blended in every
+    /// job held in memory; `prepare()` refuses them for a streamed output).
     var styles: [StyleSource]
     var contentSeg: String?
     var contentLight: String?
@@ -95,8 +94,8 @@ struct StylizeJob {
         try settings.validate(architecture: vgg.architecture)
         let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
                              alignment: try settings.geometry(of: vgg.architecture).alignment)
-        if blended.count > 1, streams || !plan.levels.allSatisfy(\.isSingleTile) {
-            throw severalStylesRefused(because: "this \(width)x\(height) job is cut into tiles")
+        if blended.count > 1, streams {
+            throw severalStylesRefused(because: "this \(width)x\(height) output streams its levels through files")
         }
         guard let contentRaster else {
             if settings.preserveColors {
@@ -135,13 +134,13 @@ struct StylizeJob {
         return kept.map { StyleSource(path: $0.path, seg: $0.seg, light: $0.light, weight: $0.weight / total) }
     }
 
-    /// Several paintings are blended only where the job is solved whole in this process: a tile's
-    /// task and a worker's style bank carry one painting.
+    /// Several paintings are blended wherever the job is held in memory (whole, tiled, on
+    /// workers); a streamed output reads its content by region and carries one painting.
     func severalStylesRefused(because reason: String) -> UsageError {
         let weights = blended.map { String(format: "%.2g", $0.weight) }.joined(separator: ",")
         return UsageError(
             "\(name(of: "style")) given \(blended.count) times (weights \(weights)): several paintings are blended "
-                + "only in jobs solved whole in this process, and \(reason); give one --style")
+                + "only in jobs held in memory, and \(reason); give one --style")
     }
 
     /// The user's maps, read whole (they are small, or resampled by rectangle later).
@@ -214,11 +213,8 @@ struct StylizeJob {
                 String(format: "level-%d-%dx%d.png", level + 1, canvas.width, canvas.height))
             try LevelOutputWriter.write(canvas, to: path, format: .png, bitDepth: .eight)
         }
-        let solvedWhole = !prepared.isTiled && (runDirectory == nil || !checkpointsWholeJobs)
-        if !solvedWhole, prepared.memoryInputs?.blend.isEmpty == false {
-            throw severalStylesRefused(because: "a run directory (--run-dir) checkpoints one painting's levels")
-        }
-        if solvedWhole, let inputs = prepared.memoryInputs, let content = prepared.content {
+        if !prepared.isTiled, runDirectory == nil || !checkpointsWholeJobs, let inputs = prepared.memoryInputs,
+           let content = prepared.content {
             try ready()
             let result = try MultiScaleStylizer(vgg: prepared.vgg, settings: settings.transfer).run(
                 inputs, width: prepared.width, height: prepared.height,
