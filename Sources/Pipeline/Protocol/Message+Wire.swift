@@ -81,9 +81,10 @@ extension Message {
                     segmentationGroup: try reader.readOptionalIndex(), share: try reader.readFloat(),
                     blend: try reader.readList(elementSize: 24) { (r) throws(ProtocolError) in
                         BlendedStyle(
-                            style: try r.readTensor(),
-                            styleSemantics: try r.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() },
-                            semanticWeights: try r.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() },
+                            style: try r.readTensor(), styleSemantics: try r.readTensors(),
+                            semanticWeights: try r.readList(elementSize: 4) { (r) throws(ProtocolError) in
+                                try r.readFloat()
+                            },
                             segmentationGroup: try r.readOptionalIndex(), share: try r.readFloat())
                     }))
         case .task:
@@ -92,9 +93,9 @@ extension Message {
                     key: try reader.readKey(), styleSet: try reader.read(), context: try reader.readRect(),
                     result: try reader.readRect(), iterations: try reader.readSize(),
                     seed: try reader.read(), initial: try reader.readTensor(), content: try reader.readTensor(),
-                    contentSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() },
+                    contentSemantics: try reader.readTensors(),
                     blendSemantics: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in
-                        try r.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() }
+                        try r.readTensors()
                     }))
         case .result:
             let key = try reader.readKey(), rect = try reader.readRect(), pixels = try reader.readTensor()
@@ -147,6 +148,11 @@ extension WireReader {
     mutating func readKey() throws(ProtocolError) -> TileResultKey {
         TileResultKey(job: try readString(), level: try readSize(), round: try readSize(),
                 tile: try readSize())
+    }
+
+    /// A counted list of tensors (each at least a 12-byte header).
+    mutating func readTensors() throws(ProtocolError) -> [Tensor] {
+        try readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() }
     }
 
     /// An optional index, written as index + 1 with 0 for none.

@@ -51,25 +51,30 @@ public final class TileSolver {
             [painting.style.array, painting.semanticWeights, [painting.share, Float(painting.segmentationGroup ?? -1)]]
                 + painting.styleSemantics.map(\.array)
         }
-        let source = (style.style.array, style.styleSemantics.map(\.array), style.semanticWeights + [style.share], blend)
+        let source = (
+            style.style.array, style.styleSemantics.map(\.array), style.semanticWeights + [style.share], blend
+        )
         if let current, let currentSource, current.job == style.job, current.styleSet == style.styleSet,
            current.settings == style.settings, currentSource.style == source.0, currentSource.semantics == source.1,
            currentSource.weights == source.2, currentSource.blend == source.3 {
             return
         }
-        let paintings = [(style.style, style.styleSemantics, style.semanticWeights, style.segmentationGroup, style.share)]
-            + style.blend.map { ($0.style, $0.styleSemantics, $0.semanticWeights, $0.segmentationGroup, $0.share) }
-        for (image, semantics, weights, segmentationGroup, share) in paintings {
-            guard image.channels == 3, semantics.count == weights.count,
+        let first = BlendedStyle(
+            style: style.style, styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
+            segmentationGroup: style.segmentationGroup, share: style.share)
+        for painting in [first] + style.blend {
+            let image = painting.style, semantics = painting.styleSemantics
+            func refuse(_ reason: String) -> PipelineError {
+                PipelineError.task(reason: "style set \(style.styleSet): \(reason)")
+            }
+            guard image.channels == 3, semantics.count == painting.semanticWeights.count,
                   semantics.allSatisfy({ $0.width == image.width && $0.height == image.height })
-            else {
-                throw PipelineError.task(reason: "style set \(style.styleSet): style DSS groups do not match the style image")
+            else { throw refuse("style DSS groups do not match the style image") }
+            if let group = painting.segmentationGroup, !semantics.indices.contains(group) {
+                throw refuse("segmentation group \(group) is not a DSS group")
             }
-            if let group = segmentationGroup, !semantics.indices.contains(group) {
-                throw PipelineError.task(reason: "style set \(style.styleSet): segmentation group \(group) is not a DSS group")
-            }
-            guard share.isFinite && share > 0 && share <= 1 else {
-                throw PipelineError.task(reason: "style set \(style.styleSet): a painting's share \(share) is not in (0, 1]")
+            guard painting.share.isFinite && painting.share > 0 && painting.share <= 1 else {
+                throw refuse("a painting's share \(painting.share) is not in (0, 1]")
             }
         }
         try style.settings.validate(layerNames: vgg.architecture.layerNames)
@@ -146,7 +151,9 @@ public final class TileSolver {
         settings.seed = task.seed
         let objective = try LevelObjective(
             vgg: vgg, settings: settings,
-            styles: zip(zip(banks, groups), shares).map { LevelObjective.StyleShare(bank: $0.0, contentSemantics: $0.1, weight: $1) },
+            styles: zip(zip(banks, groups), shares).map {
+                LevelObjective.StyleShare(bank: $0.0, contentSemantics: $0.1, weight: $1)
+            },
             content: task.content)
         let whole = task.result == PixelRect(width: size.width, height: size.height)
         let watch = iterationFinished.map { watch in

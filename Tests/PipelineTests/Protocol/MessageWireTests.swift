@@ -26,7 +26,8 @@ final class MessageWireTests: XCTestCase {
                 semanticWeights: [1, 0.5], segmentationGroup: 0)),
             // A blend of two paintings: the second with its own DSS group, weights and share.
             .style(StyleMessage(
-                job: "3", level: 1, styleSet: 13, settings: settings, style: random.tensor(Shape(channels: 3, height: 9, width: 7)),
+                job: "3", level: 1, styleSet: 13, settings: settings,
+                style: random.tensor(Shape(channels: 3, height: 9, width: 7)),
                 styleSemantics: [random.tensor(Shape(channels: 2, height: 9, width: 7))], semanticWeights: [0.5],
                 share: 0.625,
                 blend: [BlendedStyle(
@@ -61,11 +62,12 @@ final class MessageWireTests: XCTestCase {
         case .heartbeat(let m): return "heartbeat \(m)"
         case .style(let m):
             let blend = m.blend.map {
-                "\(bits($0.style)) \($0.styleSemantics.map(bits)) \($0.semanticWeights) \(String(describing: $0.segmentationGroup)) "
-                    + "\($0.share)"
+                "\(bits($0.style)) \($0.styleSemantics.map(bits)) \($0.semanticWeights) "
+                    + "\(String(describing: $0.segmentationGroup)) \($0.share)"
             }
-            return "style \(m.job) \(m.level) \(m.styleSet) \(m.settings) \(bits(m.style)) \(m.styleSemantics.map(bits)) \(m.semanticWeights) "
-                + "\(String(describing: m.segmentationGroup)) \(m.share) \(blend)"
+            return "style \(m.job) \(m.level) \(m.styleSet) \(m.settings) \(bits(m.style)) "
+                + "\(m.styleSemantics.map(bits)) \(m.semanticWeights) \(String(describing: m.segmentationGroup)) "
+                + "\(m.share) \(blend)"
         case .task(let m):
             return "task \(m.key) \(m.styleSet) \(m.context) \(m.result) \(m.iterations) \(m.seed) \(bits(m.initial)) "
                 + "\(bits(m.content)) \(m.contentSemantics.map(bits)) \(m.blendSemantics.map { $0.map(bits) })"
