@@ -25,8 +25,10 @@ enum CommandLineRepair {
         return result
     }
 
+    /// A negative number, or a list of numbers that starts with one (`--style-weights -1,2`).
     private static func isNegativeNumber(_ word: String) -> Bool {
-        word.count > 1 && word.hasPrefix("-") && Double(word) != nil
+        word.count > 1 && word.hasPrefix("-")
+            && word.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { Double($0) != nil }
     }
 
     /// The command the leading words of `arguments` name (`bench nn` → its type) and how many

@@ -7,8 +7,8 @@ import XCTest
 
 /// What a newcomer meets on the command line (issue 16): did-you-mean for misspelled options and
 /// commands, negative numbers read as values, the `--help` hint kept in one-line errors,
-/// `--version`, `-o`, presets by name from any folder, several `--style`s refused with exit 2
-/// rather than dropped, and flags that do nothing in the chosen mode or job said out loud.
+/// `--version`, `-o`, presets by name from any folder, bad `--style-weights` refused with exit 2
+/// naming the flag, and flags that do nothing in the chosen mode or job said out loud.
 final class CommandLineTests: XCTestCase {
     private static func example(_ name: String) -> String {
         Fixtures.projectRoot.appendingPathComponent("Examples/" + name).path
@@ -97,20 +97,26 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(text.contains("each worker holds its own copy"), text)
     }
 
-    /// `--style a --style b` is parsed, weighed and refused with exit 2 before any work (the
-    /// transfer blends one painting per run today), never run with the last one alone.
-    func testSeveralStylesAreRefusedNotDropped() throws {
+    /// Shares that cannot be a blend are refused with exit 2 naming `--style-weights`, before any
+    /// work: a negative one (read as a value, not an option), too many or too few for the
+    /// `--style`s, all 0, or not a number.
+    func testBadStyleWeightsAreRefusedNamingTheFlag() throws {
         let folder = try TemporaryDirectory()
-        let line = try fails(
-            ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("Monet.png"),
-             "--style", Self.example("starry_night.png"), "--style-weights", "0.7,0.3", "-o", folder.path("o.png")]
-                + Self.tiny, status: 2)
-        XCTAssertTrue(line.contains("--style given 2 times (weights 0.7,0.3)"), line)
+        let styles = ["--style", Self.example("Monet.png"), "--style", Self.example("starry_night.png")]
+        let cases: [(weights: String, says: String)] = [
+            ("-0.5,1", "--style-weights: each weight must be a number ≥ 0"),
+            ("0.7,0.2,0.1", "--style-weights: 3 given for 2 --style"),
+            ("1", "--style-weights: 1 given for 2 --style"),
+            ("0,0", "--style-weights: the weights sum to 0"),
+            ("0.5,much", "--style-weights 0.5,much: 'much' is not a number"),
+        ]
+        for (weights, says) in cases {
+            let line = try fails(
+                ["stylize", "--content", Self.example("chelsea.png")] + styles
+                    + ["--style-weights", weights, "-o", folder.path("o.png")] + Self.tiny, status: 2)
+            XCTAssertTrue(line.contains(says), "\(weights): \(line)")
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("o.png")))
-        let mismatch = try fails(
-            ["stylize", "--content", Self.example("chelsea.png"), "--style", Self.example("Monet.png"),
-             "--style-weights", "0.7,0.3", "-o", folder.path("o.png")], status: 2)
-        XCTAssertTrue(mismatch.contains("--style-weights: 2 given for 1 --style"), mismatch)
     }
 
     func testWorkersOnAnUntiledJobIsAnError() throws {
@@ -209,6 +215,34 @@ final class DumpConfigTests: XCTestCase {
         for key in StylizeSettings.keys {
             let name = key.hasPrefix("tile.") ? "  " + key.dropFirst(5) : Substring(key)
             XCTAssertTrue(settings.yaml.contains("\n\(name): ") || settings.yaml.hasPrefix("\(name): "), key)
+        }
+    }
+
+    /// `--dump-config` needs no image nor output: the settings of the flags and files given.
+    /// Without it, each of --content, --style and --out is still required (exit 2, naming it).
+    func testDumpConfigNeedsNoImagesOrOutput() throws {
+        let alone = try AtelierProcess.run(["stylize", "--dump-config"])
+        XCTAssertEqual(alone.status, 0, alone.stderr)
+        XCTAssertEqual(alone.stdout, StylizeSettings().yaml)
+        let flags = try AtelierProcess.run(
+            ["stylize", "--config", "preview", "--set", "coarse_size=200", "--mode", "gatys", "--seed", "9",
+             "--dump-config"])
+        XCTAssertEqual(flags.status, 0, flags.stderr)
+        XCTAssertTrue(flags.stdout.hasPrefix("mode: gatys\n"), flags.stdout)
+        XCTAssertTrue(flags.stdout.contains("\ncoarse_size: 200\n"), flags.stdout)
+        XCTAssertTrue(flags.stdout.contains("\nseed: 9\n"), flags.stdout)
+        XCTAssertTrue(flags.stdout.contains("\nstyle_layers: [relu4_1]\n"), "the preset's key: \(flags.stdout)")
+        let bad = try AtelierProcess.run(["stylize", "--set", "coarse_size=big", "--dump-config"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("coarse_size"), bad.stderr)
+        XCTAssertEqual(bad.stdout, "")
+        for (missing, arguments) in [
+            ("--content", ["--style", "s.png", "-o", "o.png"]), ("--style", ["--content", "c.png", "-o", "o.png"]),
+            ("--out", ["--content", "c.png", "--style", "s.png"]),
+        ] {
+            let run = try AtelierProcess.run(["stylize"] + arguments)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertTrue(run.stderr.contains("Missing expected argument '\(missing) <"), run.stderr)
         }
     }
 

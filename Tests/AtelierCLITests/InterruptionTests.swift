@@ -67,6 +67,55 @@ final class InterruptionTests: ProcessTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 
+    /// A coordinator whose job never tiles, with a run directory: each level is a task that a
+    /// worker solves whole and a checkpoint (not a run solved in memory that keeps nothing). SIGINT
+    /// once the first level is stored (its round line is out) and while the worker holds the
+    /// second exits 130 with the resume command; `--resume` skips the stored level and writes the
+    /// bytes of `stylize` on the same job, uninterrupted.
+    func testAnUntiledCoordinatorInterruptedMidJobResumesToTheUninterruptedBytes() throws {
+        let folder = try TemporaryDirectory()
+        let reference = folder.path("reference.png")
+        let whole = try AtelierProcess.run(Self.arguments(out: reference))
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+
+        let out = folder.path("out.png"), run = folder.path("run"), job = folder.path("job.yaml")
+        try Data("""
+            content: \(Self.example("Coastline_sem.png"))
+            style: \(Self.example("Monet.png"))
+            content_seg: \(Self.example("Coastline_sem.png"))
+            style_seg: \(Self.example("Monet_sem.png"))
+            output: \(out)
+            size: 64
+            content_weight: 0
+            iterations: [3, 60]
+            coarse_size: 32
+            """.utf8).write(to: URL(fileURLWithPath: job))
+        func coordinator(_ extra: [String], log: String) throws -> BackgroundAtelier {
+            let child = try start(
+                ["coordinator", "--job", job, "--bind", "tcp://127.0.0.1:\(try freeLoopbackPort())", "--insecure",
+                 "--run-dir", run, "--threads", "2"] + extra, log: folder.path(log))
+            _ = try start(
+                ["worker", "--connect", try child.endpoint(), "--threads", "2"], log: folder.path(log + ".worker"))
+            return child
+        }
+        let first = try coordinator([], log: "first.log")
+        XCTAssertNotNil(first.line(containing: "level 1/2 32x24 round 1/1: 1 tiles", timeout: 240), first.log)
+        kill(first.pid, SIGINT)
+        XCTAssertEqual(first.exitStatus(timeout: 60), 130, first.log)
+        XCTAssertTrue(first.log.contains("atelier: interrupted by SIGINT (Ctrl-C): the run in \(run) is resumable; "
+            + "continue with: "), first.log)
+        XCTAssertFalse(first.log.contains("level 2/2 64x48 round 1/1"), "the second level finished: \(first.log)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out), "no output from an interrupted run")
+
+        let resumed = try coordinator(["--resume"], log: "resumed.log")
+        XCTAssertEqual(resumed.exitStatus(timeout: 240), 0, resumed.log)
+        XCTAssertTrue(resumed.log.contains("--resume: continuing the run in \(run) (level 1 1/1 rounds"), resumed.log)
+        XCTAssertFalse(resumed.log.contains("level 1/2 32x24 round"), "the stored level ran again: \(resumed.log)")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: out)), try Data(contentsOf: URL(fileURLWithPath: reference)),
+            "the resumed coordinator's bytes differ from the uninterrupted stylize run's")
+    }
+
     /// A coordinator with a run directory stops on SIGTERM while it waits for workers (none come)
     /// and says how to resume.
     func testCoordinatorStopsOnSIGTERMAndSaysHowToResume() throws {

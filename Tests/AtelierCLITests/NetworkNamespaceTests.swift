@@ -114,23 +114,25 @@ final class NetworkNamespaceTests: XCTestCase {
 
     // MARK: - A worker cut off mid-task
 
-    /// h0 runs the coordinator, h1 and h2 one worker each (one thread). h1's worker holds its
-    /// first tile of the last level at the start (`--hold-tasks`: the worker keeps heartbeating,
-    /// so the coordinator sees a live worker with a lease); only once its log says it holds that
-    /// tile does h1's link go down, so the cut always finds a lease to take back (before, the cut
-    /// followed a log line by timing alone, and once came after the tile was done). A round of 9
-    /// keeps h2 busy with tiles of its own, so h1's task goes back to the queue rather than being
-    /// covered by a speculative copy. Once the coordinator has declared h1's worker dead, the
-    /// link comes back and the hold is lifted. The job completes with `stylize`'s bytes, the level
-    /// counts the retry, and h1's worker, which says READY again after its silence, completes
-    /// tiles it began after the restore.
+    /// h0 runs the coordinator, h1 and h2 one worker each (one thread). Each worker holds its
+    /// first tile of the last level (`--hold-tasks`: the worker keeps heartbeating, so the
+    /// coordinator sees a live worker with a lease); only once both logs say so does h1's link go
+    /// down, so the cut always finds a lease to take back, and no worker is idle to take a
+    /// speculative copy of it (before, h2 was left to solve the round's other tiles and could
+    /// copy h1's task before the death was seen: no retry). Once the coordinator has declared h1's
+    /// worker dead, h2 goes on, the link comes back and h1's hold is lifted. h2 then holds its
+    /// first tile of the last round until h1's worker has said READY again and begun two tiles
+    /// since the restore (so the first was returned and accepted: nobody else was free to solve
+    /// it), so the job cannot end before h1 rejoins, however fast h2 is. The job completes with
+    /// `stylize`'s bytes, the level counts the retry, and h1's worker completes tiles it began
+    /// after the restore. No step waits on a duration: each waits for the line it needs.
     func testAWorkerCutOffMidTaskIsRequeuedRejoinsAndChangesNoByte() throws {
         let doodle = DoodleJob(iterations: [2, 16])
         let reference = try doodle.reference()
         let folder = try TemporaryDirectory()
         let job = try doodle.write(in: folder, output: "out.png")
-        let hold = folder.path("hold")
-        try "level 1 round 0".write(toFile: hold, atomically: true, encoding: .utf8)
+        let hold = folder.path("hold"), otherHold = folder.path("hold-h2")
+        for path in [hold, otherHold] { try "level 1 round 0".write(toFile: path, atomically: true, encoding: .utf8) }
         try keys(in: folder, workers: ["h1", "h2"])
         try hosts(["up", "3"])
         let endpoint = "tcp://\(try hosts(["addr", "h0"]).trimmingCharacters(in: .whitespacesAndNewlines)):5555"
@@ -151,21 +153,33 @@ final class NetworkNamespaceTests: XCTestCase {
                 [
                     "worker", "--connect", endpoint, "--threads", "1", "--keys", folder.path("keys/\(host)"),
                     "--server-key", folder.path("keys/server"),
-                ] + (host == "h1" ? ["--hold-tasks", hold] : []),
+                ] + ["--hold-tasks", host == "h1" ? hold : otherHold],
                 folder: folder, name: "worker-\(host)")
         }
         let cutOff = try XCTUnwrap(workers["h1"])
         let cutOffName = "\(ProcessInfo.processInfo.hostName)-\(cutOff.pid)"
 
-        XCTAssertNotNil(cutOff.line(containing: "holding level 1 round 0", timeout: 90), cutOff.log)
+        for worker in [cutOff, try XCTUnwrap(workers["h2"])] {
+            XCTAssertNotNil(worker.line(containing: "holding level 1 round 0", timeout: 90), worker.log)
+        }
         try hosts(["cut", "h1"])
         XCTAssertTrue(try hosts(["status"]).contains("h1 10.77.0.2 link cut"))
         let dead = try XCTUnwrap(coordinator.line(containing: "stopped responding", timeout: 30), coordinator.log)
         XCTAssertTrue(dead.hasPrefix("coordinator: worker \(cutOffName) ["), "not h1's worker: \(dead)")
         XCTAssertTrue(dead.hasSuffix("stopped responding; its tasks go back to the queue"), dead)
+        // h2 goes on with the round (h1's task among its tiles) and holds at the last round.
+        try "level 1 round 1".write(toFile: otherHold, atomically: true, encoding: .utf8)
         try hosts(["restore", "h1"])
         let begunBeforeRestore = tilesBegun(cutOff.log)
         try FileManager.default.removeItem(atPath: hold)
+        XCTAssertNotNil(cutOff.line(containing: "saying READY again", timeout: 120), cutOff.log)
+        let deadline = Date().addingTimeInterval(120)
+        while tilesBegun(cutOff.log) < begunBeforeRestore + 2, Date() < deadline,
+              coordinator.exitStatus(timeout: 0) == nil {
+            usleep(20_000)
+        }
+        XCTAssertGreaterThanOrEqual(tilesBegun(cutOff.log), begunBeforeRestore + 2, cutOff.log)
+        try FileManager.default.removeItem(atPath: otherHold)
 
         XCTAssertEqual(coordinator.exitStatus(timeout: 120), 0, coordinator.log)
         XCTAssertEqual(
@@ -176,7 +190,8 @@ final class NetworkNamespaceTests: XCTestCase {
         // machine a worker can also miss three heartbeats while alive, which costs a retry, not a byte.
         XCTAssertGreaterThanOrEqual(summary.json["dead_workers"] as? Int ?? 0, 1, coordinator.log)
         XCTAssertGreaterThanOrEqual(
-            summary.levels.last?["retries"] as? Int ?? 0, 1, "h1's task in the last level was queued again")
+            summary.levels.last?["retries"] as? Int ?? 0, 1,
+            "h1's task in the last level was queued again: \(summary.json)\n\(coordinator.log)")
         let byWorker = summary.tilesByWorker
         XCTAssertEqual(byWorker.values.reduce(0, +), DoodleJob.tiles, "no tile lost or applied twice: \(byWorker)")
         let cutOffTiles = byWorker[cutOffName] ?? 0
@@ -188,7 +203,6 @@ final class NetworkNamespaceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(
             cutOffTiles, begunBeforeRestore,
             "h1's worker rejoined: it completed tiles it began after the restore (\(byWorker)):\n\(cutOff.log)")
-        XCTAssertNotNil(cutOff.line(containing: "saying READY again", timeout: 0), cutOff.log)
     }
 
     // MARK: - Cluster/netns/run-job

@@ -187,10 +187,12 @@ struct CoordinatorCommand: ParsableCommand {
         coordinator.resultAccepted = progress.tile
         coordinator.checkInterruption = { try StopRequest.shared.check() }
         try StopRequest.shared.during {
+            // With a run directory a job that never tiles is checkpointed level by level too (each
+            // level one task for a worker), so that Ctrl-C or a crash leaves what `--resume` continues.
             try job.run(
                 prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log, ready: ready,
                 iterationFinished: { _, _, _ in try StopRequest.shared.check() },
-                roundFinished: progress.round, levelFinished: progress.level)
+                checkpointsWholeJobs: true, roundFinished: progress.round, levelFinished: progress.level)
         }
         log("wrote \(job.output)")
         let outcome = progress.summary(output: job.output)

@@ -1,7 +1,6 @@
 /// One painting of a job: its image, its optional maps (segmentation, lighting) and its share of
 /// the style loss (neural-style's `-style_blend_weights`). `stylize` takes several
-/// (`--style A --style B --style-weights 0.7,0.3`); the job refuses more than one until the
-/// transfer can blend them, so no flag is ever dropped silently.
+/// (`--style A --style B --style-weights 0.7,0.3`) and blends them (`StylizeJob.blended`).
 struct StyleSource: Equatable {
     var path: String
     var seg: String?

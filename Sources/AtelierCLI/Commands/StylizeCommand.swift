@@ -18,8 +18,10 @@ struct StylizeCommand: ParsableCommand {
             --config FILE, then each --set key=value, then the dedicated flags.
             """)
 
-    @Option(help: "The content image (PNG, JPEG, WebP or TIFF).")
-    var content: String
+    // --content, --style and --out are checked in `validate()`: `--dump-config` needs none of them.
+    @Option(name: .customLong("content"), help: ArgumentHelp(
+        "The content image (PNG, JPEG, WebP or TIFF).", valueName: "content"))
+    var contentPath: String?
 
     @Option(name: .customLong("style"), help: ArgumentHelp(
         "The style image, the painting (PNG, JPEG, WebP or TIFF); repeat it for several.", valueName: "style"))
@@ -41,10 +43,10 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "Grey lighting map of the style, one per --style (needs --content-light).")
     var styleLight: [String] = []
 
-    @Option(name: [.short, .long], help: ArgumentHelp(
+    @Option(name: [.short, .customLong("out")], help: ArgumentHelp(
         "The output image: .png, .jpg/.jpeg, .webp or .tif/.tiff (the format follows the extension).",
-        discussion: "PNG and TIFF keep a 16-bit content's 16 bits; JPEG and WebP are 8-bit."))
-    var out: String
+        discussion: "PNG and TIFF keep a 16-bit content's 16 bits; JPEG and WebP are 8-bit.", valueName: "out"))
+    var outPath: String?
 
     @Option(help: ArgumentHelp(
         "JPEG or WebP quality, 1-100 (default 92 for JPEG, 90 for WebP; 100 is lossless WebP).",
@@ -141,9 +143,16 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: .hidden)
     var streamingAbove: Int?
 
+    /// The content and the output (`validate()` saw them given).
+    private var content: String { contentPath! }
+    private var out: String { outPath! }
+
     func validate() throws {
         var isFolder: ObjCBool = false
+        if dumpConfig { return }
+        guard contentPath != nil else { throw ValidationError("Missing expected argument '--content <content>'") }
         guard !styles.isEmpty else { throw ValidationError("Missing expected argument '--style <style>'") }
+        guard outPath != nil else { throw ValidationError("Missing expected argument '--out <out>'") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose exclude each other: give one") }
         // A folder given as --out is named as such by the job's output check, not as an extension.
         if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) && isFolder.boolValue { return }

@@ -8,9 +8,13 @@ import Glibc
 extension StylizeJob {
     /// The job's input files with their keys, as the job file spells them.
     var inputFiles: [(key: String, path: String)] {
-        [("content", content), ("style", style), ("content_seg", contentSeg), ("style_seg", styleSeg),
-         ("content_light", contentLight), ("style_light", styleLight)]
-            .compactMap { key, path in path.map { (key, $0) } }
+        let paintings = styles.flatMap { painting -> [(String, String?)] in
+            [("style", painting.path), ("style_seg", painting.seg), ("style_light", painting.light)]
+        }
+        let contents: [(String, String?)] = [
+            ("content", content), ("content_seg", contentSeg), ("content_light", contentLight),
+        ]
+        return (contents + paintings).compactMap { key, path in path.map { (key, $0) } }
     }
 
     /// How an error names a key: `--out`/`--content-seg` for the command line, the key itself

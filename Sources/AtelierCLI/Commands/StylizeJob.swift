@@ -11,8 +11,8 @@ import Transfer
 /// the same job and seed give the same bytes whoever solves the tiles.
 struct StylizeJob {
     var content: String
-    /// The paintings and their maps: one today (`prepare()` refuses more until the transfer can
-    /// blend several styles).
+    /// The paintings, their maps and their shares of the style loss (several are blended in every
+    /// job held in memory; `prepare()` refuses them for a streamed output).
     var styles: [StyleSource]
     var contentSeg: String?
     var contentLight: String?
@@ -40,10 +40,10 @@ struct StylizeJob {
     /// The largest level written as a preview PNG (read whole from its canvas): 4 Mi pixels.
     static let previewPixelLimit = 2048 * 2048
 
-    /// The first painting and its maps (the only one a job runs with today).
-    var style: String { styles[0].path }
-    var styleSeg: String? { styles[0].seg }
-    var styleLight: String? { styles[0].light }
+    /// The first painting that takes part and its maps (a single-painting job's).
+    var style: String { blended[0].path }
+    var styleSeg: String? { blended[0].seg }
+    var styleLight: String? { blended[0].light }
 
     /// The job's inputs, read and checked, with the network that serves them.
     struct Prepared {
@@ -69,26 +69,22 @@ struct StylizeJob {
     /// inputs (DSS included), in memory or, for an output above `streamingPixels`, by region from
     /// the content file.
     func prepare() throws -> Prepared {
-        guard styles.count == 1 else {
-            let weights = styles.map { String(format: "%.2g", $0.weight) }.joined(separator: ",")
-            throw UsageError(
-                "\(name(of: "style")) given \(styles.count) times (weights \(weights)): the transfer blends one "
-                    + "painting per run in this version; give one --style, or stylize with each and compare")
-        }
         try checkOutput()
         let transfer = settings.transfer
         let outputFormat = try OutputImage.format(of: output)  // an unknown extension fails before any work
         let contentSource = try ImageFile.open(content)
-        let styleRaster = try ImageFile.open(style).readAll()
+        let styleRasters = try blended.map { try ImageFile.open($0.path).readAll() }
+        let styleRaster = styleRasters[0]
         let (width, height) = outputSize(contentWidth: contentSource.info.width, contentHeight: contentSource.info.height)
         guard min(width, height) >= MultiScaleSchedule.minimumSide else {
             throw TransferError.imageTooSmall(
                 what: size == nil ? content : "the output at size \(size!)", width: width, height: height,
                 minimum: MultiScaleSchedule.minimumSide)
         }
-        guard min(styleRaster.width, styleRaster.height) >= MultiScaleSchedule.minimumSide else {
+        for (source, raster) in zip(blended, styleRasters)
+        where min(raster.width, raster.height) < MultiScaleSchedule.minimumSide {
             throw TransferError.imageTooSmall(
-                what: style, width: styleRaster.width, height: styleRaster.height, minimum: MultiScaleSchedule.minimumSide)
+                what: source.path, width: raster.width, height: raster.height, minimum: MultiScaleSchedule.minimumSide)
         }
         try OutputImage.check(outputFormat, path: output, width: width, height: height)
         let streams = width * height > streamingPixels
@@ -98,6 +94,9 @@ struct StylizeJob {
         try settings.validate(architecture: vgg.architecture)
         let plan = LevelPlan(width: width, height: height, transfer: transfer, tile: settings.tile,
                              alignment: try settings.geometry(of: vgg.architecture).alignment)
+        if blended.count > 1, streams {
+            throw severalStylesRefused(because: "this \(width)x\(height) output streams its levels through files")
+        }
         guard let contentRaster else {
             let styleImage = styleRaster.rgbTensor()
             let needsFeatures = contentSeg == nil && transfer.semanticWeight > 0
@@ -109,12 +108,35 @@ struct StylizeJob {
                 vgg: vgg, memoryInputs: nil,
                 inputs: StreamingJobInputs(content: contentSource, style: styleImage, semantics: semantics), plan: plan)
         }
-        let inputs = try StylizeInputs(
-            content: contentRaster, style: styleRaster, contentPath: content, stylePath: style,
-            contentSeg: contentSeg, styleSeg: styleSeg, contentLight: contentLight, styleLight: styleLight
-        ).make(settings: transfer, vgg: vgg)
+        let paintings = try zip(blended, styleRasters).map { source, raster in
+            let inputs = try StylizeInputs(
+                content: contentRaster, style: raster, contentPath: content, stylePath: source.path,
+                contentSeg: contentSeg, styleSeg: source.seg, contentLight: contentLight, styleLight: source.light
+            ).make(settings: transfer, vgg: vgg)
+            return (inputs: inputs, share: Float(source.weight))
+        }
+        let inputs = MultiScaleStylizer.Inputs(blending: paintings)
         return Prepared(content: contentRaster, contentBitDepth: contentRaster.bitDepth, width: width, height: height,
                         vgg: vgg, memoryInputs: inputs, inputs: inputs, plan: plan)
+    }
+
+    /// The paintings that take part: those of a share above 0 (a painting of share 0 changes
+    /// nothing, so weights 1,0 run the first painting alone, with its bytes), the shares again
+    /// summing to 1.
+    var blended: [StyleSource] {
+        let kept = styles.filter { $0.weight > 0 }
+        guard kept.count > 1 else { return kept.map { StyleSource(path: $0.path, seg: $0.seg, light: $0.light) } }
+        let total = kept.map(\.weight).reduce(0, +)
+        return kept.map { StyleSource(path: $0.path, seg: $0.seg, light: $0.light, weight: $0.weight / total) }
+    }
+
+    /// Several paintings are blended wherever the job is held in memory (whole, tiled, on
+    /// workers); a streamed output reads its content by region and carries one painting.
+    func severalStylesRefused(because reason: String) -> UsageError {
+        let weights = blended.map { String(format: "%.2g", $0.weight) }.joined(separator: ",")
+        return UsageError(
+            "\(name(of: "style")) given \(blended.count) times (weights \(weights)): several paintings are blended "
+                + "only in jobs held in memory, and \(reason); give one --style")
     }
 
     /// The user's maps, read whole (they are small, or resampled by rectangle later).
@@ -137,12 +159,19 @@ struct StylizeJob {
             return ["path": path, "bytes": (attributes[.size] as? NSNumber)?.intValue ?? -1,
                     "modified": String(format: "%.6f", modified)] as [String: Any]
         }
-        let job: [String: Any?] = [
+        var job: [String: Any?] = [
             "content": try fingerprint(content), "style": try fingerprint(style),
             "content_seg": try fingerprint(contentSeg), "style_seg": try fingerprint(styleSeg),
             "content_light": try fingerprint(contentLight), "style_light": try fingerprint(styleLight),
             "output": output, "size": size, "settings": String(describing: settings),
         ]
+        // A single painting's job keeps the identity it always had (run directories stay valid).
+        if blended.count > 1 {
+            job["styles"] = try blended.map { source -> Any in
+                ["image": try fingerprint(source.path), "seg": try fingerprint(source.seg),
+                 "light": try fingerprint(source.light), "weight": source.weight]
+            }
+        }
         return JobHash.of(job)
     }
 
@@ -247,7 +276,7 @@ struct StylizeJob {
             return ColourPreservation.apply(stylised: result, content: rgb)
         }
         guard settings.colourFinish > 0, let inputs else { return result }
-        return inputs.colourFinish(result, settings: settings.transfer, strength: settings.colourFinish)
+        return inputs.finishingBlend.colourFinish(result, settings: settings.transfer, strength: settings.colourFinish)
     }
 
     /// The streamed counterpart of `colours(of:content:inputs:)`, applied tile by tile as the

@@ -9,8 +9,9 @@
 /// size limit, length, checksum, then the payload's own structure.
 public enum Frame {
     public static let magic: [UInt8] = Array("ATLR".utf8)
-    /// The protocol version this build speaks; peers must speak the same.
-    public static let version: UInt16 = 3
+    /// The protocol version this build speaks; peers must speak the same. 4: a STYLE carries its
+    /// share and the other paintings of a blend, a TASK the content's DSS groups for each.
+    public static let version: UInt16 = 4
     public static let headerSize = 16
     /// The default payload limit: a 512² tile's task with halo and DSS channels is ~6 MB on the
     /// wire and ~25 MB decoded (`WireReader.decodedBudget` holds the decoded size to this limit too).

@@ -26,6 +26,14 @@ extension Message {
             payload.append(message.styleSemantics) { $0.append($1) }
             payload.append(message.semanticWeights) { $0.append($1) }
             payload.append(count: message.segmentationGroup.map { $0 + 1 } ?? 0)
+            payload.append(message.share)
+            payload.append(message.blend) { payload, painting in
+                payload.append(painting.style)
+                payload.append(painting.styleSemantics) { $0.append($1) }
+                payload.append(painting.semanticWeights) { $0.append($1) }
+                payload.append(count: painting.segmentationGroup.map { $0 + 1 } ?? 0)
+                payload.append(painting.share)
+            }
         case .task(let message):
             payload.append(message.key)
             payload.append(message.styleSet)
@@ -36,6 +44,7 @@ extension Message {
             payload.append(message.initial)
             payload.append(message.content)
             payload.append(message.contentSemantics) { $0.append($1) }
+            payload.append(message.blendSemantics) { payload, groups in payload.append(groups) { $0.append($1) } }
         case .result(let message):
             payload.append(message.key)
             payload.append(message.rect)
@@ -69,14 +78,25 @@ extension Message {
                     settings: try reader.readSettings(), style: try reader.readTensor(),
                     styleSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() },
                     semanticWeights: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readFloat() },
-                    segmentationGroup: try reader.readOptionalIndex()))
+                    segmentationGroup: try reader.readOptionalIndex(), share: try reader.readFloat(),
+                    blend: try reader.readList(elementSize: 24) { (r) throws(ProtocolError) in
+                        BlendedStyle(
+                            style: try r.readTensor(), styleSemantics: try r.readTensors(),
+                            semanticWeights: try r.readList(elementSize: 4) { (r) throws(ProtocolError) in
+                                try r.readFloat()
+                            },
+                            segmentationGroup: try r.readOptionalIndex(), share: try r.readFloat())
+                    }))
         case .task:
             message = .task(
                 TaskMessage(
                     key: try reader.readKey(), styleSet: try reader.read(), context: try reader.readRect(),
                     result: try reader.readRect(), iterations: try reader.readSize(),
                     seed: try reader.read(), initial: try reader.readTensor(), content: try reader.readTensor(),
-                    contentSemantics: try reader.readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() }))
+                    contentSemantics: try reader.readTensors(),
+                    blendSemantics: try reader.readList(elementSize: 4) { (r) throws(ProtocolError) in
+                        try r.readTensors()
+                    }))
         case .result:
             let key = try reader.readKey(), rect = try reader.readRect(), pixels = try reader.readTensor()
             guard pixels.height == rect.height, pixels.width == rect.width else {
@@ -128,6 +148,11 @@ extension WireReader {
     mutating func readKey() throws(ProtocolError) -> TileResultKey {
         TileResultKey(job: try readString(), level: try readSize(), round: try readSize(),
                 tile: try readSize())
+    }
+
+    /// A counted list of tensors (each at least a 12-byte header).
+    mutating func readTensors() throws(ProtocolError) -> [Tensor] {
+        try readList(elementSize: 12) { (r) throws(ProtocolError) in try r.readTensor() }
     }
 
     /// An optional index, written as index + 1 with 0 for none.

@@ -42,10 +42,18 @@ public struct StyleMessage: Sendable {
     public var semanticWeights: [Float]
     /// Which of the groups is the segmentation (the approximate search keeps patches to their region).
     public var segmentationGroup: Int?
+    /// This painting's share of the style loss (1 unless several are blended).
+    public var share: Float = 1
+    /// The other paintings of a blend (neural-style's `-style_blend_weights`), each a bank of its
+    /// own on the worker; a task carries the content's DSS groups for each (`blendSemantics`).
+    public var blend: [BlendedStyle] = []
 
     public init(job: String, level: Int, styleSet: UInt64, settings: TransferSettings, style: Tensor,
-                styleSemantics: [Tensor], semanticWeights: [Float], segmentationGroup: Int? = nil) {
+                styleSemantics: [Tensor], semanticWeights: [Float], segmentationGroup: Int? = nil,
+                share: Float = 1, blend: [BlendedStyle] = []) {
         self.segmentationGroup = segmentationGroup
+        self.share = share
+        self.blend = blend
         self.job = job
         self.level = level
         self.styleSet = styleSet
@@ -53,6 +61,25 @@ public struct StyleMessage: Sendable {
         self.style = style
         self.styleSemantics = styleSemantics
         self.semanticWeights = semanticWeights
+    }
+}
+
+/// One more painting of a blended STYLE: its pixels and DSS groups at the level's size, the
+/// groups' weights, its segmentation group and its share, as `StyleMessage` has them for the first.
+public struct BlendedStyle: Sendable {
+    public var style: Tensor
+    public var styleSemantics: [Tensor]
+    public var semanticWeights: [Float]
+    public var segmentationGroup: Int?
+    public var share: Float
+
+    public init(style: Tensor, styleSemantics: [Tensor], semanticWeights: [Float], segmentationGroup: Int?,
+                share: Float) {
+        self.style = style
+        self.styleSemantics = styleSemantics
+        self.semanticWeights = semanticWeights
+        self.segmentationGroup = segmentationGroup
+        self.share = share
     }
 }
 
@@ -73,9 +100,12 @@ public struct TaskMessage: Sendable {
     public var content: Tensor
     /// The content's DSS groups over the context (Kᵢ×h×w), empty outside `dss` mode.
     public var contentSemantics: [Tensor]
+    /// The content's DSS groups paired with each other painting of a blended STYLE, in its order.
+    public var blendSemantics: [[Tensor]]
 
     public init(key: TileResultKey, styleSet: UInt64, context: PixelRect, result: PixelRect, iterations: Int, seed: UInt64,
-                initial: Tensor, content: Tensor, contentSemantics: [Tensor]) {
+                initial: Tensor, content: Tensor, contentSemantics: [Tensor], blendSemantics: [[Tensor]] = []) {
+        self.blendSemantics = blendSemantics
         self.key = key
         self.styleSet = styleSet
         self.context = context

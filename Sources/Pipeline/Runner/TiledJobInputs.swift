@@ -22,6 +22,20 @@ public protocol TiledJobInputs {
     /// Writes the coarsest level's starting image into `canvas` (the content, or its palette start).
     func start(at level: LevelPlan.Level, sources: LevelSources, settings: TransferSettings, into canvas: any Canvas)
         throws
+    /// The first painting's share of the style loss, and the other paintings of a blend at
+    /// `level` (each with its DSS, weights and share; `sources` then gives the content's DSS
+    /// groups paired with each). One painting: share 1, no others.
+    func blend(
+        at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
+    ) throws -> (share: Float, others: [BlendedStyle])
+}
+
+extension TiledJobInputs {
+    public func blend(
+        at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
+    ) throws -> (share: Float, others: [BlendedStyle]) {
+        (1, [])
+    }
 }
 
 /// A level's fixed inputs (the content and its DSS groups at the level's size), from which each
@@ -31,16 +45,21 @@ public struct LevelSources {
     let content: (PixelRect) throws -> Tensor
     /// The DSS groups (Kᵢ × rect) of a level rectangle.
     let semantics: (PixelRect) throws -> [Tensor]
+    /// The DSS groups paired with each other painting of a blend (none for one painting).
+    var blendSemantics: (PixelRect) throws -> [[Tensor]] = { _ in [] }
 
     public init(content: @escaping (PixelRect) throws -> Tensor, semantics: @escaping (PixelRect) throws -> [Tensor]) {
         self.content = content
         self.semantics = semantics
     }
 
-    /// Sources over whole-level tensors held in memory.
-    init(content: Tensor, semantics: [Tensor]) {
+    /// Sources over whole-level tensors held in memory (`blend`: the groups paired with each
+    /// other painting of a blend).
+    init(content: Tensor, semantics: [Tensor], blend: [[Tensor]] = []) {
         let contentCanvas = MemoryCanvas(content), semanticCanvases = semantics.map(MemoryCanvas.init)
         self.init(content: { contentCanvas.read($0) }, semantics: { rect in semanticCanvases.map { $0.read(rect) } })
+        let blendCanvases = blend.map { $0.map(MemoryCanvas.init) }
+        blendSemantics = { rect in blendCanvases.map { canvases in canvases.map { $0.read(rect) } } }
     }
 
     /// The task of `tile`: the canvas, the content and the DSS over its context.
@@ -53,12 +72,12 @@ public struct LevelSources {
         key: TileResultKey, tile: Tile, canvas: any Canvas, styleSet: UInt64, iterations: Int, seed: UInt64,
         quantisesGuides: Bool
     ) throws -> TaskMessage {
-        let guides = try semantics(tile.context)
-        if quantisesGuides { guides.forEach(Self.quantise) }
+        let guides = try semantics(tile.context), blended = try blendSemantics(tile.context)
+        if quantisesGuides { (guides + blended.flatMap { $0 }).forEach(Self.quantise) }
         return TaskMessage(
             key: key, styleSet: styleSet, context: tile.context, result: tile.resultInContext, iterations: iterations,
             seed: seed, initial: canvas.read(tile.context), content: try content(tile.context),
-            contentSemantics: guides)
+            contentSemantics: guides, blendSemantics: blended)
     }
 
     /// Rounds every value in 0…1 of `tensor` to the nearest q / 65535, as `SampleCoding.unorm16`
@@ -87,7 +106,24 @@ extension MultiScaleStylizer.Inputs: TiledJobInputs {
 
     public func sources(at level: LevelPlan.Level, settings: TransferSettings) throws -> LevelSources {
         let (content, semantics) = MultiScaleStylizer.content(of: self, at: level.schedule, settings: settings)
-        return LevelSources(content: content, semantics: semantics)
+        let blended = blend.dropFirst().map {
+            MultiScaleStylizer.content(of: $0.inputs, at: level.schedule, settings: settings).semantics
+        }
+        return LevelSources(content: content, semantics: semantics, blend: blended)
+    }
+
+    public func blend(
+        at level: LevelPlan.Level, outputWidth: Int, outputHeight: Int, settings: TransferSettings
+    ) throws -> (share: Float, others: [BlendedStyle]) {
+        let dss = settings.mode == .dss
+        return (paintings[0].share, blend.dropFirst().map { painting, share in
+            let (style, semantics) = MultiScaleStylizer.style(
+                of: painting, at: level.schedule, outputWidth: outputWidth, outputHeight: outputHeight,
+                settings: settings)
+            return BlendedStyle(
+                style: style, styleSemantics: semantics, semanticWeights: dss ? painting.semanticWeights : [],
+                segmentationGroup: dss ? painting.segmentationGroup : nil, share: share)
+        })
     }
 
     public func start(at level: LevelPlan.Level, sources: LevelSources, settings: TransferSettings, into canvas: any Canvas)

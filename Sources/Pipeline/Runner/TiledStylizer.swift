@@ -59,9 +59,11 @@ public final class TiledStylizer {
         roundFinished: (RoundReport) throws -> Void = { _ in },
         levelFinished: (Int, any Canvas) throws -> Void = { _, _ in }
     ) throws -> Tensor {
-        guard inputs.contentSemantics.count == inputs.styleSemantics.count,
-              inputs.contentSemantics.count == inputs.semanticWeights.count else {
-            throw TransferError.guides(reason: "the content and the style have different DSS groups")
+        for (painting, _) in inputs.paintings {
+            guard painting.contentSemantics.count == painting.styleSemantics.count,
+                  painting.contentSemantics.count == painting.semanticWeights.count else {
+                throw TransferError.guides(reason: "the content and the style have different DSS groups")
+            }
         }
         let canvas = try run(
             inputs, width: width, height: height, store: MemoryLevelStore(), executor: executor,
@@ -115,10 +117,15 @@ public final class TiledStylizer {
             let (style, styleSemantics) = level.iterations == 0
                 ? Self.placeholderStyle(groups: inputs.semanticGroupChannels(settings: transfer))
                 : try inputs.style(at: level, outputWidth: width, outputHeight: height, settings: transfer)
+            // A level of zero iterations builds no bank: its STYLE carries no other painting either.
+            let blend = level.iterations == 0
+                ? (share: Float(1), others: [])
+                : try inputs.blend(at: level, outputWidth: width, outputHeight: height, settings: transfer)
             let styleMessage = StyleMessage(
                 job: job, level: level.index, styleSet: UInt64(level.index), settings: transfer, style: style,
                 styleSemantics: styleSemantics, semanticWeights: transfer.mode == .dss ? inputs.semanticWeights : [],
-                segmentationGroup: transfer.mode == .dss ? inputs.segmentationGroup : nil)
+                segmentationGroup: transfer.mode == .dss ? inputs.segmentationGroup : nil, share: blend.share,
+                blend: blend.others)
             for round in level.rounds where round.index >= (completed ?? 0) {
                 try runRound(round, of: level, levels: plan.levels.count, canvas: canvas, sources: sources,
                              style: styleMessage, store: store, executor: executor, roundFinished: roundFinished)

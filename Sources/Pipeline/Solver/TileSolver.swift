@@ -17,13 +17,14 @@ public final class TileSolver {
     /// one level at a time). A level of zero iterations never builds one: its tiles' results are
     /// their initial pixels, so neither VGG nor a patch bank is needed (the gigapixel run's fine
     /// levels).
-    private var current: (job: String, styleSet: UInt64, settings: TransferSettings, bank: StyleBank?)?
+    /// A blended STYLE has a bank per painting, the first one's first.
+    private var current: (job: String, styleSet: UInt64, settings: TransferSettings, banks: [StyleBank]?)?
     /// The STYLE message of the current set, kept until its bank is built.
     private var currentStyle: StyleMessage?
     /// The pixels, DSS groups and weights the current set was made from: a worker process may
     /// serve several jobs in turn under the same job name and style set, so a STYLE is cached
     /// only when its content is the same too.
-    private var currentSource: (style: [Float], semantics: [[Float]], weights: [Float])?
+    private var currentSource: (style: [Float], semantics: [[Float]], weights: [Float], blend: [[Float]])?
     /// Style banks built so far (a repeated STYLE message for the cached set builds nothing).
     public private(set) var banksBuilt = 0
     /// Called after each iteration of a tile with its key, the iteration's index and the loss at
@@ -46,19 +47,35 @@ public final class TileSolver {
     /// - Throws: `PipelineError.style` for a message whose parts do not fit together, the
     ///   settings' errors.
     public func prepare(_ style: StyleMessage) throws {
-        let source = (style.style.array, style.styleSemantics.map(\.array), style.semanticWeights)
+        let blend = style.blend.flatMap { painting in
+            [painting.style.array, painting.semanticWeights, [painting.share, Float(painting.segmentationGroup ?? -1)]]
+                + painting.styleSemantics.map(\.array)
+        }
+        let source = (
+            style.style.array, style.styleSemantics.map(\.array), style.semanticWeights + [style.share], blend
+        )
         if let current, let currentSource, current.job == style.job, current.styleSet == style.styleSet,
            current.settings == style.settings, currentSource.style == source.0, currentSource.semantics == source.1,
-           currentSource.weights == source.2 {
+           currentSource.weights == source.2, currentSource.blend == source.3 {
             return
         }
-        guard style.style.channels == 3, style.styleSemantics.count == style.semanticWeights.count,
-              style.styleSemantics.allSatisfy({ $0.width == style.style.width && $0.height == style.style.height })
-        else {
-            throw PipelineError.task(reason: "style set \(style.styleSet): style DSS groups do not match the style image")
-        }
-        if let group = style.segmentationGroup, !style.styleSemantics.indices.contains(group) {
-            throw PipelineError.task(reason: "style set \(style.styleSet): segmentation group \(group) is not a DSS group")
+        let first = BlendedStyle(
+            style: style.style, styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
+            segmentationGroup: style.segmentationGroup, share: style.share)
+        for painting in [first] + style.blend {
+            let image = painting.style, semantics = painting.styleSemantics
+            func refuse(_ reason: String) -> PipelineError {
+                PipelineError.task(reason: "style set \(style.styleSet): \(reason)")
+            }
+            guard image.channels == 3, semantics.count == painting.semanticWeights.count,
+                  semantics.allSatisfy({ $0.width == image.width && $0.height == image.height })
+            else { throw refuse("style DSS groups do not match the style image") }
+            if let group = painting.segmentationGroup, !semantics.indices.contains(group) {
+                throw refuse("segmentation group \(group) is not a DSS group")
+            }
+            guard painting.share.isFinite && painting.share > 0 && painting.share <= 1 else {
+                throw refuse("a painting's share \(painting.share) is not in (0, 1]")
+            }
         }
         try style.settings.validate(layerNames: vgg.architecture.layerNames)
         current = (style.job, style.styleSet, style.settings, nil)
@@ -66,18 +83,23 @@ public final class TileSolver {
         currentSource = source
     }
 
-    /// The current set's bank, built on first use.
-    /// - Throws: the bank's errors (`TransferError.imageTooSmall`).
-    private func bank() throws -> StyleBank {
+    /// The current set's banks (one per painting), built on first use.
+    /// - Throws: the banks' errors (`TransferError.imageTooSmall`).
+    private func banks() throws -> [StyleBank] {
         guard let current, let style = currentStyle else { preconditionFailure("bank asked for before prepare") }
-        if let bank = current.bank { return bank }
+        if let banks = current.banks { return banks }
         if adoptsPooling, vgg.pooling != style.settings.pooling { vgg = vgg.sharingWeights(pooling: style.settings.pooling) }
-        let bank = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
-                                 styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
-                                 segmentationGroup: style.segmentationGroup)
-        self.current = (current.job, current.styleSet, current.settings, bank)
+        let first = try StyleBank(vgg: vgg, settings: style.settings, style: style.style,
+                                  styleSemantics: style.styleSemantics, semanticWeights: style.semanticWeights,
+                                  segmentationGroup: style.segmentationGroup)
+        let banks = try [first] + style.blend.map { painting in
+            try StyleBank(vgg: vgg, settings: style.settings, style: painting.style,
+                          styleSemantics: painting.styleSemantics, semanticWeights: painting.semanticWeights,
+                          segmentationGroup: painting.segmentationGroup)
+        }
+        self.current = (current.job, current.styleSet, current.settings, banks)
         banksBuilt += 1
-        return bank
+        return banks
     }
 
     /// Whether a task of `job` using `styleSet` can run without another STYLE message.
@@ -110,22 +132,29 @@ public final class TileSolver {
             throw PipelineError.task(reason: "\(task.key): pixels and rectangles do not fit together")
         }
         if task.iterations == 0 { return [] }
-        let bank = try bank()
-        guard task.content.shape == size,
-              task.contentSemantics.count == bank.semanticWeights.count,
-              Self.semanticChannels(of: bank).map({ $0 == task.contentSemantics.map(\.channels) }) ?? true,
-              task.contentSemantics.allSatisfy({ $0.width == size.width && $0.height == size.height }),
+        let banks = try banks()
+        let groups = [task.contentSemantics] + task.blendSemantics
+        guard task.content.shape == size, groups.count == banks.count,
+              zip(banks, groups).allSatisfy({ bank, groups in
+                  groups.count == bank.semanticWeights.count
+                      && (Self.semanticChannels(of: bank).map { $0 == groups.map(\.channels) } ?? true)
+                      && groups.allSatisfy { $0.width == size.width && $0.height == size.height }
+              }),
               !task.result.isEmpty, PixelRect(width: size.width, height: size.height).contains(task.result)
         else {
             throw PipelineError.task(reason: "\(task.key): pixels, DSS groups and rectangles do not fit together")
         }
+        let shares = [currentStyle?.share ?? 1] + (currentStyle?.blend.map(\.share) ?? [])
         // The task's seed drives everything random in the tile's optimisation (none with the exact
         // search), so a tile's result depends on its task alone.
         var settings = current.settings
         settings.seed = task.seed
         let objective = try LevelObjective(
-            vgg: vgg, settings: settings, style: bank, content: task.content,
-            contentSemantics: task.contentSemantics)
+            vgg: vgg, settings: settings,
+            styles: zip(zip(banks, groups), shares).map {
+                LevelObjective.StyleShare(bank: $0.0, contentSemantics: $0.1, weight: $1)
+            },
+            content: task.content)
         let whole = task.result == PixelRect(width: size.width, height: size.height)
         let watch = iterationFinished.map { watch in
             { (iteration: Int, _: Tensor) in

@@ -26,7 +26,7 @@ public final class RunDirectory {
         try TileResultStore.makeDirectory(path)
         let lockPath = "\(path)/\(Self.lockName)"
         let descriptor = try SystemCall.run("open", path: lockPath) {
-            open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            SystemCall.calls.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         }
         do {
             try Self.lock(descriptor, lockPath: lockPath, directory: path)
@@ -116,9 +116,16 @@ public final class RunDirectory {
         gethostname(&host, host.count - 1)
         let hostName = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let note = Array("pid \(getpid()) on \(hostName)\n".utf8)
-        try SystemCall.run("ftruncate", path: lockPath) { ftruncate(descriptor, 0) }
+        try SystemCall.run("ftruncate", path: lockPath) { SystemCall.calls.ftruncate(descriptor, 0) }
         try note.withUnsafeBytes { bytes in
-            _ = try SystemCall.run("pwrite", path: lockPath) { pwrite(descriptor, bytes.baseAddress, bytes.count, 0) }
+            let written = try SystemCall.run("pwrite", path: lockPath) {
+                SystemCall.calls.pwrite(descriptor, bytes.baseAddress!, bytes.count, 0)
+            }
+            // The note is a few bytes: a short write means the disk is full, not a partial success.
+            guard written == bytes.count else {
+                throw PipelineStoreError.io(
+                    path: lockPath, operation: "pwrite", reason: "wrote \(written) of \(bytes.count) bytes")
+            }
         }
     }
 }

@@ -82,12 +82,22 @@ struct SystemCallTable: Sendable {
     var fallocate: @Sendable (_ descriptor: Int32, _ offset: off_t, _ length: off_t) -> Int32
     /// `msync(2)`: 0 or −1.
     var msync: @Sendable (_ address: UnsafeMutableRawPointer, _ length: Int, _ flags: Int32) -> Int32
+    /// `pwrite(2)`: the bytes written at `offset` (perhaps fewer than asked), or −1.
+    var pwrite: @Sendable (_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int, _ offset: off_t) -> Int
+    /// `ftruncate(2)`: 0 or −1.
+    var ftruncate: @Sendable (_ descriptor: Int32, _ length: off_t) -> Int32
+    /// `unlink(2)`: 0 or −1.
+    var unlink: @Sendable (_ path: String) -> Int32
+    /// `mkdir(2)`: 0 or −1.
+    var mkdir: @Sendable (_ path: String, _ mode: mode_t) -> Int32
 
     /// The system's calls.
     static let system = SystemCallTable(
         open: { Glibc.open($0, $1, $2) }, read: { Glibc.read($0, $1, $2) }, write: { Glibc.write($0, $1, $2) },
         fsync: { Glibc.fsync($0) }, close: { Glibc.close($0) }, rename: { Glibc.rename($0, $1) },
-        fallocate: { posix_fallocate($0, $1, $2) }, msync: { Glibc.msync($0, $1, $2) })
+        fallocate: { posix_fallocate($0, $1, $2) }, msync: { Glibc.msync($0, $1, $2) },
+        pwrite: { Glibc.pwrite($0, $1, $2, $3) }, ftruncate: { Glibc.ftruncate($0, $1) },
+        unlink: { Glibc.unlink($0) }, mkdir: { Glibc.mkdir($0, $1) })
 
     private static let installed = Mutex(SystemCallTable.system)
 

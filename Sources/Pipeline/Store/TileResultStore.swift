@@ -77,7 +77,7 @@ public final class TileResultStore: Sendable {
     public func remove(_ key: TileResultKey) throws {
         let path = path(of: key)
         guard access(path, F_OK) == 0 else { return }
-        try SystemCall.run("unlink", path: path) { unlink(path) }
+        try SystemCall.run("unlink", path: path) { SystemCall.calls.unlink(path) }
         try AtomicFile.syncDirectory(AtomicFile.parentDirectory(of: path))
     }
 
@@ -85,7 +85,8 @@ public final class TileResultStore: Sendable {
     public func removeRound(level: Int, round: Int) throws {
         let folder = roundDirectory(level: level, round: round)
         for name in try entries(of: folder) {
-            try SystemCall.run("unlink", path: "\(folder)/\(name)") { unlink("\(folder)/\(name)") }
+            let path = "\(folder)/\(name)"
+            try SystemCall.run("unlink", path: path) { SystemCall.calls.unlink(path) }
         }
         if access(folder, F_OK) == 0 {
             try SystemCall.run("rmdir", path: folder) { rmdir(folder) }
@@ -99,7 +100,8 @@ public final class TileResultStore: Sendable {
             for round in try entries(of: "\(directory)/\(level)") where round.hasPrefix("round-") {
                 let folder = "\(directory)/\(level)/\(round)"
                 for name in try entries(of: folder) where AtomicFile.isTemporary(name) {
-                    try SystemCall.run("unlink", path: "\(folder)/\(name)") { unlink("\(folder)/\(name)") }
+                    let path = "\(folder)/\(name)"
+                    try SystemCall.run("unlink", path: path) { SystemCall.calls.unlink(path) }
                 }
             }
         }
@@ -136,8 +138,9 @@ public final class TileResultStore: Sendable {
         guard access(path, F_OK) != 0 else { return }
         let parent = AtomicFile.parentDirectory(of: path)
         if parent != path { try makeDirectory(parent) }
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw PipelineStoreError.io(path: path, operation: "mkdir", reason: SystemCall.message(for: errno))
+        try SystemCall.run("mkdir", path: path) {
+            // EEXIST: made meanwhile by another process; the folder is there, as asked.
+            SystemCall.calls.mkdir(path, 0o755) == 0 || errno == EEXIST ? 0 : -1
         }
         try AtomicFile.syncDirectory(parent)
     }

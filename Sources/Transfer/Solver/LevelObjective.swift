@@ -5,11 +5,13 @@ import Tensor
 
 /// The total loss of one pyramid level as a function of the image being made, X:
 ///
-///     content_weight · content(relu4_2) + style_weight · Σ_l style_l
-///         + shallow_weight · Σ_s guided_s + tv_weight · TV(X)
+///     content_weight · content(relu4_2)
+///         + Σ_p w_p · (style_weight · Σ_l style_p,l + shallow_weight · Σ_s guided_p,s) + tv_weight · TV(X)
 ///
-/// where style_l is the deep semantic loss (`dss`, `mrf`) or the Gram loss (`gatys`) at style
-/// layer l, and guided_s the guided Gram loss at shallow layer s (`GuidedGramLoss`). Everything
+/// where style_p,l is the deep semantic loss (`dss`, `mrf`) or the Gram loss (`gatys`) at style
+/// layer l against painting p, guided_p,s the guided Gram loss at shallow layer s
+/// (`GuidedGramLoss`), and w_p the painting's share (neural-style's `-style_blend_weights`; one
+/// painting of share 1 in the usual case). Everything
 /// fixed for the level is computed once in `init`: the content's features, the style's patch
 /// banks (or Gram matrices), and the DSS groups at each layer's size.
 public final class LevelObjective {
@@ -19,13 +21,28 @@ public final class LevelObjective {
         case gram(GramLoss)
     }
 
+    /// One painting's part of the style loss: its bank, the content's DSS groups that pair with
+    /// it (label k means the same region in both), and its share of the loss.
+    public struct StyleShare {
+        public var bank: StyleBank
+        public var contentSemantics: [Tensor]
+        public var weight: Float
+
+        public init(bank: StyleBank, contentSemantics: [Tensor], weight: Float = 1) {
+            self.bank = bank
+            self.contentSemantics = contentSemantics
+            self.weight = weight
+        }
+    }
+
     let vgg: VGG
     let settings: TransferSettings
     let content: ContentLoss
-    let styleTerms: [(layer: String, term: StyleTerm)]
+    /// Every painting's style terms, painting after painting, each with its share.
+    let styleTerms: [(layer: String, term: StyleTerm, share: Float)]
     /// The guided style statistics, each with the image's guidance at its layer (fixed: the
-    /// image's layout is the content's).
-    let shallowTerms: [(layer: String, loss: GuidedGramLoss, guidance: StyleGuidance)]
+    /// image's layout is the content's) and its painting's share.
+    let shallowTerms: [(layer: String, loss: GuidedGramLoss, guidance: StyleGuidance, share: Float)]
     private let requestedLayers: [String]
     /// One gradient buffer per loss term (content first), and the per-layer sums handed to VGG.
     private let termGradients: [Tensor]
@@ -70,48 +87,68 @@ public final class LevelObjective {
     ///   - style: the level's style bank (shared with the level's other objectives).
     ///   - content: the content image (or tile) at this level, RGB 3×h×w in [0, 1]; X has its size.
     ///   - contentSemantics: its DSS groups at its resolution (Kᵢ×h×w), the style bank's groups.
-    public init(
+    public convenience init(
         vgg: VGG, settings: TransferSettings, style: StyleBank, content contentImage: Tensor,
         contentSemantics: [Tensor]
     ) throws {
-        precondition(contentSemantics.count == style.semanticWeights.count, "content DSS groups do not match the style bank's")
+        try self.init(
+            vgg: vgg, settings: settings, styles: [StyleShare(bank: style, contentSemantics: contentSemantics)],
+            content: contentImage)
+    }
+
+    /// An objective that blends several paintings, each term of painting p weighted by its share.
+    /// - Parameters:
+    ///   - styles: the paintings' banks (shared with the level's other objectives), each with the
+    ///     content's DSS groups at its resolution (Kᵢ×h×w, the bank's groups) and its share.
+    ///   - content: the content image (or tile) at this level, RGB 3×h×w in [0, 1]; X has its size.
+    public init(vgg: VGG, settings: TransferSettings, styles: [StyleShare], content contentImage: Tensor) throws {
+        precondition(!styles.isEmpty, "at least one painting")
         self.vgg = vgg
         self.settings = settings
         let architecture = vgg.architecture
-        requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer] + style.shallowTerms.map(\.layer)))
-        var terms: [(String, StyleTerm)] = []
-        for (index, (layer, term)) in style.terms.enumerated() {
-            switch term {
-            case .gram(let loss):
-                terms.append((layer, .gram(loss)))
-            case .patches(let bank):
+        let shallowLayers = styles.flatMap { $0.bank.shallowTerms.map(\.layer) }
+        requestedLayers = Array(Set(settings.styleLayers + [settings.contentLayer] + shallowLayers))
+        var terms: [(String, StyleTerm, Float)] = []
+        var shallow: [(String, GuidedGramLoss, StyleGuidance, Float)] = []
+        for share in styles {
+            let style = share.bank, contentSemantics = share.contentSemantics
+            precondition(contentSemantics.count == style.semanticWeights.count,
+                         "content DSS groups do not match the style bank's")
+            for (index, (layer, term)) in style.terms.enumerated() {
+                switch term {
+                case .gram(let loss):
+                    terms.append((layer, .gram(loss), share.weight))
+                case .patches(let bank):
+                    let shape = try architecture.activationShape(
+                        of: layer, height: contentImage.height, width: contentImage.width)
+                    guard shape.height >= 3 && shape.width >= 3 else {
+                        throw TransferError.imageTooSmall(
+                            what: "the image at this level", width: contentImage.width, height: contentImage.height,
+                            minimum: MultiScaleSchedule.minimumSide)
+                    }
+                    let contentGroups = contentSemantics.map { Self.resize($0, to: shape) }
+                    let loss = DeepSemanticLoss(bank: bank, semanticWeights: style.semanticWeights,
+                                                seed: settings.seed &+ UInt64(index))
+                    terms.append((layer, .patches(loss, semantics: contentGroups), share.weight))
+                }
+            }
+            for (layer, loss) in style.shallowTerms {
                 let shape = try architecture.activationShape(
                     of: layer, height: contentImage.height, width: contentImage.width)
-                guard shape.height >= 3 && shape.width >= 3 else {
-                    throw TransferError.imageTooSmall(
-                        what: "the image at this level", width: contentImage.width, height: contentImage.height,
-                        minimum: MultiScaleSchedule.minimumSide)
-                }
-                let contentGroups = contentSemantics.map { Self.resize($0, to: shape) }
-                let loss = DeepSemanticLoss(bank: bank, semanticWeights: style.semanticWeights,
-                                            seed: settings.seed &+ UInt64(index))
-                terms.append((layer, .patches(loss, semantics: contentGroups)))
+                let groups = contentSemantics.map { Self.resize($0, to: shape) }
+                let guidance = StyleGuidance(semantics: groups, segmentationGroup: style.segmentationGroup,
+                                             height: shape.height, width: shape.width)
+                shallow.append((layer, loss, guidance, share.weight))
             }
         }
         styleTerms = terms
-        shallowTerms = try style.shallowTerms.map { layer, loss in
-            let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
-            let groups = contentSemantics.map { Self.resize($0, to: shape) }
-            let guidance = StyleGuidance(semantics: groups, segmentationGroup: style.segmentationGroup,
-                                         height: shape.height, width: shape.width)
-            return (layer, loss, guidance)
-        }
+        shallowTerms = shallow
         let contentFeatures = try vgg.forward(contentImage, layers: [settings.contentLayer])
         content = ContentLoss(target: contentFeatures[settings.contentLayer]!.clone())
 
         var buffers: [Tensor] = [Tensor(content.target.shape)]
         var sums: [String: Tensor] = [settings.contentLayer: Tensor(content.target.shape)]
-        for layer in settings.styleLayers + shallowTerms.map(\.layer) {
+        for layer in styleTerms.map(\.layer) + shallowTerms.map(\.layer) {
             let shape = try architecture.activationShape(of: layer, height: contentImage.height, width: contentImage.width)
             buffers.append(Tensor(shape))
             if sums[layer] == nil { sums[layer] = Tensor(shape) }
@@ -124,6 +161,7 @@ public final class LevelObjective {
     /// Starts each patch loss's first search from the field of the same layer one level down
     /// (DESIGN.md §1: each finer level starts from the level below and its nearest-neighbour field).
     public func continueFields(from coarser: LevelObjective) {
+        // Both levels list the same paintings' terms in the same order.
         for (entry, coarserEntry) in zip(styleTerms, coarser.styleTerms) where entry.layer == coarserEntry.layer {
             if case .patches(let loss, _) = entry.term, case .patches(let coarserLoss, _) = coarserEntry.term {
                 loss.continueField(from: coarserLoss)
@@ -173,15 +211,18 @@ public final class LevelObjective {
             case .gram(let loss):
                 value = loss.evaluate(features: layerFeatures, gradient: buffer)
             }
-            styleValue += Double(settings.styleWeight) * value
-            buffer.scale(by: settings.styleWeight)
+            // A single painting's share is 1: its weight is style_weight's exact value.
+            let weight = settings.styleWeight * entry.share
+            styleValue += Double(weight) * value
+            buffer.scale(by: weight)
             layerGradients[entry.layer]!.add(buffer)
         }
         for (index, entry) in shallowTerms.enumerated() {
             let buffer = termGradients[styleTerms.count + index + 1]
             let value = entry.loss.evaluate(features: features[entry.layer]!, guidance: entry.guidance, gradient: buffer)
-            styleValue += Double(settings.shallowWeight) * value
-            buffer.scale(by: settings.shallowWeight)
+            let weight = settings.shallowWeight * entry.share
+            styleValue += Double(weight) * value
+            buffer.scale(by: weight)
             layerGradients[entry.layer]!.add(buffer)
         }
 

@@ -26,6 +26,9 @@ public final class MultiScaleStylizer {
         /// than found automatically: the colour finish matches drawn regions one by one, and the
         /// whole image at once otherwise (see `colourFinish`).
         public var regionsAreDrawn = false
+        /// The paintings blended in the style loss and their shares, when there are several
+        /// (`init(blending:)`); empty for one painting, these inputs' own.
+        public var blend: [(inputs: Inputs, share: Float)] = []
 
         public init(content: Tensor, style: Tensor, contentSemantics: [Tensor] = [], styleSemantics: [Tensor] = [],
                     semanticWeights: [Float] = [], segmentationGroup: Int? = nil, initial: Tensor? = nil) {
@@ -78,9 +81,11 @@ public final class MultiScaleStylizer {
         iterationFinished: ((_ level: Int, _ iteration: Int, _ loss: Double, _ image: Tensor) throws -> Void)? = nil
     ) throws -> Tensor {
         try settings.validate(layerNames: vgg.architecture.layerNames)
-        guard inputs.contentSemantics.count == inputs.styleSemantics.count,
-              inputs.contentSemantics.count == inputs.semanticWeights.count else {
-            throw TransferError.guides(reason: "the content and the style have different DSS groups")
+        for (painting, _) in inputs.paintings {
+            guard painting.contentSemantics.count == painting.styleSemantics.count,
+                  painting.contentSemantics.count == painting.semanticWeights.count else {
+                throw TransferError.guides(reason: "the content and the style have different DSS groups")
+            }
         }
         let schedule = MultiScaleSchedule(width: width, height: height, settings: settings)
         guard let finest = schedule.levels.last, min(finest.width, finest.height) >= MultiScaleSchedule.minimumSide else {
@@ -91,14 +96,18 @@ public final class MultiScaleStylizer {
         var coarser: LevelObjective?
         for (index, level) in schedule.levels.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            let (content, contentSemantics) = Self.content(of: inputs, at: level, settings: settings)
-            let (style, styleSemantics) = Self.style(of: inputs, at: level, outputWidth: width, outputHeight: height,
-                                                     settings: settings)
-            let bank = try StyleBank(vgg: vgg, settings: settings, style: style, styleSemantics: styleSemantics,
-                                     semanticWeights: settings.mode == .dss ? inputs.semanticWeights : [],
-                                     segmentationGroup: settings.mode == .dss ? inputs.segmentationGroup : nil)
-            let objective = try LevelObjective(
-                vgg: vgg, settings: settings, style: bank, content: content, contentSemantics: contentSemantics)
+            let content = Self.resized(inputs.content, width: level.width, height: level.height)
+            let shares = try inputs.paintings.map { painting, share in
+                let (style, styleSemantics) = Self.style(
+                    of: painting, at: level, outputWidth: width, outputHeight: height, settings: settings)
+                let bank = try StyleBank(vgg: vgg, settings: settings, style: style, styleSemantics: styleSemantics,
+                                         semanticWeights: settings.mode == .dss ? painting.semanticWeights : [],
+                                         segmentationGroup: settings.mode == .dss ? painting.segmentationGroup : nil)
+                return LevelObjective.StyleShare(
+                    bank: bank, contentSemantics: Self.contentSemantics(of: painting, at: level, settings: settings),
+                    weight: share)
+            }
+            let objective = try LevelObjective(vgg: vgg, settings: settings, styles: shares, content: content)
             if let coarser { objective.continueFields(from: coarser) }
             coarser = objective
 
@@ -136,9 +145,16 @@ public final class MultiScaleStylizer {
     public static func content(
         of inputs: Inputs, at level: MultiScaleSchedule.Level, settings: TransferSettings
     ) -> (image: Tensor, semantics: [Tensor]) {
-        let image = resized(inputs.content, width: level.width, height: level.height)
-        guard settings.mode == .dss else { return (image, []) }
-        return (image, inputs.contentSemantics.map { resized($0, width: level.width, height: level.height, kind: .area) })
+        (resized(inputs.content, width: level.width, height: level.height),
+         contentSemantics(of: inputs, at: level, settings: settings))
+    }
+
+    /// The content's DSS groups at `level`'s size (Kᵢ×h×w by area averaging); none outside `dss` mode.
+    static func contentSemantics(
+        of inputs: Inputs, at level: MultiScaleSchedule.Level, settings: TransferSettings
+    ) -> [Tensor] {
+        guard settings.mode == .dss else { return [] }
+        return inputs.contentSemantics.map { resized($0, width: level.width, height: level.height, kind: .area) }
     }
 
     /// The style and its DSS groups at `level`: at the output level the style's long side is the

@@ -24,6 +24,23 @@ final class MessageWireTests: XCTestCase {
                 styleSemantics: [random.tensor(Shape(channels: 4, height: 9, width: 7)),
                                  random.tensor(Shape(channels: 2, height: 9, width: 7))],
                 semanticWeights: [1, 0.5], segmentationGroup: 0)),
+            // A blend of two paintings: the second with its own DSS group, weights and share.
+            .style(StyleMessage(
+                job: "3", level: 1, styleSet: 13, settings: settings,
+                style: random.tensor(Shape(channels: 3, height: 9, width: 7)),
+                styleSemantics: [random.tensor(Shape(channels: 2, height: 9, width: 7))], semanticWeights: [0.5],
+                share: 0.625,
+                blend: [BlendedStyle(
+                    style: random.tensor(Shape(channels: 3, height: 5, width: 8)),
+                    styleSemantics: [random.tensor(Shape(channels: 2, height: 5, width: 8))], semanticWeights: [0.75],
+                    segmentationGroup: 0, share: 0.375)])),
+            .task(TaskMessage(
+                key: key, styleSet: 13, context: PixelRect(x: 0, y: 0, width: 6, height: 5),
+                result: PixelRect(x: 0, y: 0, width: 6, height: 5), iterations: 1, seed: 7,
+                initial: random.tensor(Shape(channels: 3, height: 5, width: 6)),
+                content: random.tensor(Shape(channels: 3, height: 5, width: 6)),
+                contentSemantics: [random.tensor(Shape(channels: 2, height: 5, width: 6))],
+                blendSemantics: [[random.tensor(Shape(channels: 2, height: 5, width: 6))]])),
             .task(TaskMessage(
                 key: key, styleSet: 12, context: PixelRect(x: 40, y: 16, width: 13, height: 11),
                 result: PixelRect(x: 2, y: 3, width: 5, height: 4), iterations: 6, seed: 0xFFFF_FFFF_FFFF_FFFF,
@@ -44,10 +61,16 @@ final class MessageWireTests: XCTestCase {
         case .ready(let m): return "ready \(m)"
         case .heartbeat(let m): return "heartbeat \(m)"
         case .style(let m):
-            return "style \(m.job) \(m.level) \(m.styleSet) \(m.settings) \(bits(m.style)) \(m.styleSemantics.map(bits)) \(m.semanticWeights)"
+            let blend = m.blend.map {
+                "\(bits($0.style)) \($0.styleSemantics.map(bits)) \($0.semanticWeights) "
+                    + "\(String(describing: $0.segmentationGroup)) \($0.share)"
+            }
+            return "style \(m.job) \(m.level) \(m.styleSet) \(m.settings) \(bits(m.style)) "
+                + "\(m.styleSemantics.map(bits)) \(m.semanticWeights) \(String(describing: m.segmentationGroup)) "
+                + "\(m.share) \(blend)"
         case .task(let m):
             return "task \(m.key) \(m.styleSet) \(m.context) \(m.result) \(m.iterations) \(m.seed) \(bits(m.initial)) "
-                + "\(bits(m.content)) \(m.contentSemantics.map(bits))"
+                + "\(bits(m.content)) \(m.contentSemantics.map(bits)) \(m.blendSemantics.map { $0.map(bits) })"
         case .result(let m): return "result \(m.key) \(m.rect) \(bits(m.pixels)) \(m.lossTrace)"
         case .error(let m): return "error \(String(describing: m.key)) \(m.reason)"
         }

@@ -219,6 +219,19 @@ final class TiledStylizerStoreTests: XCTestCase {
             shortThenFull, file: "/tiles/", operation: "write", code: ENOSPC, reference: reference)
     }
 
+    /// A full disk making a round's folder of tile results (the first level's second round), and
+    /// EIO removing a blended round's results (the first level's first round, after its
+    /// checkpoint): one line each, and the run resumes to the same bytes.
+    func testFailedFolderMakingAndRemovalEndInOneLineAndTheRunResumes() throws {
+        let reference = try inMemoryRun()
+        try assertFaultIsReportedAndResumable(
+            StoreFault(.mkdir, matching: "/tiles/level-0/round-1", effects: [.error(ENOSPC)]),
+            file: "/tiles/level-0/round-1", operation: "mkdir", code: ENOSPC, reference: reference)
+        try assertFaultIsReportedAndResumable(
+            StoreFault(.unlink, matching: "/tiles/level-0/round-0/", effects: [.error(EIO)]),
+            file: "/tiles/level-0/round-0/", operation: "unlink", code: EIO, reference: reference)
+    }
+
     /// Every write of the store returns after at most 7 bytes: no error, the same bytes.
     func testShortWritesChangeNothing() throws {
         let reference = try inMemoryRun()

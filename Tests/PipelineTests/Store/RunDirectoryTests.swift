@@ -42,6 +42,35 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertTrue(refused, "the lock held by flock(1) was not seen")
     }
 
+    /// Writing the holder's note into the lock file goes through the store's system calls: a full
+    /// disk (pwrite), a short pwrite and an I/O error emptying it (ftruncate) each end in one line
+    /// naming the lock file and the call, and release the lock, so that the next open succeeds.
+    func testFaultsWritingTheLockFileEndInOneLineAndReleaseTheLock() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("run")
+        let system = { (code: Int32) in String(cString: strerror(code)) }
+        let faults: [(fault: StoreFault, operation: String, reason: String)] = [
+            (StoreFault(.pwrite, matching: "/lock", effects: [.error(ENOSPC)]), "pwrite", system(ENOSPC)),
+            (StoreFault(.pwrite, matching: "/lock", effects: [.short(3)]), "pwrite", "wrote 3 of "),
+            (StoreFault(.ftruncate, matching: "/lock", effects: [.error(EIO)]), "ftruncate", system(EIO)),
+        ]
+        for (fault, operation, reason) in faults {
+            XCTAssertThrowsError(try SystemCallTable.with(fault.table) { try RunDirectory(path: path) }) { error in
+                guard case .io(let failed, let call, let said)? = error as? PipelineStoreError else {
+                    return XCTFail("not a store error: \(error)")
+                }
+                XCTAssertEqual(failed, "\(path)/lock")
+                XCTAssertEqual(call, operation)
+                XCTAssertTrue(said.hasPrefix(reason), "\(said) is not \(reason)")
+                XCTAssertFalse("\(error)".contains("\n"))
+            }
+            XCTAssertEqual(fault.injected, 1, "\(operation): the fault was met")
+            let again = try RunDirectory(path: path)
+            XCTAssertTrue(try String(contentsOfFile: "\(path)/lock", encoding: .utf8).hasPrefix("pid \(getpid()) on "))
+            try again.close()
+        }
+    }
+
     func testLayoutNamesTheFilesOfTheRun() throws {
         let folder = try TemporaryDirectory()
         let directory = try RunDirectory(path: folder.path("a/b/run"))

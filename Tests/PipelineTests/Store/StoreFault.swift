@@ -8,12 +8,12 @@ import Glibc
 /// take `effects` in turn once `skip` of them have gone through. Install it with
 /// `SystemCallTable.with(fault.table) { … }`.
 final class StoreFault: @unchecked Sendable {
-    enum Call: Sendable { case write, fsync, fallocate }
+    enum Call: Sendable { case write, fsync, fallocate, pwrite, ftruncate, unlink, mkdir }
 
     enum Effect: Sendable {
         /// The call fails with this error number.
         case error(Int32)
-        /// A write writes at most this many bytes (a short write, which is no error).
+        /// A write (or pwrite) writes at most this many bytes (a short write, which is no error).
         case short(Int)
     }
 
@@ -41,8 +41,13 @@ final class StoreFault: @unchecked Sendable {
 
     /// The effect for this call of `kind` on `descriptor`, or nil to let it through.
     private func effect(_ kind: Call, descriptor: Int32) -> Effect? {
+        lock.withLock { paths[descriptor] }.flatMap { effect(kind, path: $0) }
+    }
+
+    /// The effect for this call of `kind` on the file at `path`, or nil to let it through.
+    private func effect(_ kind: Call, path: String) -> Effect? {
         lock.withLock {
-            guard kind == call, let path = paths[descriptor], path.contains(matching) else { return nil }
+            guard kind == call, path.contains(matching) else { return nil }
             matched += 1
             let index = matched - skip - 1
             guard index >= 0 else { return nil }
@@ -83,6 +88,31 @@ final class StoreFault: @unchecked Sendable {
             }
             return code
         }
+        table.pwrite = { descriptor, bytes, count, offset in
+            switch self.effect(.pwrite, descriptor: descriptor) {
+            case .error(let code):
+                errno = code
+                return -1
+            case .short(let most): return system.pwrite(descriptor, bytes, min(count, most), offset)
+            case nil: return system.pwrite(descriptor, bytes, count, offset)
+            }
+        }
+        table.ftruncate = { descriptor, length in
+            self.failing(self.effect(.ftruncate, descriptor: descriptor)) {
+                system.ftruncate(descriptor, length)
+            }
+        }
+        table.unlink = { path in self.failing(self.effect(.unlink, path: path)) { system.unlink(path) } }
+        table.mkdir = { path, mode in
+            self.failing(self.effect(.mkdir, path: path)) { system.mkdir(path, mode) }
+        }
         return table
+    }
+
+    /// −1 with `errno` set for an `.error` effect, else the system's call.
+    private func failing(_ effect: Effect?, _ call: () -> Int32) -> Int32 {
+        guard case .error(let code) = effect else { return call() }
+        errno = code
+        return -1
     }
 }
