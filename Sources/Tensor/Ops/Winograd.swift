@@ -19,15 +19,13 @@ enum Winograd {
         case backward
     }
 
-    /// Transforms every 3×3 kernel g of a (Cout·Cin) × 9 weight matrix to the rows `rows` of
-    /// G g Gᵀ, written as matrices of `kernelCount` values (position i·α + j is matrix
-    /// (i − rows.lowerBound)·α + j), eight kernels at a time in the SIMD lanes. Flipped, each kernel
-    /// is first rotated by 180° (the backward pass's kernels). Plain Swift rather than an SGEMM: its
-    /// arithmetic is fixed, whatever the threads, and each row's values are the same whatever
-    /// `rows` is.
+    /// Transforms every 3×3 kernel g of a (Cout·Cin) × 9 weight matrix to G g Gᵀ, written as α²
+    /// matrices of `kernelCount` values (position i·α + j is matrix i·α + j), eight kernels at a
+    /// time in the SIMD lanes. Flipped, each kernel is first rotated by 180° (the backward pass's
+    /// kernels). Plain Swift rather than an SGEMM: its arithmetic is fixed, whatever the threads.
     static func transformKernels<Algorithm: WinogradAlgorithm>(
         _ algorithm: Algorithm.Type, weight: Tensor, kernelCount: Int, flipped: Bool,
-        rows: Range<Int> = 0..<Algorithm.inputTile, into kernels: UnsafeMutablePointer<Float>
+        into kernels: UnsafeMutablePointer<Float>
     ) {
         let alpha = Algorithm.inputTile
         let g = Algorithm.kernelTransform.map { SIMD8<Float>(repeating: Float($0)) }
@@ -44,19 +42,18 @@ enum Winograd {
                         for lane in 0..<lanes { vector[lane] = source.base[(first + lane) * 9 + column] }
                         taps[tap] = vector
                     }
-                    // G g (α×3), then (G g) Gᵀ (α×α), both for the requested rows only.
-                    for i in rows {
+                    // G g (α×3), then (G g) Gᵀ (α×α).
+                    for i in 0..<alpha {
                         for b in 0..<3 {
                             half[i * 3 + b] =
                                 g[i * 3] * taps[b] + g[i * 3 + 1] * taps[3 + b] + g[i * 3 + 2] * taps[6 + b]
                         }
                     }
-                    for i in rows {
+                    for i in 0..<alpha {
                         for j in 0..<alpha {
                             let value =
                                 half[i * 3] * g[j * 3] + half[i * 3 + 1] * g[j * 3 + 1] + half[i * 3 + 2] * g[j * 3 + 2]
-                            let matrix = (i - rows.lowerBound) * alpha + j
-                            store(value, lanes: lanes, to: target.base + matrix * kernelCount + first)
+                            store(value, lanes: lanes, to: target.base + (i * alpha + j) * kernelCount + first)
                         }
                     }
                 }
@@ -66,46 +63,49 @@ enum Winograd {
 
     /// The convolution of `input` by a layer's 3×3 kernels by Winograd's algorithm, plus `bias`.
     ///
-    /// The kernels are transformed on every call rather than cached: a cache holds α²/9 times the
-    /// weights per direction (F(4×4, 3×3): 4×, 470 MB for VGG-16's forward and backward), while the
-    /// transform costs about 2·α² multiply-adds per kernel against the layer's α²·tiles. They go
-    /// into the band's own buffer and count against its budget (`KernelBlocks`), so that a layer's
-    /// transformed kernels (16 MiB at conv4_2) never add to the peak memory of a pass.
+    /// The kernels are transformed on every call into a workspace buffer rather than cached: a
+    /// cache holds α²/9 times the weights per direction (F(4×4, 3×3): 4×, 470 MB for VGG-16's
+    /// forward and backward), while the transform costs about 2·α² multiply-adds per kernel
+    /// against the layer's α²·tiles.
     /// - Parameters:
     ///   - weight: the layer's Cout × (Cin·9) OIHW weight matrix.
-    ///   - budget: the most floats of transformed kernels, transformed tiles and products held at once.
+    ///   - budget: the most floats of transformed tiles and products held per band.
     static func convolve<Algorithm: WinogradAlgorithm>(
         _ algorithm: Algorithm.Type, _ input: Tensor, weight: Tensor, direction: Direction,
         bias: Tensor?, into output: Tensor, workspace: Workspace, budget: Int
     ) {
-        let (inputChannels, outputChannels) = (input.channels, output.channels)
-        let kernelCount = inputChannels * outputChannels
-        let blocks = KernelBlocks(alpha: Algorithm.inputTile, kernelCount: kernelCount, budget: budget)
+        let positions = Algorithm.inputTile * Algorithm.inputTile
+        let kernelCount = input.channels * output.channels
+        let kernels = workspace.buffer(slot: 4, count: positions * kernelCount)
+        transformKernels(
+            algorithm, weight: weight, kernelCount: kernelCount, flipped: direction == .backward, into: kernels)
+        // Position p's kernels are stored [layer's Cout][layer's Cin]: the forward GEMM reads them
+        // as they are, the backward one (Cin outputs from Cout inputs) transposed.
+        let layout: Matrix.Layout = direction == .forward ? .normal : .transposed
+        forward(algorithm, input: input, kernels: kernels, kernelLayout: layout, bias: bias, into: output,
+                workspace: workspace, budget: budget)
+    }
+
+    /// output = conv3x3(input) + bias, with position p's kernels at `kernels + p·Cout·Cin`, a
+    /// Cout × Cin matrix read in `kernelLayout` (stored Cin × Cout when transposed).
+    private static func forward<Algorithm: WinogradAlgorithm>(
+        _ algorithm: Algorithm.Type, input: Tensor, kernels: UnsafeMutablePointer<Float>, kernelLayout: Matrix.Layout,
+        bias: Tensor?, into output: Tensor, workspace: Workspace, budget: Int
+    ) {
         let geometry = TileGeometry(
             outputTile: Algorithm.outputTile, height: input.height, width: input.width,
-            inputChannels: inputChannels, outputChannels: outputChannels, budget: max(budget - blocks.floats, 0))
+            inputChannels: input.channels, outputChannels: output.channels, budget: budget)
         let positions = geometry.positions
-        // One buffer (the im2col column's slot) holds a block of transformed kernels, then the
-        // transformed tiles and the products. 8 floats of slack: the output transform loads whole
+        let (inputChannels, outputChannels) = (input.channels, output.channels)
+        // Transformed tiles and products share one buffer (the im2col column's slot), so the band
+        // budget bounds both together. 8 floats of slack: the output transform loads whole
         // vectors at a row's last tiles.
         let transformedCount = positions * inputChannels * geometry.bandTiles
         let bandBuffer = workspace.buffer(
-            slot: 0, count: blocks.floats + transformedCount + positions * outputChannels * geometry.bandTiles + 8)
-        let kernels = bandBuffer
-        let transformed = SharedPointer(bandBuffer + blocks.floats)
-        let products = SharedPointer(bandBuffer + blocks.floats + transformedCount)
+            slot: 0, count: transformedCount + positions * outputChannels * geometry.bandTiles + 8)
+        let transformed = SharedPointer(bandBuffer), products = SharedPointer(bandBuffer + transformedCount)
         let chunks = min(Engine.threads, max(inputChannels, outputChannels))
         let scratch = workspace.buffer(slot: 3, count: chunks * geometry.scratchPerChunk)
-        let transformKernels = { (rows: Range<Int>) in
-            Self.transformKernels(
-                algorithm, weight: weight, kernelCount: kernelCount, flipped: direction == .backward, rows: rows,
-                into: kernels)
-        }
-        // A single block is made once for every band; several are remade, one after the other, per band.
-        if blocks.rows.count == 1 { transformKernels(blocks.rows[0]) }
-        // Position p's kernels are stored [layer's Cout][layer's Cin]: the forward GEMM reads them
-        // as they are, the backward one (Cin outputs from Cout inputs) transposed.
-        let kernelLayout: Matrix.Layout = direction == .forward ? .normal : .transposed
         var firstTileRow = 0
         while firstTileRow < geometry.tileRows {
             let band = Band(
@@ -118,17 +118,13 @@ enum Winograd {
                         into: transformed.base, scratch: local)
                 }
             }
-            for rows in blocks.rows {
-                if blocks.rows.count > 1 { transformKernels(rows) }
-                let firstPosition = rows.lowerBound * Algorithm.inputTile
-                for position in firstPosition..<(rows.upperBound * Algorithm.inputTile) {
-                    Matrix.gemm(
-                        kernelLayout, .normal, m: outputChannels, n: tiles, k: inputChannels,
-                        a: kernels + (position - firstPosition) * kernelCount,
-                        lda: kernelLayout == .normal ? inputChannels : outputChannels,
-                        b: transformed.base + position * inputChannels * tiles, ldb: tiles,
-                        c: products.base + position * outputChannels * tiles, ldc: tiles)
-                }
+            for position in 0..<positions {
+                Matrix.gemm(
+                    kernelLayout, .normal, m: outputChannels, n: tiles, k: inputChannels,
+                    a: kernels + position * outputChannels * inputChannels,
+                    lda: kernelLayout == .normal ? inputChannels : outputChannels,
+                    b: transformed.base + position * inputChannels * tiles, ldb: tiles,
+                    c: products.base + position * outputChannels * tiles, ldc: tiles)
             }
             let biasValues = bias.map { SharedPointer($0.storage) }
             forEachChunk(of: outputChannels, chunks: chunks, scratch: scratch, geometry: geometry) { channels, local in
@@ -140,24 +136,6 @@ enum Winograd {
                 }
             }
             firstTileRow += band.tileRows
-        }
-    }
-
-    /// How a layer's transformed kernels are made: all α×α positions at once when they fit in a
-    /// quarter of the band budget, else in blocks of rows of positions, each remade in every band.
-    /// A quarter leaves the band most of the budget, so the GEMMs' N stays large. With the default
-    /// budget VGG-16's F(4×4) kernels come whole up to conv2_2 (128·128 kernels), conv3's in two or
-    /// three blocks, and conv4_2's F(2×2) kernels (16 MiB whole) in four blocks of one row.
-    struct KernelBlocks {
-        /// The rows of positions of each block, in order.
-        let rows: [Range<Int>]
-        /// Floats of one block (the largest).
-        let floats: Int
-
-        init(alpha: Int, kernelCount: Int, budget: Int) {
-            let rowsPerBlock = max(1, min(alpha, budget / 4 / max(alpha * kernelCount, 1)))
-            rows = stride(from: 0, to: alpha, by: rowsPerBlock).map { $0..<min($0 + rowsPerBlock, alpha) }
-            floats = rowsPerBlock * alpha * kernelCount
         }
     }
 
