@@ -26,7 +26,8 @@ struct ViewerResponse: Sendable {
 
     /// A page of the viewer (never cached stale: it is small and names the tiles).
     static func page(_ html: String) -> ViewerResponse {
-        ViewerResponse(status: .ok, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", body: Array(html.utf8))
+        ViewerResponse(
+            status: .ok, contentType: "text/html; charset=utf-8", cacheControl: "no-cache", body: Array(html.utf8))
     }
 
     /// A short plain-text answer for an error status.
@@ -81,7 +82,8 @@ final class ViewerHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let keepAlive = request.isKeepAlive
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
+            wrapOutboundOut(
+                .head(HTTPResponseHead(version: request.version, status: response.status, headers: headers))),
             promise: nil)
         if request.method != .HEAD && !response.body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)

@@ -201,7 +201,8 @@ public final class ViewerServer: Sendable {
             cache.store(bytes, for: etag)
         }
         metrics.bytesOut.increment(by: bytes.count)
-        var response = ViewerResponse(status: .ok, contentType: format.mediaType, cacheControl: cacheControl, body: bytes)
+        var response = ViewerResponse(
+            status: .ok, contentType: format.mediaType, cacheControl: cacheControl, body: bytes)
         response.headers.add(name: "ETag", value: etag)
         return response
     }

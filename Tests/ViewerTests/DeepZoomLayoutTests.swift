@@ -23,8 +23,10 @@ final class DeepZoomLayoutTests: XCTestCase {
         XCTAssertEqual(layout.tileCounts(at: 10).columns, 4)
         XCTAssertEqual(layout.tileCounts(at: 10).rows, 4)
         XCTAssertEqual(layout.tileRect(level: 10, column: 0, row: 0), PixelRect(x: 0, y: 0, width: 255, height: 255))
-        XCTAssertEqual(layout.tileRect(level: 10, column: 1, row: 2), PixelRect(x: 253, y: 507, width: 256, height: 256))
-        XCTAssertEqual(layout.tileRect(level: 10, column: 3, row: 3), PixelRect(x: 761, y: 761, width: 239, height: 111))
+        XCTAssertEqual(
+            layout.tileRect(level: 10, column: 1, row: 2), PixelRect(x: 253, y: 507, width: 256, height: 256))
+        XCTAssertEqual(
+            layout.tileRect(level: 10, column: 3, row: 3), PixelRect(x: 761, y: 761, width: 239, height: 111))
         XCTAssertEqual(layout.tileRect(level: 0, column: 0, row: 0), PixelRect(x: 0, y: 0, width: 1, height: 1))
     }
 

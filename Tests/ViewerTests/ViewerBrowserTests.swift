@@ -41,28 +41,31 @@ final class ViewerBrowserTests: XCTestCase {
             paths: [ViewerFixtures.pyramid], configuration: .init(port: 0, tileFormat: .png))
         let shot = try screenshot(viewer, hash: "")
         // At 1/4 the viewer draws Deep Zoom level 9 (512×447) 1:1, centred: 32.75 rows down.
-        let level9 = try TIFFReader(path: ViewerFixtures.pyramid, level: 2).readAll()
-        let reference = ReferenceImages.Pixels(
-            width: level9.width, height: level9.height, channels: 3, bits: 8, bytes: Data(level9.interleaved8()))
+        let reference = try ReferenceImages.readWithTifffile(ViewerFixtures.pyramid, level: 2)
+        XCTAssertEqual([reference.width, reference.height], [512, 447])
         let difference = Self.compare(shot, reference, offsetX: 0, offsetY: -33)
         XCTAssertLessThan(difference.mean, 1.5, "mean difference \(difference)")
     }
 
     /// Runs headless Chromium on the viewer page with `hash` and returns its screenshot.
     private func screenshot(_ viewer: RunningViewer, hash: String) throws -> ReferenceImages.Pixels {
-        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
+        guard
+            let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
             throw RawHTTP.Failure(description: "chromium is not installed: run Scripts/setup (Debian's chromium)")
         }
         let folder = try TemporaryDirectory()
         let path = folder.path("shot.png")
-        try ReferenceTool.run(chromium, [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
-            "--user-data-dir=\(folder.path("profile"))", "--window-size=\(Self.window),\(Self.window)",
-            "--virtual-time-budget=15000", "--screenshot=\(path)",
-            "http://127.0.0.1:\(viewer.port)/view/hubble#\(hash)",
-        ])
+        try ReferenceTool.run(
+            chromium,
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
+                "--user-data-dir=\(folder.path("profile"))", "--window-size=\(Self.window),\(Self.window)",
+                "--virtual-time-budget=15000", "--screenshot=\(path)",
+                "http://127.0.0.1:\(viewer.port)/view/hubble#\(hash)",
+            ])
         let shot = try ReferenceImages.readWithPillow(path)
         XCTAssertEqual([shot.width, shot.height], [Self.window, Self.window])
         return shot

@@ -15,13 +15,15 @@ final class ViewerServerTests: XCTestCase {
         let descriptor = try viewer.http.get("/images/hubble.dzi")
         XCTAssertEqual(descriptor.status, 200)
         XCTAssertEqual(descriptor.headers["content-type"], "application/xml")
-        XCTAssertTrue(String(decoding: descriptor.body, as: UTF8.self).contains("<Size Width=\"2048\" Height=\"1786\"/>"))
+        XCTAssertTrue(
+            String(decoding: descriptor.body, as: UTF8.self).contains("<Size Width=\"2048\" Height=\"1786\"/>"))
         let page = try viewer.http.get("/")
         XCTAssertEqual(page.status, 200)
         let html = String(decoding: page.body, as: UTF8.self)
         XCTAssertTrue(html.contains("const SOURCE = \"/images/hubble\""))
-        XCTAssertFalse(html.contains("http://") || html.contains("https://") || html.contains("src=\"//"),
-                       "the page must load nothing from elsewhere")
+        XCTAssertFalse(
+            html.contains("http://") || html.contains("https://") || html.contains("src=\"//"),
+            "the page must load nothing from elsewhere")
         XCTAssertEqual(try viewer.http.get("/view/hubble").status, 200)
     }
 
@@ -31,7 +33,9 @@ final class ViewerServerTests: XCTestCase {
         let viewer = try RunningViewer(paths: [ViewerFixtures.pyramid], configuration: Self.pngTiles)
         let folder = try TemporaryDirectory()
         let layout = DeepZoomLayout(width: 2048, height: 1786)
-        for (level, column, row, stored, factor) in [(11, 3, 2, 0, 1), (9, 1, 1, 2, 1), (7, 0, 0, 3, 2), (5, 0, 0, 3, 8)] {
+        for (level, column, row, stored, factor) in [
+            (11, 3, 2, 0, 1), (9, 1, 1, 2, 1), (7, 0, 0, 3, 2), (5, 0, 0, 3, 8),
+        ] {
             let answer = try viewer.http.get("/images/hubble_files/\(level)/\(column)_\(row).png")
             XCTAssertEqual(answer.status, 200, "level \(level)")
             XCTAssertEqual(answer.headers["content-type"], "image/png")
@@ -41,7 +45,8 @@ final class ViewerServerTests: XCTestCase {
             let rect = try XCTUnwrap(layout.tileRect(level: level, column: column, row: row))
             XCTAssertEqual([tile.width, tile.height], [rect.width, rect.height])
             let sourceRect = AreaDownsampling.inputRect(
-                for: rect, factor: factor, sourceSize: try TIFFReader(path: ViewerFixtures.pyramid, level: stored).info
+                for: rect, factor: factor,
+                sourceSize: try TIFFReader(path: ViewerFixtures.pyramid, level: stored).info
                     .pyramid[stored])
             let region = try TIFFReader(path: ViewerFixtures.pyramid, level: stored).read(region: sourceRect)
             let expected = ViewerFixtures.boxAverage(region, factor: factor)
@@ -59,7 +64,8 @@ final class ViewerServerTests: XCTestCase {
         let again = try viewer.http.get("/images/hubble_files/10/1_1.png", headers: ["If-None-Match": etag])
         XCTAssertEqual(again.status, 304)
         XCTAssertTrue(again.body.isEmpty)
-        let listed = try viewer.http.get("/images/hubble_files/10/1_1.png", headers: ["If-None-Match": "\"x\", " + etag])
+        let listed = try viewer.http.get(
+            "/images/hubble_files/10/1_1.png", headers: ["If-None-Match": "\"x\", " + etag])
         XCTAssertEqual(listed.status, 304)
         let stale = try viewer.http.get("/images/hubble_files/10/1_1.png", headers: ["If-None-Match": "\"stale\""])
         XCTAssertEqual(stale.status, 200)
@@ -149,7 +155,9 @@ final class ViewerServerTests: XCTestCase {
     /// Several files get a gallery at `/` with a viewer each; equal names are made unique.
     func testSeveralFilesGetAGallery() throws {
         let viewer = try RunningViewer(
-            paths: [ViewerFixtures.pyramid, ViewerFixtures.gallery("hubble.jpg"), ViewerFixtures.gallery("coffee.png")],
+            paths: [
+                ViewerFixtures.pyramid, ViewerFixtures.gallery("hubble.jpg"), ViewerFixtures.gallery("coffee.png"),
+            ],
             configuration: Self.pngTiles)
         XCTAssertEqual(viewer.server.names, ["hubble", "hubble-2", "coffee"])
         let html = String(decoding: try viewer.http.get("/").body, as: UTF8.self)
@@ -171,7 +179,8 @@ final class ViewerServerTests: XCTestCase {
         XCTAssertEqual(jpegAnswer.status, 200)
         XCTAssertEqual(jpegAnswer.headers["content-type"], "image/jpeg")
         try Data(jpegAnswer.body).write(to: folder.url.appendingPathComponent("tile.jpg"))
-        try Data(try png.http.get("/images/hubble_files/10/1_1.png").body).write(to: folder.url.appendingPathComponent("tile.png"))
+        try Data(try png.http.get("/images/hubble_files/10/1_1.png").body).write(
+            to: folder.url.appendingPathComponent("tile.png"))
         let a = try ReferenceImages.readWithPillow(folder.path("tile.jpg")).samples8
         let b = try ReferenceImages.readWithPillow(folder.path("tile.png")).samples8
         let meanError = Double(zip(a, b).map { abs(Int($0) - Int($1)) }.reduce(0, +)) / Double(a.count)

@@ -70,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         try await server.run { port in
             let shown = host.contains(":") ? "[\(host)]" : host
-            FileHandle.standardOutput.write(Data("serving \(server.names.count) image(s) at http://\(shown):\(port)/\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("serving \(server.names.count) image(s) at http://\(shown):\(port)/\n".utf8))
         }
     }
 
