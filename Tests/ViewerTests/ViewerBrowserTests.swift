@@ -14,10 +14,7 @@ final class ViewerBrowserTests: XCTestCase {
     static let window = 512
 
     func testTwoZoomStepsShowFullResolutionAtTheCentre() throws {
-        let viewer = try RunningViewer(
-            paths: [ViewerFixtures.pyramid], configuration: .init(port: 0, tileFormat: .png))
-        let full = try ReferenceImages.readWithTifffile(ViewerFixtures.pyramid)
-        let shot = try screenshot(viewer, hash: "in=2")
+        let (shot, full) = try screenshotAndLevel(hash: "in=2")
         // The centre pixel (1024, 893) sits at the window's centre (256, 256).
         let difference = Self.compare(shot, full, offsetX: 1024 - 256, offsetY: 893 - 256)
         XCTAssertLessThan(difference.mean, 1.5, "mean difference \(difference)")
@@ -25,10 +22,7 @@ final class ViewerBrowserTests: XCTestCase {
     }
 
     func testZoomingInAtAPointShowsThatPlace() throws {
-        let viewer = try RunningViewer(
-            paths: [ViewerFixtures.pyramid], configuration: .init(port: 0, tileFormat: .png))
-        let full = try ReferenceImages.readWithTifffile(ViewerFixtures.pyramid)
-        let shot = try screenshot(viewer, hash: "in=2&x=400&y=1500")
+        let (shot, full) = try screenshotAndLevel(hash: "in=2&x=400&y=1500")
         let right = Self.compare(shot, full, offsetX: 400 - 256, offsetY: 1500 - 256)
         XCTAssertLessThan(right.mean, 1.5, "mean difference \(right)")
         // The same picture 64 pixels off is clearly different: the check can tell places apart.
@@ -37,14 +31,24 @@ final class ViewerBrowserTests: XCTestCase {
     }
 
     func testTheOverviewShowsTheWholeImage() throws {
-        let viewer = try RunningViewer(
-            paths: [ViewerFixtures.pyramid], configuration: .init(port: 0, tileFormat: .png))
-        let shot = try screenshot(viewer, hash: "")
-        // At 1/4 the viewer draws Deep Zoom level 9 (512×447) 1:1, centred: 32.75 rows down.
-        let reference = try ReferenceImages.readWithTifffile(ViewerFixtures.pyramid, level: 2)
+        // At 1/4 the viewer draws Deep Zoom level 9 (512×447, stored level 2) 1:1, 32.75 rows down.
+        let (shot, reference) = try screenshotAndLevel(hash: "", level: 2)
         XCTAssertEqual([reference.width, reference.height], [512, 447])
         let difference = Self.compare(shot, reference, offsetX: 0, offsetY: -33)
         XCTAssertLessThan(difference.mean, 1.5, "mean difference \(difference)")
+    }
+
+    /// The viewer's screenshot at `hash` (PNG tiles) and the test image's stored pyramid `level`
+    /// as tifffile reads it.
+    private func screenshotAndLevel(
+        hash: String, level: Int = 0
+    ) throws -> (shot: ReferenceImages.Pixels, image: ReferenceImages.Pixels) {
+        let viewer = try RunningViewer(
+            paths: [ViewerFixtures.pyramid], configuration: .init(port: 0, tileFormat: .png))
+        return (
+            try screenshot(viewer, hash: hash),
+            try ReferenceImages.readWithTifffile(ViewerFixtures.pyramid, level: level)
+        )
     }
 
     /// Runs headless Chromium on the viewer page with `hash` and returns its screenshot.
