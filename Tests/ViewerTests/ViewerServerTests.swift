@@ -164,8 +164,9 @@ final class ViewerServerTests: XCTestCase {
         for name in ["hubble", "hubble-2", "coffee"] {
             XCTAssertTrue(html.contains("href=\"/view/\(name)\""), name)
         }
-        XCTAssertTrue(html.contains("src=\"/images/coffee_files/9/0_0.png\""), html)
-        XCTAssertEqual(try viewer.http.get("/images/coffee_files/9/0_0.png").status, 200)
+        // Its thumbnail is the finest level within one tile: 512×341 → level 7, 128×86.
+        XCTAssertTrue(html.contains("src=\"/images/coffee_files/7/0_0.png\""), html)
+        XCTAssertEqual(try viewer.http.get("/images/coffee_files/7/0_0.png").status, 200)
         XCTAssertEqual(try viewer.http.get("/images/hubble-2_files/11/8_7.png").status, 200)
         XCTAssertTrue(String(decoding: try viewer.http.get("/view/coffee").body, as: UTF8.self).contains("gallery"))
     }
