@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "ViewerTests",
             dependencies: [
-                "Viewer", "ImageIO", "Tensor", "TestSupport",
+                "Viewer", "ImageIO", "TestSupport",
             ]),
         .testTarget(
             name: "AtelierCLITests",
