@@ -14,6 +14,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // SwiftNIO for the viewer's HTTP server. (Hummingbird does not build beside this package
+        // on Linux: its `#if canImport(Network)`, meant for Apple's framework, finds our Network.)
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries from Debian (Scripts/setup installs them).
@@ -46,12 +51,23 @@ let package = Package(
         .target(name: "Evaluation", dependencies: ["Tensor", "ImageIO", "Network", "Semantics"]),
         .target(name: "Messaging", dependencies: ["CZMQ"]),
         .target(
+            name: "Viewer",
+            dependencies: [
+                "ImageIO",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        .target(
             name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging"],
             path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",
             dependencies: [
                 "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging", "Pipeline", "Evaluation",
+                "Viewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -72,6 +88,11 @@ let package = Package(
             name: "PipelineTests",
             dependencies: [
                 "Pipeline", "Transfer", "Semantics", "Network", "ImageIO", "Tensor", "Messaging", "TestSupport",
+            ]),
+        .testTarget(
+            name: "ViewerTests",
+            dependencies: [
+                "Viewer", "ImageIO", "TestSupport",
             ]),
         .testTarget(
             name: "AtelierCLITests",

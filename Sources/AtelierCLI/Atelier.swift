@@ -13,7 +13,7 @@ struct Atelier: AsyncParsableCommand {
         subcommands: [
             StylizeCommand.self, DssCommand.self, EdgesCommand.self, InfoCommand.self, BenchCommand.self,
             KeysCommand.self, CoordinatorCommand.self, WorkerCommand.self, MakeTestImageCommand.self,
-            StreamLevelCommand.self, EvaluateCommand.self,
+            StreamLevelCommand.self, EvaluateCommand.self, ServeCommand.self,
         ]
     )
 }
