@@ -33,7 +33,7 @@ public struct TransferSettings: Sendable, Equatable {
     }
 
     public var mode = Mode.dss
-    public var contentWeight: Float = 600
+    public var contentWeight: Float = 300
     public var styleWeight: Float = 1
     public var tvWeight: Float = 300
     public var chromaTVWeight: Float = 30000
