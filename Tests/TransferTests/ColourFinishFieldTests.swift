@@ -10,8 +10,8 @@ import XCTest
 /// each tile.
 final class ColourFinishFieldTests: XCTestCase {
     /// A photo-like image: smooth gradients with a little texture, in muted colours.
-    private func picture(height: Int, width: Int) -> Tensor {
-        var random = SplitMix64(seed: 4)
+    private func picture(height: Int, width: Int, seed: UInt64 = 4) -> Tensor {
+        var random = SplitMix64(seed: seed)
         let image = Tensor(Shape(channels: 3, height: height, width: width))
         for y in 0..<height {
             for x in 0..<width {
@@ -36,12 +36,13 @@ final class ColourFinishFieldTests: XCTestCase {
         return style
     }
 
-    /// The exact in-memory finish of `image` over the whole image: transport, then smoothing.
-    private func exactFinish(_ image: Tensor, style: Tensor) -> Tensor {
+    /// The exact in-memory finish of `image` over the whole image: transport, then the guided
+    /// smoothing of the change, guided by `content`.
+    private func exactFinish(_ image: Tensor, content: Tensor, style: Tensor) -> Tensor {
         let transported = PaletteTransfer.matchDistributions(content: image, style: style, labels: nil, seed: 0)
         return DisplacementSmoothing.apply(
-            image: image, finished: transported, labels: nil, count: 1,
-            sigma: DisplacementSmoothing.sigma(height: image.height, width: image.width))
+            image: image, finished: transported, guide: DisplacementSmoothing.guide(content), labels: nil, count: 1,
+            radius: DisplacementSmoothing.radius(height: image.height, width: image.width))
     }
 
     private func crop(_ image: Tensor, _ rect: PixelRect) -> Tensor {
@@ -56,10 +57,11 @@ final class ColourFinishFieldTests: XCTestCase {
 
     /// With an overview that is the image itself, the field is exactly the in-memory finish.
     func testAnOverviewOfFactorOneIsTheInMemoryFinish() {
-        let image = picture(height: 40, width: 56), style = painting()
-        let field = ColourFinishField(overview: image, factor: 1, style: style, strength: 1, seed: 0)
-        let streamed = field.apply(to: image, at: PixelRect(x: 0, y: 0, width: 56, height: 40))
-        XCTAssertEqual(streamed.array, exactFinish(image, style: style).array)
+        let image = picture(height: 40, width: 56), content = picture(height: 40, width: 56, seed: 7)
+        let style = painting()
+        let field = ColourFinishField(overview: image, content: content, factor: 1, style: style, strength: 1, seed: 0)
+        let streamed = field.apply(to: image, content: content, at: PixelRect(x: 0, y: 0, width: 56, height: 40))
+        XCTAssertEqual(streamed.array, exactFinish(image, content: content, style: style).array)
     }
 
     /// A sample photo and painting from `Examples/`, the photo at `width`×`height`.
@@ -81,12 +83,15 @@ final class ColourFinishFieldTests: XCTestCase {
         let style = try example("starry_night.png", width: 256, height: 160)
         let overview = Tensor(Shape(channels: 3, height: height / factor, width: width / factor))
         Resample.forward(image, into: overview, kind: .area)
-        let field = ColourFinishField(overview: overview, factor: factor, style: style, strength: 1, seed: 0)
-        let whole = field.apply(to: image, at: PixelRect(x: 0, y: 0, width: width, height: height))
+        // The picture stands for both the output and the content it was painted from.
+        let field = ColourFinishField(
+            overview: overview, content: overview, factor: factor, style: style, strength: 1, seed: 0)
+        let whole = field.apply(to: image, content: image, at: PixelRect(x: 0, y: 0, width: width, height: height))
         for rect in [PixelRect(x: 0, y: 0, width: 100, height: 70), PixelRect(x: 100, y: 70, width: 348, height: 230)] {
-            XCTAssertEqual(field.apply(to: crop(image, rect), at: rect).array, crop(whole, rect).array, "\(rect)")
+            let tile = crop(image, rect)
+            XCTAssertEqual(field.apply(to: tile, content: tile, at: rect).array, crop(whole, rect).array, "\(rect)")
         }
-        let exact = exactFinish(image, style: style)
+        let exact = exactFinish(image, content: image, style: style)
         var difference = 0.0
         for i in 0..<exact.count { difference += Double(abs(exact[flat: i] - whole[flat: i])) }
         difference /= Double(exact.count)

@@ -3,43 +3,36 @@ import XCTest
 
 @testable import Transfer
 
-/// The colour finish's smoothing of its change: per region, almost Gaussian, keeping the drawing.
+/// The colour finish's smoothing of its change: a guided filter per region, the content's
+/// brightness its guide.
 final class DisplacementSmoothingTests: XCTestCase {
-    /// Three running-sum passes equal a naive Float64 box filter applied three times (zeros
-    /// outside), and their spread is the Gaussian width asked for.
-    func testBoxPassesMatchANaiveFilterAndTheGaussianWidth() {
-        let height = 37, width = 53, sigma: Float = 4
-        let radius = DisplacementSmoothing.boxRadius(sigma: sigma)
+    /// The window means equal a naive Float64 mean over each pixel's window, counting only the
+    /// region's pixels inside the image.
+    func testWindowMeansMatchANaiveMeanOverTheRegion() {
+        let height = 37, width = 53, radius = 4, plane = height * width
         var random = SplitMix64(seed: 3)
-        var values = (0..<(height * width)).map { _ in Float(random.nextNormal()) }
-        var reference = values.map(Double.init)
-        var scratch = [Float](repeating: 0, count: values.count)
-        DisplacementSmoothing.blur(&values, height: height, width: width, radius: radius, scratch: &scratch)
-        func naivePass(_ v: [Double], alongRows: Bool) -> [Double] {
-            var out = [Double](repeating: 0, count: v.count)
-            for y in 0..<height {
-                for x in 0..<width {
-                    var sum = 0.0
-                    for d in -radius...radius {
-                        let (yy, xx) = alongRows ? (y, x + d) : (y + d, x)
-                        if yy >= 0 && yy < height && xx >= 0 && xx < width { sum += v[yy * width + xx] }
-                    }
-                    out[y * width + x] = sum / Double(2 * radius + 1)
+        let values = (0..<plane).map { _ in Float(random.nextNormal()) }
+        let labels = (0..<plane).map { Int32(($0 % width) * 3 / width + ($0 / width > 20 ? 1 : 0)) }
+        for label in Int32(0)...3 {
+            let window = DisplacementSmoothing.RegionWindow(
+                labels: labels, label: label, height: height, width: width, radius: radius)
+            let means = window.mean { values[$0] }
+            for p in 0..<plane {
+                guard labels[p] == label else {
+                    XCTAssertEqual(means[p], 0)
+                    continue
                 }
+                var sum = 0.0, count = 0.0
+                for y in max(0, p / width - radius)...min(height - 1, p / width + radius) {
+                    for x in max(0, p % width - radius)...min(width - 1, p % width + radius)
+                    where labels[y * width + x] == label {
+                        sum += Double(values[y * width + x])
+                        count += 1
+                    }
+                }
+                XCTAssertEqual(Double(means[p]), sum / count, accuracy: 1e-5)
             }
-            return out
         }
-        for _ in 0..<3 { reference = naivePass(naivePass(reference, alongRows: true), alongRows: false) }
-        for i in values.indices { XCTAssertEqual(Double(values[i]), reference[i], accuracy: 1e-5) }
-
-        // An impulse far from the borders spreads with the asked-for variance along a row.
-        var impulse = [Float](repeating: 0, count: height * width)
-        impulse[18 * width + 26] = 1
-        DisplacementSmoothing.blur(&impulse, height: height, width: width, radius: radius, scratch: &scratch)
-        let row = (0..<width).map { Double(impulse[18 * width + $0]) }
-        let mass = row.reduce(0, +)
-        let variance = row.enumerated().reduce(0.0) { $0 + $1.element * Double(($1.offset - 26) * ($1.offset - 26)) } / mass
-        XCTAssertEqual(variance.squareRoot(), Double(sigma), accuracy: 0.5)
     }
 
     /// A change that is constant within each region comes through exactly, however narrow the
@@ -54,7 +47,9 @@ final class DisplacementSmoothingTests: XCTestCase {
         for c in 0..<3 {
             for p in 0..<plane { finished[c, p / width, p % width] = image[flat: c * plane + p] + shifts[Int(labels[p])][c] }
         }
-        let result = DisplacementSmoothing.apply(image: image, finished: finished, labels: labels, count: 3, sigma: 6)
+        let result = DisplacementSmoothing.apply(
+            image: image, finished: finished, guide: DisplacementSmoothing.guide(image), labels: labels, count: 3,
+            radius: 6)
         for c in 0..<3 {
             for p in 0..<plane {
                 XCTAssertEqual(result[flat: c * plane + p], finished[flat: c * plane + p], accuracy: 1e-5)
@@ -62,22 +57,48 @@ final class DisplacementSmoothingTests: XCTestCase {
         }
     }
 
-    /// A finish that flattens the image's detail (every pixel sent to one colour) leaves the
-    /// detail in place: the change is smooth, so the image's own edges stay as strong.
-    func testAFlatteningFinishKeepsTheImagesEdges() {
+    /// Detail the image has and the content has not (painted strokes over a flat wall) stays: a
+    /// finish that sends every pixel to one colour moves the mean and leaves the stripes' steps.
+    func testAFlatteningFinishKeepsDetailTheContentHasNot() {
         let height = 64, width = 64, plane = height * width
         var values = [Float](repeating: 0, count: 3 * plane)
         for c in 0..<3 { for p in 0..<plane { values[c * plane + p] = (p % width) % 8 < 4 ? 0.3 : 0.6 } }
         let image = Tensor(Shape(channels: 3, height: height, width: width), values: values)
         let finished = Tensor(image.shape, values: [Float](repeating: 0.5, count: 3 * plane))
-        let result = DisplacementSmoothing.apply(image: image, finished: finished, labels: nil, count: 1, sigma: 8)
-        // Stripes of 0.3 and 0.6 keep their step of 0.3 in the middle of the image, and the mean
-        // moves to the finish's 0.5.
+        let wall = [Float](repeating: 0.4, count: plane)
+        let result = DisplacementSmoothing.apply(
+            image: image, finished: finished, guide: wall, labels: nil, count: 1, radius: 12)
         let y = 32
         for x in 16..<48 where x % 8 == 3 {
             XCTAssertEqual(result[0, y, x + 1] - result[0, y, x], 0.3, accuracy: 0.02)
         }
         let mean = (16..<48).reduce(Float(0)) { $0 + result[1, y, $1] } / 32
         XCTAssertEqual(mean, 0.5, accuracy: 0.02)
+    }
+
+    /// Where the content has an edge, the change may step with it: a dark half asked to lighten
+    /// and a light half asked to darken each get their own change right up to the edge, where a
+    /// smoothing blind to the content would blur the two across it (the cat's contour against
+    /// the wall). Away from content edges the change stays smooth (the test above).
+    func testTheChangeStepsWithTheContentsEdges() {
+        let height = 40, width = 60, plane = height * width, edge = 30
+        let content = Tensor(Shape(channels: 3, height: height, width: width))
+        let image = Tensor(Shape(channels: 3, height: height, width: width))
+        let finished = Tensor(image.shape)
+        for c in 0..<3 {
+            for p in 0..<plane {
+                let dark = p % width < edge
+                content[flat: c * plane + p] = dark ? 0.2 : 0.8
+                image[flat: c * plane + p] = dark ? 0.25 : 0.75
+                finished[flat: c * plane + p] = dark ? 0.45 : 0.55
+            }
+        }
+        let result = DisplacementSmoothing.apply(
+            image: image, finished: finished, guide: DisplacementSmoothing.guide(content), labels: nil, count: 1,
+            radius: 12)
+        // Blind to the edge, the two changes would cancel there (0.25 and 0.75 left as they
+        // were); the regulariser lets a little of each through to the other side (0.42, 0.58).
+        for x in [edge - 2, edge - 1] { XCTAssertEqual(result[0, 20, x], 0.45, accuracy: 0.04, "column \(x)") }
+        for x in [edge, edge + 1] { XCTAssertEqual(result[0, 20, x], 0.55, accuracy: 0.04, "column \(x)") }
     }
 }

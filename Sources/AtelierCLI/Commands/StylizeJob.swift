@@ -264,7 +264,7 @@ struct StylizeJob {
         } else {
             try LevelOutputWriter.write(
                 canvas, to: output, format: try OutputImage.format(of: output), bitDepth: prepared.contentBitDepth,
-                quality: outputOptions.quality, finish: streamedFinish(of: canvas, inputs: prepared.inputs))
+                quality: outputOptions.quality, finish: try streamedFinish(of: canvas, inputs: prepared.inputs))
         }
     }
 
@@ -281,15 +281,14 @@ struct StylizeJob {
 
     /// The streamed counterpart of `colours(of:content:inputs:)`, applied tile by tile as the
     /// output is written: the content's colours, or the finish worked out on an overview.
-    private func streamedFinish(of canvas: any Canvas, inputs: any TiledJobInputs) -> OutputFinish? {
+    private func streamedFinish(of canvas: any Canvas, inputs: any TiledJobInputs) throws -> OutputFinish? {
         guard let streaming = inputs as? StreamingJobInputs else { return nil }
-        if settings.preserveColors {
-            return .preservingColours(
-                LevelContentSource(source: streaming.content, width: canvas.width, height: canvas.height))
-        }
+        let content = LevelContentSource(source: streaming.content, width: canvas.width, height: canvas.height)
+        if settings.preserveColors { return .preservingColours(content) }
         guard settings.colourFinish > 0 else { return nil }
-        return .colourFinish(
-            of: canvas, style: streaming.style, strength: settings.colourFinish, seed: settings.transfer.seed)
+        return try .colourFinish(
+            of: canvas, content: content, style: streaming.style, strength: settings.colourFinish,
+            seed: settings.transfer.seed)
     }
 
     /// One line on where a resumed run stands.

@@ -39,8 +39,8 @@ extension MultiScaleStylizer.Inputs {
     /// The `colour_finish` of a finished image (RGB, any size): its colours moved to the style's
     /// colour distribution (`PaletteTransfer.matchDistributions`) region by region when the
     /// regions were drawn (colour-coded maps in `dss` mode), globally otherwise, with the change
-    /// smoothed so the image keeps its drawing (`DisplacementSmoothing`; not without a content
-    /// loss), by the fraction `strength` of the way (0…1).
+    /// smoothed along the content's edges so the image keeps its drawing (`DisplacementSmoothing`;
+    /// not without a content loss), by the fraction `strength` of the way (0…1).
     ///
     /// Automatic regions are left to the optimisation, whose patch matching already gives each its
     /// own strokes: their areas differ between photo and painting, and matching each to its own
@@ -66,8 +66,10 @@ extension MultiScaleStylizer.Inputs {
         }
         // Without a content loss (a doodle) there is no drawing to keep: the change goes in whole.
         guard settings.contentWeight > 0 else { return transported }
+        let guide = DisplacementSmoothing.guide(
+            MultiScaleStylizer.resized(content, width: image.width, height: image.height))
         return DisplacementSmoothing.apply(
-            image: image, finished: transported, labels: regions?.content.labels, count: regions?.content.count ?? 1,
-            sigma: DisplacementSmoothing.sigma(height: image.height, width: image.width))
+            image: image, finished: transported, guide: guide, labels: regions?.content.labels,
+            count: regions?.content.count ?? 1, radius: DisplacementSmoothing.radius(height: image.height, width: image.width))
     }
 }

@@ -76,20 +76,28 @@ final class LevelOutputWriterTests: XCTestCase {
 
     /// A finish is applied to every tile before it is written: a tiled TIFF of a finished canvas
     /// holds the finish of the whole canvas (its enlargement depends only on each pixel's
-    /// position, so tiles meet without seams).
+    /// position, and the guide is the content read by rectangle, so tiles meet without seams).
     func testEveryTileIsFinishedAsTheWholeWouldBe() throws {
         let folder = try TemporaryDirectory()
         let (canvas, pixels) = try canvas(in: folder)
         defer { try? canvas.close() }
         var random = SeededRandom(seed: 8)
         let style = random.tensor(Shape(channels: 3, height: 30, width: 40), in: 0.2...0.6)
-        let finish = OutputFinish.colourFinish(of: canvas, style: style, strength: 1, seed: 0, overviewSide: 64)
-        guard case .colourFinish(let field) = finish else { return XCTFail("a colour finish") }
+        // A content file at half the output's size, enlarged as the job reads it.
+        let contentPath = folder.path("content.png")
+        let samples: [Float] = (0..<(150 * 100 * 3)).map { (i: Int) -> Float in Float((i * 7919) % 256) / 255 }
+        try PNGFile.write(
+            Raster(width: 150, height: 100, layout: .rgb, bitDepth: .eight, samples: samples), to: contentPath)
+        let content = LevelContentSource(source: try ImageFile.open(contentPath), width: 300, height: 200)
+        let finish = try OutputFinish.colourFinish(
+            of: canvas, content: content, style: style, strength: 1, seed: 0, overviewSide: 64)
+        guard case .colourFinish(let field, _) = finish else { return XCTFail("a colour finish") }
         XCTAssertEqual(field.factor, 5)
         let path = folder.path("finished.tif")
         try LevelOutputWriter.write(canvas, to: path, format: .tiff, bitDepth: .sixteen, tileSize: 64, finish: finish)
         let read = try ReferenceImages.readWithTifffile(path)
-        let whole = field.apply(to: pixels, at: PixelRect(width: 300, height: 200))
+        let all = PixelRect(width: 300, height: 200)
+        let whole = field.apply(to: pixels, content: try content.read(all), at: all)
         XCTAssertEqual(read.samples16.map(Int.init), expected(whole, maxValue: 65535))
         XCTAssertNotEqual(read.samples16.map(Int.init), expected(pixels, maxValue: 65535), "the finish changed nothing")
     }
