@@ -8,15 +8,15 @@ enum SegmentationFeatures {
     static let layer = "relu3_1"
     static let side = 512
 
-    /// A copy of `image`'s relu3_1 features, computed on a network that shares `vgg`'s weights
-    /// but not its buffers: those of a 512-pixel pass up to relu3_1 are ~100 MB, which a
-    /// coordinator, whose network does nothing else, would otherwise hold for the whole run.
+    /// `image`'s relu3_1 features, by a features-only pass: it keeps none of its buffers (those of a
+    /// pass with a tape up to relu3_1 at 512 pixels are ~100 MB, which a coordinator, whose network
+    /// does nothing else, would otherwise hold for the whole run).
     static func of(_ image: Tensor, vgg: VGG) throws -> Tensor {
         let scale = min(1, Double(side) / Double(max(image.height, image.width)))
         let input = Tensor(
             channels: 3, height: max(16, Int((Double(image.height) * scale).rounded())),
             width: max(16, Int((Double(image.width) * scale).rounded())))
         Resample.area(image, into: input)
-        return try vgg.sharingWeights(pooling: vgg.pooling).forward(input, layers: [layer])[layer]!.clone()
+        return try vgg.features(of: input, layers: [layer])[layer]!
     }
 }

@@ -1,4 +1,4 @@
-import Network
+@testable import Network
 import Tensor
 import TestSupport
 import XCTest
@@ -94,5 +94,44 @@ final class VGGTests: XCTestCase {
         try vgg.backward(from: gradients, into: imageGradient)
         XCTAssertEqual(Tensor.allocationCount, before, "a planned pass allocated")
         XCTAssertEqual(imageGradient.array, first)
+    }
+}
+
+extension VGGTests {
+    /// The tape keeps a convolution's output that no one reads as one sign bit per element, and
+    /// ReLU's backward from those bits is ReLU's backward from the values: the image gradient is
+    /// the same bits whether the forward kept every layer whole (all requested) or only the
+    /// requested one, with both poolings (max pooling keeps each pooling's input whole).
+    func testBackwardFromTheSignBitsIsBackwardFromTheValues() throws {
+        for (pooling, architecture) in [(Pool2x2.Kind.average, RandomVGG.narrow16), (.max, RandomVGG.narrow19)] {
+            let weights = RandomVGG.weights(architecture, preprocessing: .caffe, seed: 8)
+            var random = SeededRandom(seed: 12)
+            let image = random.tensor(Shape(channels: 3, height: 37, width: 30), in: 0...1)
+            let shapes = architecture.activationShapes(height: 37, width: 30)
+            let deepest = try architecture.position(of: "relu4_2")
+            let gradient = random.tensor(shapes[deepest])
+            let everyLayer = Array(architecture.layerNames.prefix(deepest + 1))
+
+            let whole = VGG(weights: weights, pooling: pooling)
+            _ = try whole.forward(image, layers: everyLayer)
+            let fromValues = Tensor(image.shape)
+            try whole.backward(from: ["relu4_2": gradient], into: fromValues)
+
+            let compact = VGG(weights: weights, pooling: pooling)
+            _ = try compact.forward(image, layers: ["relu4_2"])
+            let fromSigns = Tensor(image.shape)
+            try compact.backward(from: ["relu4_2": gradient], into: fromSigns)
+            XCTAssertEqual(fromSigns.array, fromValues.array, "\(pooling) pooling")
+
+            // The compact tape: relu4_2 in Float, every other convolution's output in bits, and
+            // with max pooling each pooling's input in Float.
+            let pools = (0...deepest).filter { architecture.layerNames[$0].hasPrefix("pool") }
+            let floats = (0...deepest).filter { $0 == deepest || (pooling == .max && pools.contains($0 + 1)) }
+            let bits = (0..<deepest).filter { !floats.contains($0) && !pools.contains($0) }
+            let expected = floats.reduce(0) { $0 + shapes[$1].count * 4 }
+                + bits.reduce(0) { $0 + (shapes[$1].count + 63) / 64 * 8 }
+            XCTAssertEqual(compact.tapeBytes, expected, "\(pooling) pooling")
+            if pooling == .average { XCTAssertLessThan(compact.tapeBytes * 8, whole.tapeBytes) }
+        }
     }
 }

@@ -97,7 +97,7 @@ struct NearestPatchBenchmark {
         let resized = Tensor(channels: 3, height: size, width: size)
         Resample.forward(image, into: resized, kind: size <= min(image.width, image.height) ? .area : .bicubic)
         resized.clamp(to: 0...1)
-        let features = try vgg.forward(resized, layers: layers)
+        let features = try vgg.features(of: resized, layers: layers)
         var result: [String: (Tensor, PatchGrid)] = [:]
         for layer in layers {
             let map = features[layer]!

@@ -49,9 +49,9 @@ public enum GramDistance {
         return (difference / reference).squareRoot()
     }
 
-    /// The Gram matrix of each layer for `image`, copied out of the network's reused buffers.
+    /// The Gram matrix of each layer for `image`.
     private static func grams(of image: Tensor, vgg: VGG) throws -> [String: Tensor] {
-        let activations = try vgg.forward(image, layers: layers)
+        let activations = try vgg.features(of: image, layers: layers)
         var result: [String: Tensor] = [:]
         for layer in layers {
             let features = activations[layer]!

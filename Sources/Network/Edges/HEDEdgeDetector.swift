@@ -72,7 +72,7 @@ public final class HEDEdgeDetector {
     /// The edge map of `image` computed at its own size.
     private func edgesAtFullSize(of image: Tensor) throws -> Tensor {
         let padded = image.paddedByReplication(toMultipleOf: Self.stride)
-        let activations = try vgg.forward(padded, layers: Self.sideLayers)
+        let activations = try vgg.features(of: padded, layers: Self.sideLayers)
         let stack = Tensor(channels: sides.count, height: padded.height, width: padded.width)
         let upsampled = Tensor(channels: 1, height: padded.height, width: padded.width)
         for (index, (side, layer)) in zip(sides, Self.sideLayers).enumerated() {

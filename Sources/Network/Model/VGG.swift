@@ -6,14 +6,15 @@ import Tensor
 ///
 /// Buffers are planned per input size (`VGGPlan`) and reused: after the first pass at a size, a
 /// forward and backward at that size allocate nothing. One plan is kept: a pass at another size
-/// replaces it (so compute fixed targets, such as the style's features, before the loop). A `VGG`
-/// is not thread-safe; use one per worker.
+/// replaces it (so compute fixed targets before the loop; the style's features, which no backward
+/// follows, come from `features(of:layers:)`, which neither uses nor replaces it). A `VGG` is not
+/// thread-safe; use one per worker.
 public final class VGG {
     public let architecture: VGGArchitecture
     public let preprocessing: Preprocessing
     /// Max pooling as trained, or average pooling, which gives smoother images in synthesis.
     public let pooling: Pool2x2.Kind
-    private let layers: [VGGLayer]
+    let layers: [VGGLayer]
     private let convolutions: [Conv3x3]
     private let workspace = Workspace()
     private var plan: VGGPlan?
@@ -57,19 +58,20 @@ public final class VGG {
     ///   reads them).
     /// - Throws: `NetworkError.unknownLayer`, or `.imageTooSmall` if a pooling would reach size 0.
     public func forward(_ image: Tensor, layers layerNames: [String]) throws -> [String: Tensor] {
-        precondition(image.channels == VGGArchitecture.inputChannels, "VGG input must be RGB, is \(image.shape)")
-        let positions = try layerNames.map { try architecture.position(of: $0) }
+        let positions = try checkedPositions(of: layerNames, image: image)
         let plan = plan(height: image.height, width: image.width)
         let depth = (positions.max() ?? -1) + 1
-        if let empty = plan.shapes.prefix(depth).firstIndex(where: { $0.count == 0 }) {
-            throw NetworkError.imageTooSmall(width: image.width, height: image.height, layer: layers[empty].name)
-        }
+        let keptWhole = Set(positions).union((1..<max(depth, 1)).filter { isMaxPooling($0) }.map { $0 - 1 })
         preprocessing.apply(image, into: plan.input)
+        var input = plan.input
         for position in 0..<depth {
-            forward(layer: position, plan: plan)
+            let output = plan.output(position, keptWhole: keptWhole.contains(position), layerInput: input)
+            forward(layer: position, input: input, into: output)
+            plan.record(position, output: output, isConvolution: !isPooling(position))
+            input = output
         }
         plan.computedDepth = depth
-        return Dictionary(positions.map { (layers[$0].name, plan.activation($0)) }) { first, _ in first }
+        return Dictionary(positions.map { (layers[$0].name, plan.writtenActivation($0)) }) { first, _ in first }
     }
 
     /// Backpropagates `gradients` (∂L/∂activation for some named layers, each of that layer's
@@ -108,6 +110,23 @@ public final class VGG {
         preprocessing.backward(current, into: imageGradient)
     }
 
+    /// The layer positions of `layerNames`, checked against `image`.
+    /// - Throws: `NetworkError.unknownLayer`, or `.imageTooSmall` if a pooling before the deepest
+    ///   of them would reach size 0.
+    func checkedPositions(of layerNames: [String], image: Tensor) throws -> [Int] {
+        precondition(image.channels == VGGArchitecture.inputChannels, "VGG input must be RGB, is \(image.shape)")
+        let positions = try layerNames.map { try architecture.position(of: $0) }
+        let depth = (positions.max() ?? -1) + 1
+        let shapes = architecture.activationShapes(height: image.height, width: image.width)
+        if let empty = shapes.prefix(depth).firstIndex(where: { $0.count == 0 }) {
+            throw NetworkError.imageTooSmall(width: image.width, height: image.height, layer: layers[empty].name)
+        }
+        return positions
+    }
+
+    /// Bytes of the tape the last `forward` left for `backward` (see `VGGPlan`).
+    var tapeBytes: Int { plan?.tapeBytes ?? 0 }
+
     /// The plan for an input of `height`×`width`, made on the first pass at a new size.
     private func plan(height: Int, width: Int) -> VGGPlan {
         if let plan, plan.height == height, plan.width == width { return plan }
@@ -116,10 +135,9 @@ public final class VGG {
         return made
     }
 
-    /// Computes layer `position`'s activation from its input.
-    private func forward(layer position: Int, plan: VGGPlan) {
-        let input = plan.layerInput(position)
-        let output = plan.activation(position)
+    /// Computes layer `position`'s activation `output` from `input`: the one place both passes
+    /// (with a tape and features-only) run a layer, so that they give the same bits.
+    func forward(layer position: Int, input: Tensor, into output: Tensor) {
         switch layers[position].kind {
         case .convolution(let index, _, _, _):
             convolutions[index].forward(input, into: output, workspace: workspace)
@@ -129,16 +147,30 @@ public final class VGG {
         }
     }
 
+    /// Whether layer `position` is a pooling, and whether it is a max pooling.
+    private func isPooling(_ position: Int) -> Bool {
+        if case .pool = layers[position].kind { return true }
+        return false
+    }
+
+    private func isMaxPooling(_ position: Int) -> Bool { isPooling(position) && pooling == .max }
+
     /// Maps ∂L/∂(layer output) to ∂L/∂(layer input).
     /// - Returns: the buffer holding ∂L/∂(layer input); `outputGradient` may be overwritten.
     private func backward(layer position: Int, outputGradient: Tensor, plan: VGGPlan) -> Tensor {
-        let input = plan.layerInput(position)
-        let inputGradient = plan.gradientBuffer(input.shape, avoiding: outputGradient)
+        let inputShape = position == 0 ? plan.input.shape : plan.shapes[position - 1]
+        let inputGradient = plan.gradientBuffer(inputShape, avoiding: outputGradient)
         switch layers[position].kind {
         case .convolution(let index, _, _, _):
-            ReLU.backward(output: plan.activation(position), outputGradient: outputGradient, into: outputGradient)
+            if !plan.reluBackward(position, gradient: outputGradient) {
+                ReLU.backward(
+                    output: plan.keptActivation(position)!, outputGradient: outputGradient, into: outputGradient)
+            }
             convolutions[index].backward(outputGradient: outputGradient, into: inputGradient, workspace: workspace)
         case .pool:
+            // Max pooling reads its input, kept whole by the forward pass; average pooling reads
+            // only its shape, which the gradient buffer has.
+            let input = pooling == .max ? plan.keptActivation(position - 1)! : inputGradient
             Pool2x2.backward(input: input, outputGradient: outputGradient, into: inputGradient, kind: pooling)
         }
         return inputGradient

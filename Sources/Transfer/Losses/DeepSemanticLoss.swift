@@ -24,12 +24,11 @@ public final class DeepSemanticLoss {
     public let seed: UInt64
     private var searches: UInt64 = 0
 
-    // Buffers planned for one image feature shape, reused on every evaluation.
+    // The query keys, planned for one image feature shape and reused on every evaluation. The
+    // image's patch matrix and its gradient are never made: the loss reads both patches from their
+    // maps, and the gradient is added onto the map where each patch's term is made.
     private var plannedShape: Shape?
-    private var featurePatches = Tensor(Shape(channels: 1, height: 0, width: 0))
-    private var semanticPatches: [Tensor] = []
     private var keys = Tensor(Shape(channels: 1, height: 0, width: 0))
-    private var patchGradient = Tensor(Shape(channels: 1, height: 0, width: 0))
     /// The image's patches on their grid, labelled like the bank's (from the segmentation group).
     public private(set) var grid = PatchGrid(rows: 0, columns: 0)
     /// The previous level's field, carried onto this level's grid at the first search.
@@ -76,12 +75,7 @@ public final class DeepSemanticLoss {
         guard plannedShape != features else { return }
         plannedShape = features
         grid = PatchGrid(map: features, segmentation: bank.segmentationGroup.map { semantics[$0] })
-        featurePatches = Tensor(Patches.shape(for: features))
-        semanticPatches = bank.semanticChannels.map { channels in
-            Tensor(Patches.shape(for: Shape(channels: channels, height: features.height, width: features.width)))
-        }
-        keys = Tensor(Shape(channels: 1, height: featurePatches.height, width: bank.keys.width))
-        patchGradient = Tensor(featurePatches.shape)
+        keys = Tensor(Shape(channels: 1, height: grid.count, width: bank.keys.width))
     }
 
     /// The loss at the image's features, with ∂L/∂features written into `gradient` (C×H×W).
@@ -92,18 +86,15 @@ public final class DeepSemanticLoss {
     ///   - searching: false keeps the matches of the previous evaluation (same shape), so that the
     ///     loss is a smooth function of the features (for a line search); true searches anew.
     public func evaluate(features: Tensor, semantics: [Tensor], gradient: Tensor, searching: Bool = true) -> Double {
-        precondition(features.channels * 9 == bank.featurePatches.width,
-                     "features have \(features.channels) channels, the style \(bank.featurePatches.width / 9)")
+        precondition(features.channels == bank.features.channels,
+                     "features have \(features.channels) channels, the style \(bank.features.channels)")
         precondition(semantics.map(\.channels) == bank.semanticChannels,
                      "image DSS has \(semantics.map(\.channels)) channels, the style's \(bank.semanticChannels)")
         precondition(gradient.shape == features.shape, "gradient \(gradient.shape) for features \(features.shape)")
         precondition(features.height >= 3 && features.width >= 3, "features \(features.shape) smaller than a patch")
         plan(for: features.shape, semantics: semantics)
-        Patches.extract(features, into: featurePatches)
-        if searching || matches.count != featurePatches.height {
-            for (map, patches) in zip(semantics, semanticPatches) { Patches.extract(map, into: patches) }
-            PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
-                            weights: semanticWeights, into: keys)
+        if searching || matches.count != grid.count {
+            PatchKeys.build(maps: [features] + semantics, weights: semanticWeights, into: keys)
             let start = DispatchTime.now().uptimeNanoseconds
             if matches.count != grid.count, let coarser = coarserField {
                 matches = PatchGrid.carry(coarser.matches, from: (coarser.grid, coarser.bank), to: (grid, bank.grid))
@@ -114,29 +105,80 @@ public final class DeepSemanticLoss {
                                matches: &matches, scores: &scores)
             searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
+        let loss = matchedDistance(features)
+        addMatchedGradient(features, into: gradient)
+        return loss / (Double(grid.count) * Double(features.channels * 9))
+    }
 
-        let count = featurePatches.height, length = featurePatches.width
-        let scale = 2 / (Float(count) * Float(length))
+    /// Σ_p ‖x_p − s_m(p)‖², each patch's sum in Float over its elements in `Patches`' order
+    /// (c·9 + ky·3 + kx), the patches' sums added in Double in patch order.
+    private func matchedDistance(_ features: Tensor) -> Double {
+        let (channels, height, width) = (features.channels, features.height, features.width)
+        let (styleHeight, styleWidth) = (bank.features.height, bank.features.width)
         var loss = 0.0
-        featurePatches.withUnsafeBufferPointer { x in
-            bank.featurePatches.withUnsafeBufferPointer { s in
-                patchGradient.withUnsafeMutableBufferPointer { g in
-                    for p in 0..<count {
-                        let xp = x.baseAddress! + p * length
-                        let sp = s.baseAddress! + Int(matches[p]) * length
-                        let gp = g.baseAddress! + p * length
-                        var sum: Float = 0
-                        for i in 0..<length {
-                            let d = xp[i] - sp[i]
-                            sum += d * d
-                            gp[i] = scale * d
+        features.withUnsafeBufferPointer { x in
+            bank.features.withUnsafeBufferPointer { s in
+                for p in 0..<grid.count {
+                    let (y, column) = p.quotientAndRemainder(dividingBy: width - 2)
+                    let (my, mx) = Int(matches[p]).quotientAndRemainder(dividingBy: styleWidth - 2)
+                    var sum: Float = 0
+                    for c in 0..<channels {
+                        let xc = x.baseAddress! + (c * height + y) * width + column
+                        let sc = s.baseAddress! + (c * styleHeight + my) * styleWidth + mx
+                        for ky in 0..<3 {
+                            for kx in 0..<3 {
+                                let d = xc[ky * width + kx] - sc[ky * styleWidth + kx]
+                                sum += d * d
+                            }
                         }
-                        loss += Double(sum)
                     }
+                    loss += Double(sum)
                 }
             }
         }
-        Patches.backward(patchesGradient: patchGradient, into: gradient)
-        return loss / (Double(count) * Double(length))
+        return loss
     }
+
+    /// gradient = Σ_p (patch p's pixels) += 2/(P·D) (x_p − s_m(p)): `Patches.backward` of the
+    /// patches' gradients, in its order (per channel, patches in order, then ky, kx), with each
+    /// term made where it is added.
+    private func addMatchedGradient(_ features: Tensor, into gradient: Tensor) {
+        let (height, width) = (features.height, features.width)
+        let (styleHeight, styleWidth) = (bank.features.height, bank.features.width)
+        let columns = width - 2, count = grid.count
+        let scale = 2 / (Float(count) * Float(features.channels * 9))
+        features.withUnsafeBufferPointer { x in
+        bank.features.withUnsafeBufferPointer { s in
+        gradient.withUnsafeMutableBufferPointer { g in
+        matches.withUnsafeBufferPointer { matches in
+            let lent = Operands(x: x.baseAddress!, s: s.baseAddress!, g: g.baseAddress!, matches: matches.baseAddress!)
+            // Per channel, as `Patches.backward`: a channel's pixels receive from that channel alone.
+            Engine.parallelFor(features.channels) { c in
+                let plane = lent.g + c * height * width
+                plane.update(repeating: 0, count: height * width)
+                let xPlane = lent.x + c * height * width, sPlane = lent.s + c * styleHeight * styleWidth
+                for p in 0..<count {
+                    let (y, column) = p.quotientAndRemainder(dividingBy: columns)
+                    let (my, mx) = Int(lent.matches[p]).quotientAndRemainder(dividingBy: styleWidth - 2)
+                    let xc = xPlane + y * width + column, sc = sPlane + my * styleWidth + mx
+                    let corner = plane + y * width + column
+                    for ky in 0..<3 {
+                        for kx in 0..<3 {
+                            let d = xc[ky * width + kx] - sc[ky * styleWidth + kx]
+                            let term = scale * d
+                            corner[ky * width + kx] += term
+                        }
+                    }
+                }
+            }
+        }}}}
+    }
+}
+
+/// The maps and matches lent to the engine's threads: each writes only its own channels of `g`.
+private struct Operands: @unchecked Sendable {
+    let x: UnsafePointer<Float>
+    let s: UnsafePointer<Float>
+    let g: UnsafeMutablePointer<Float>
+    let matches: UnsafePointer<Int32>
 }

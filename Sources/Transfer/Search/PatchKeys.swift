@@ -37,6 +37,43 @@ public enum PatchKeys {
         }
     }
 
+    /// Patch rows whose patch matrices `build(maps:weights:into:)` holds at once.
+    static let bandRows = 8
+
+    /// Fills `keys` as `build(featurePatches:semanticPatches:weights:into:)` does from the patch
+    /// matrices of `maps` (the features, then each DSS group, all of one height and width), without
+    /// those matrices: a key depends on its own patch alone, so the keys are made by bands of
+    /// `bandRows` patch rows, bit for bit the rows of one build over the whole maps, while holding a
+    /// band's patches instead of the whole maps' (as large as the keys).
+    public static func build(maps: [Tensor], weights: [Float], into keys: Tensor) {
+        let (height, width) = (maps[0].height, maps[0].width)
+        precondition(maps.allSatisfy { $0.height == height && $0.width == width }, "maps of different sizes")
+        precondition(maps.count == weights.count + 1, "one weight per DSS group")
+        let rows = max(height - 2, 0), columns = max(width - 2, 0)
+        let length = maps.reduce(0) { $0 + $1.channels * 9 }
+        precondition(keys.shape == Shape(channels: 1, height: rows * columns, width: length),
+                     "keys shape \(keys.shape) for maps of \(height)×\(width)")
+        var first = 0
+        while first < rows {
+            let bandRows = min(Self.bandRows, rows - first)
+            let patches = maps.map { map -> Tensor in
+                let band = map.rows(first..<(first + bandRows + 2))
+                let patches = Tensor(Patches.shape(for: band.shape))
+                Patches.extract(band, into: patches)
+                return patches
+            }
+            let band = Tensor(Shape(channels: 1, height: bandRows * columns, width: length))
+            build(featurePatches: patches[0], semanticPatches: Array(patches.dropFirst()), weights: weights, into: band)
+            keys.withUnsafeMutableBufferPointer { target in
+                band.withUnsafeBufferPointer { source in
+                    let rows = target.baseAddress! + first * columns * length
+                    rows.update(from: source.baseAddress!, count: source.count)
+                }
+            }
+            first += bandRows
+        }
+    }
+
     private static func normalise(
         _ source: UnsafePointer<Float>, count: Int, scale: Float, into target: UnsafeMutablePointer<Float>
     ) {
@@ -45,5 +82,21 @@ public enum PatchKeys {
         let norm = sum.squareRoot()
         let factor = norm < minimumNorm ? 0 : scale / norm
         for i in 0..<count { target[i] = source[i] * factor }
+    }
+}
+
+extension Tensor {
+    /// A copy of rows `range` of every channel.
+    fileprivate func rows(_ range: Range<Int>) -> Tensor {
+        let band = Tensor(Shape(channels: channels, height: range.count, width: width))
+        withUnsafeBufferPointer { source in
+            band.withUnsafeMutableBufferPointer { target in
+                for c in 0..<channels {
+                    (target.baseAddress! + c * range.count * width).update(
+                        from: source.baseAddress! + (c * height + range.lowerBound) * width, count: range.count * width)
+                }
+            }
+        }
+        return band
     }
 }

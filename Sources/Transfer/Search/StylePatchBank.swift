@@ -6,9 +6,13 @@ import Tensor
 ///
 /// A bank depends only on the style at one level, so it is built once per level and shared by
 /// every objective of that level: the whole image, or each of its tiles (DESIGN.md §2).
+///
+/// The matched patches' targets are read from the style's feature map, not kept as a patch
+/// matrix: that matrix repeats each value nine times (1.5 GB at relu3_1 for a 2048 × 1280 style,
+/// where the map is 168 MB), and so would the keys' patch matrix, which is made by bands.
 public final class StylePatchBank {
-    /// The style's raw feature patches, 1 × N × (C·9): the targets of the matched patches.
-    public let featurePatches: Tensor
+    /// The style's features at this layer, C×H×W: the targets of the matched patches.
+    public let features: Tensor
     /// The style's search keys, 1 × N × (C·9 + Σ Kᵢ·9), built with unit DSS weights: the weights
     /// sit on the query side only, so that one bank serves any weights.
     public let keys: Tensor
@@ -49,20 +53,13 @@ public final class StylePatchBank {
         featureWidth = styleFeatures.width
         self.segmentationGroup = segmentationGroup
         grid = PatchGrid(map: styleFeatures.shape, segmentation: segmentationGroup.map { styleSemantics[$0] })
-        featurePatches = Tensor(Patches.shape(for: styleFeatures.shape))
-        Patches.extract(styleFeatures, into: featurePatches)
-        let semanticPatches = styleSemantics.map { semantics -> Tensor in
-            let patches = Tensor(Patches.shape(for: semantics.shape))
-            Patches.extract(semantics, into: patches)
-            return patches
-        }
-        keys = Tensor(Shape(channels: 1, height: featurePatches.height,
-                            width: featurePatches.width + semanticPatches.reduce(0) { $0 + $1.width }))
-        PatchKeys.build(featurePatches: featurePatches, semanticPatches: semanticPatches,
-                        weights: semanticPatches.map { _ in 1 }, into: keys)
+        features = styleFeatures.clone()
+        keys = Tensor(Shape(channels: 1, height: grid.count,
+                            width: ([styleFeatures] + styleSemantics).reduce(0) { $0 + $1.channels * 9 }))
+        PatchKeys.build(maps: [styleFeatures] + styleSemantics, weights: styleSemantics.map { _ in 1 }, into: keys)
         search = makeSearch(keys, grid)
     }
 
     /// How many style patches the bank holds.
-    public var count: Int { featurePatches.height }
+    public var count: Int { grid.count }
 }

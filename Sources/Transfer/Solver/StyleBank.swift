@@ -42,7 +42,7 @@ public final class StyleBank {
         styleWidth = style.width
         styleHeight = style.height
         let shallowLayers = settings.activeShallowLayers
-        let features = try vgg.forward(style, layers: Array(Set(settings.styleLayers + shallowLayers)))
+        let features = try vgg.features(of: style, layers: Array(Set(settings.styleLayers + shallowLayers)))
         shallowTerms = shallowLayers.map { layer in
             let layerFeatures = features[layer]!
             let groups = styleSemantics.map { LevelObjective.resize($0, to: layerFeatures.shape) }
