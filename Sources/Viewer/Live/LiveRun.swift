@@ -103,6 +103,8 @@ public final class LiveRun: @unchecked Sendable {
             overview = LiveOverview(levelWidth: next.width, levelHeight: next.height, maximumSide: overviewSide)
         }
         level = next
+        round = nil
+        done = []
         acceptedTimes = []
         version += 1
     }
@@ -141,12 +143,12 @@ public final class LiveRun: @unchecked Sendable {
     }
 
     /// A level is finished: a small one's canvas is read whole into the overview, and the
-    /// overview is kept, reduced, as the level's preview.
+    /// overview is kept, reduced, as the level's preview. Its last round's grid stays shown
+    /// (all done) until the next level starts.
     public func levelFinished(_ index: Int, canvas: any Canvas) {
         lock.withLock {
             guard let plan, plan.levels.indices.contains(index) else { return }
             enter(level: plan.levels[index])
-            round = nil
             if canvas.width * canvas.height <= Self.canvasReadPixels, canvas.channels >= 3,
                canvas.width == plan.levels[index].width, canvas.height == plan.levels[index].height {
                 let whole = PixelRect(width: canvas.width, height: canvas.height)
