@@ -28,7 +28,8 @@ final class LiveBrowserTests: XCTestCase {
         let record = try XCTUnwrap(job.results.value[0])
         let tile = status.tiles[0]
         // The done tile's core, inside its frame and away from its neighbours' overlap.
-        let done = difference(shot, PixelRect(x: tile.x + 2, y: tile.y + 2, width: tile.width - 19, height: tile.height - 19)) {
+        let inside = PixelRect(x: tile.x + 2, y: tile.y + 2, width: tile.width - 19, height: tile.height - 19)
+        let done = difference(shot, inside) {
             x, y, channel in Double(record.pixels[channel, y - record.rect.y, x - record.rect.x]) * 255
         }
         XCTAssertLessThan(done, 2, "mean difference of the done tile from its result")

@@ -67,7 +67,8 @@ final class LiveRunTests: XCTestCase {
         for y in core.y..<(core.y + core.height - 17) {
             for x in core.x..<(core.x + core.width - 17) {
                 for channel in 0..<3 {
-                    let expected = Int((Double(record.pixels[channel, y - record.rect.y, x - record.rect.x]) * 255).rounded())
+                    let value = record.pixels[channel, y - record.rect.y, x - record.rect.x]
+                    let expected = Int((Double(value) * 255).rounded())
                     let shown = Int(canvas.samples8[(y * canvas.width + x) * canvas.channels + channel])
                     largest = max(largest, abs(expected - shown))
                 }
@@ -97,7 +98,8 @@ final class LiveRunTests: XCTestCase {
                 for x in 0..<canvas.width {
                     for channel in 0..<3 {
                         let expected = Int((Double(min(max(canvas[channel, y, x], 0), 1)) * 255).rounded())
-                        largest = max(largest, abs(expected - Int(pixels.samples8[(y * canvas.width + x) * pixels.channels + channel])))
+                        let shown = Int(pixels.samples8[(y * canvas.width + x) * pixels.channels + channel])
+                        largest = max(largest, abs(expected - shown))
                     }
                 }
             }
@@ -110,7 +112,8 @@ final class LiveRunTests: XCTestCase {
         XCTAssertNil(job.complete())
         let text = String(decoding: try job.viewer.http.get("/metrics").body, as: UTF8.self)
         let value = { (name: String) -> Double? in
-            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+            let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            return line.flatMap { Double($0.split(separator: " ").last!) }
         }
         // Two tiles or more at the coarse level, six at the finest.
         XCTAssertGreaterThanOrEqual(value("atelier_run_tiles_done_total") ?? 0, 7, text)

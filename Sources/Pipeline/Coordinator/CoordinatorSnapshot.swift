@@ -7,6 +7,12 @@ public struct CoordinatorSnapshot: Sendable {
         public var key: TileResultKey
         public var worker: String
         public var speculative: Bool
+
+        public init(key: TileResultKey, worker: String, speculative: Bool) {
+            self.key = key
+            self.worker = worker
+            self.speculative = speculative
+        }
     }
 
     public var leases: [Lease] = []

@@ -277,7 +277,8 @@ public final class TileCoordinator: TileExecutor {
         lastSnapshot = now
         var snapshot = CoordinatorSnapshot()
         snapshot.leases = board.currentLeases.map {
-            CoordinatorSnapshot.Lease(key: $0.key, worker: names[$0.worker] ?? $0.worker.name, speculative: $0.speculative)
+            CoordinatorSnapshot.Lease(
+                key: $0.key, worker: names[$0.worker] ?? $0.worker.name, speculative: $0.speculative)
         }
         snapshot.pending = board.pendingCount
         snapshot.workersAlive = board.workers.filter(introduced.contains).map { names[$0] ?? $0.name }

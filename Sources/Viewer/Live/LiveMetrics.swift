@@ -22,7 +22,8 @@ final class LiveMetrics: @unchecked Sendable {
             gauge("atelier_run_level", status.level)
             gauge("atelier_run_levels", status.levels)
             gauge("atelier_run_round", status.round)
-            gauge("atelier_run_level_progress", status.counts.total == 0 ? 0 : Double(status.counts.done) / Double(status.counts.total))
+            let total = max(status.counts.total, 1)
+            gauge("atelier_run_level_progress", Double(status.counts.done) / Double(total))
             gauge("atelier_run_tiles_leased", status.counts.leased)
             gauge("atelier_run_queue_depth", status.counts.queued + status.counts.retried)
             gauge("atelier_run_tiles_per_second", status.tilesPerSecond)
@@ -54,6 +55,7 @@ final class LiveMetrics: @unchecked Sendable {
         let before = added[key] ?? 0
         added[key] = total
         guard total > before else { return }
-        CoreMetrics.FloatingPointCounter(label: label, dimensions: dimensions, factory: factory).increment(by: total - before)
+        CoreMetrics.FloatingPointCounter(label: label, dimensions: dimensions, factory: factory)
+            .increment(by: total - before)
     }
 }

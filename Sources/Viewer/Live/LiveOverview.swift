@@ -52,7 +52,8 @@ struct LiveOverview {
             for blockY in firstY...lastY {
                 let rows = max(blockY * factor, clipped.y)..<min((blockY + 1) * factor, clipped.y + clipped.height)
                 for blockX in firstX...lastX {
-                    let columns = max(blockX * factor, clipped.x)..<min((blockX + 1) * factor, clipped.x + clipped.width)
+                    let columns =
+                        max(blockX * factor, clipped.x)..<min((blockX + 1) * factor, clipped.x + clipped.width)
                     for channel in 0..<3 {
                         var sum = 0.0
                         for y in rows {

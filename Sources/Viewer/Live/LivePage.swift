@@ -107,7 +107,8 @@ enum LivePage {
             const counts = status.counts;
             const parts = ["Atelier · " + status.job + " · " + status.state];
             if (status.level > 0) {
-              parts.push("level " + status.level + "/" + status.levels + " (" + status.width + "×" + status.height + ")");
+              parts.push("level " + status.level + "/" + status.levels
+                + " (" + status.width + "×" + status.height + ")");
             }
             if (status.round > 0) {
               parts.push("round " + status.round + "/" + status.rounds);

@@ -202,7 +202,8 @@ public final class LiveRun: @unchecked Sendable {
                 .init(width: $0.raster.width, height: $0.raster.height, factor: $0.factor, version: version)
             },
             tiles: [], counts: .init(), tilesPerSecond: 0, etaSeconds: nil, elapsedSeconds: seconds,
-            tilesAccepted: accepted, retries: snapshot?.counts.retries ?? 0, workersAlive: 0, workers: [], bytesIn: snapshot?.bytesIn ?? 0, bytesOut: snapshot?.bytesOut ?? 0,
+            tilesAccepted: accepted, retries: snapshot?.counts.retries ?? 0, workersAlive: 0, workers: [],
+            bytesIn: snapshot?.bytesIn ?? 0, bytesOut: snapshot?.bytesOut ?? 0,
             previews: previews.keys.sorted().map { index in
                 let preview = previews[index]!
                 return .init(level: index + 1, width: preview.width, height: preview.height,

@@ -39,11 +39,7 @@ final class LiveJob: @unchecked Sendable {
     }()
 
     init() throws {
-        let settings = Self.settings
-        let vgg = Self.vgg()
-        plan = LevelPlan(
-            width: Self.width, height: Self.height, transfer: settings.transfer, tile: settings.tile,
-            alignment: try settings.geometry(of: vgg.architecture).alignment)
+        plan = try Self.levelPlan()
         viewer = try RunningViewer(live: live)
         live.begin(job: "live-test", plan: plan)
         let (gate, results, canvases, live, failure, finished) =
@@ -62,7 +58,8 @@ final class LiveJob: @unchecked Sendable {
                     Self.inputs(), width: Self.width, height: Self.height,
                     executor: LiveExecutor(pool.coordinator, live: live),
                     levelFinished: { index, canvas in
-                        canvases.update { $0[index] = canvas.read(PixelRect(width: canvas.width, height: canvas.height)) }
+                        let whole = PixelRect(width: canvas.width, height: canvas.height)
+                        canvases.update { $0[index] = canvas.read(whole) }
                         live.levelFinished(index, canvas: canvas)
                     })
                 live.finish()
@@ -108,6 +105,13 @@ final class LiveJob: @unchecked Sendable {
         }
     }
 
+    /// The job's levels and grids, as the runner plans them.
+    static func levelPlan() throws -> LevelPlan {
+        LevelPlan(
+            width: width, height: height, transfer: settings.transfer, tile: settings.tile,
+            alignment: try settings.geometry(of: vgg().architecture).alignment)
+    }
+
     static func vgg() -> VGG {
         VGG(weights: RandomVGG.weights(RandomVGG.narrow16, preprocessing: .caffe, seed: 8), pooling: .average)
     }
@@ -138,7 +142,10 @@ final class GatedComputation: TileComputation {
     private let gate: DispatchSemaphore
     private let solved: (TileResultRecord) -> Void
 
-    init(inner: TileComputation, gatedLevel: Int, gate: DispatchSemaphore, solved: @escaping (TileResultRecord) -> Void) {
+    init(
+        inner: TileComputation, gatedLevel: Int, gate: DispatchSemaphore,
+        solved: @escaping (TileResultRecord) -> Void
+    ) {
         self.inner = inner
         self.gatedLevel = gatedLevel
         self.gate = gate
