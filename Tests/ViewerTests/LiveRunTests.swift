@@ -63,16 +63,9 @@ final class LiveRunTests: XCTestCase {
         let record = try XCTUnwrap(job.results.value[0])
         // Inside tile 0's core, away from where its neighbours' results reach (the overlap).
         let core = status.tiles[0]
-        var largest = 0
-        for y in core.y..<(core.y + core.height - 17) {
-            for x in core.x..<(core.x + core.width - 17) {
-                for channel in 0..<3 {
-                    let value = record.pixels[channel, y - record.rect.y, x - record.rect.x]
-                    let expected = Int((Double(value) * 255).rounded())
-                    let shown = Int(canvas.samples8[(y * canvas.width + x) * canvas.channels + channel])
-                    largest = max(largest, abs(expected - shown))
-                }
-            }
+        let inside = PixelRect(x: core.x, y: core.y, width: core.width - 17, height: core.height - 17)
+        let largest = Self.largestDifference(canvas, over: inside) { x, y, channel in
+            record.pixels[channel, y - record.rect.y, x - record.rect.x]
         }
         XCTAssertLessThanOrEqual(largest, 1, "the overview differs from the tile's result by \(largest) levels")
     }
@@ -93,18 +86,29 @@ final class LiveRunTests: XCTestCase {
             let pixels = try ReferenceImages.readWithPillow(path)
             let canvas = try XCTUnwrap(job.canvases.value[preview.level - 1])
             XCTAssertEqual([pixels.width, pixels.height], [canvas.width, canvas.height])
-            var largest = 0
-            for y in 0..<canvas.height {
-                for x in 0..<canvas.width {
-                    for channel in 0..<3 {
-                        let expected = Int((Double(min(max(canvas[channel, y, x], 0), 1)) * 255).rounded())
-                        let shown = Int(pixels.samples8[(y * canvas.width + x) * pixels.channels + channel])
-                        largest = max(largest, abs(expected - shown))
-                    }
-                }
+            let largest = Self.largestDifference(pixels, over: PixelRect(width: canvas.width, height: canvas.height)) {
+                x, y, channel in canvas[channel, y, x]
             }
             XCTAssertLessThanOrEqual(largest, 1, "level \(preview.level)'s preview is off its canvas by \(largest)")
         }
+    }
+
+    /// The largest difference, in 8-bit levels, between `image` over `rect` and `expected` (values
+    /// in 0…1, clamped and rounded as an 8-bit PNG holds them).
+    private static func largestDifference(
+        _ image: ReferenceImages.Pixels, over rect: PixelRect, expected: (Int, Int, Int) -> Float
+    ) -> Int {
+        var largest = 0
+        for y in rect.y..<(rect.y + rect.height) {
+            for x in rect.x..<(rect.x + rect.width) {
+                for channel in 0..<3 {
+                    let value = Int((Double(min(max(expected(x, y, channel), 0), 1)) * 255).rounded())
+                    let shown = Int(image.samples8[(y * image.width + x) * image.channels + channel])
+                    largest = max(largest, abs(value - shown))
+                }
+            }
+        }
+        return largest
     }
 
     func testMetricsCarryTheRunsNumbers() throws {
