@@ -111,6 +111,17 @@ final class LiveRunTests: XCTestCase {
         return largest
     }
 
+    /// Watching changes nothing: the watched run's final canvas has the bytes of the same job
+    /// solved in order in this process, with no coordinator and no live view.
+    func testAWatchedRunGivesTheUnwatchedBytes() throws {
+        let job = try LiveJob()
+        XCTAssertNil(job.complete())
+        let watched = try XCTUnwrap(job.canvases.value[LiveJob.finestLevel])
+        let reference = try TiledStylizer(vgg: LiveJob.vgg(), settings: LiveJob.settings, job: "live-test")
+            .run(LiveJob.inputs(), width: LiveJob.width, height: LiveJob.height)
+        XCTAssertEqual(watched.array.map(\.bitPattern), reference.array.map(\.bitPattern))
+    }
+
     func testMetricsCarryTheRunsNumbers() throws {
         let job = try LiveJob()
         XCTAssertNil(job.complete())
