@@ -40,9 +40,10 @@ public final class LiveRun: @unchecked Sendable {
 
     /// Tiles the rate is measured over.
     static let rateWindow = 64
-    /// Levels up to this many pixels are read whole from their canvas when they finish (the
-    /// overview then shows the blended canvas exactly); larger ones keep the painted overview.
-    static let canvasReadPixels = 16 << 20
+    /// Levels up to this many pixels are read again from their canvas when they finish, band by
+    /// band (the overview then shows the blended canvas exactly); larger ones keep the painted
+    /// overview (reading a gigapixel canvas would hold the run up for a pass over gigabytes).
+    static let canvasReadPixels = 64 << 20
 
     public init(overviewSide: Int = 1024, previewSide: Int = 256) {
         precondition(overviewSide > 0 && previewSide > 0)
@@ -142,17 +143,22 @@ public final class LiveRun: @unchecked Sendable {
         }
     }
 
-    /// A level is finished: a small one's canvas is read whole into the overview, and the
+    /// A level is finished: a small one's canvas is read again into the overview, and the
     /// overview is kept, reduced, as the level's preview. Its last round's grid stays shown
     /// (all done) until the next level starts.
     public func levelFinished(_ index: Int, canvas: any Canvas) {
         lock.withLock {
             guard let plan, plan.levels.indices.contains(index) else { return }
             enter(level: plan.levels[index])
-            if canvas.width * canvas.height <= Self.canvasReadPixels, canvas.channels >= 3,
-               canvas.width == plan.levels[index].width, canvas.height == plan.levels[index].height {
-                let whole = PixelRect(width: canvas.width, height: canvas.height)
-                overview?.paint(canvas.read(whole), at: whole)
+            if let factor = overview?.factor, canvas.width * canvas.height <= Self.canvasReadPixels,
+               canvas.channels >= 3, canvas.width == plan.levels[index].width,
+               canvas.height == plan.levels[index].height {
+                // In bands of whole overview rows, about a megapixel each: memory stays a band's.
+                let rows = max(factor, (1 << 20) / canvas.width / factor * factor)
+                for y in stride(from: 0, to: canvas.height, by: rows) {
+                    let band = PixelRect(x: 0, y: y, width: canvas.width, height: min(rows, canvas.height - y))
+                    overview?.paint(canvas.read(band), at: band)
+                }
                 version += 1
             }
         }
