@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Viewer",
             dependencies: [
-                "ImageIO",
+                "ImageIO", "Tensor", "Pipeline",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "ViewerTests",
             dependencies: [
-                "Viewer", "ImageIO", "TestSupport",
+                "Viewer", "ImageIO", "TestSupport", "Pipeline", "Tensor", "Network", "Transfer",
             ]),
         .testTarget(
             name: "AtelierCLITests",

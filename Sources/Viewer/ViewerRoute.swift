@@ -11,6 +11,12 @@ enum ViewerRoute: Equatable {
     case tile(name: String, level: Int, column: Int, row: Int, fileExtension: String)
     /// `/metrics`: Prometheus's text format.
     case metrics
+    /// `/status.json`: a live run's state (`LiveStatus`).
+    case status
+    /// `/live/canvas.png`: a live run's current level, small (`LiveOverview`).
+    case liveCanvas
+    /// `/live/levels/N.png`: the preview of a live run's finished level N (from 1).
+    case levelPreview(level: Int)
     /// Anything else.
     case unknown
 
@@ -20,6 +26,11 @@ enum ViewerRoute: Equatable {
         switch parts.count {
         case 1 where parts[0].isEmpty: self = .home
         case 1 where parts[0] == "metrics": self = .metrics
+        case 1 where parts[0] == "status.json": self = .status
+        case 2 where parts[0] == "live" && parts[1] == "canvas.png": self = .liveCanvas
+        case 3 where parts[0] == "live" && parts[1] == "levels" && parts[2].hasSuffix(".png"):
+            let level = Self.number(parts[2].dropLast(".png".count))
+            self = level.map { .levelPreview(level: $0) } ?? .unknown
         case 2 where parts[0] == "view" && Self.isName(parts[1]): self = .viewer(name: parts[1])
         case 2 where parts[0] == "images" && parts[1].hasSuffix(".dzi"):
             let name = String(parts[1].dropLast(".dzi".count))
@@ -38,6 +49,9 @@ enum ViewerRoute: Equatable {
         case .descriptor: return "descriptor"
         case .tile: return "tile"
         case .metrics: return "metrics"
+        case .status: return "status"
+        case .liveCanvas: return "canvas"
+        case .levelPreview: return "preview"
         case .unknown: return "unknown"
         }
     }

@@ -42,6 +42,9 @@ public final class ViewerServer: Sendable {
     let images: [String: ServedImage]
     public let names: [String]
     let metrics = ViewerMetrics()
+    /// The run a live view watches (`coordinator --http`, `stylize --http`), and its metrics.
+    public let live: LiveRun?
+    private let liveMetrics: LiveMetrics?
     private let cache: TileCache
     private let log: @Sendable (String) -> Void
     private let listener = ListeningChannel()
@@ -70,6 +73,23 @@ public final class ViewerServer: Sendable {
         self.configuration = configuration
         self.log = log
         cache = TileCache(capacity: configuration.cacheBytes)
+        live = nil
+        liveMetrics = nil
+    }
+
+    /// A live view of `live`: its page at `/`, `/status.json`, the current level's overview and
+    /// the finished levels' previews, and `/metrics` with the run's numbers.
+    public init(
+        live: LiveRun, configuration: ViewerConfiguration = .init(),
+        log: @escaping @Sendable (String) -> Void = ViewerServer.standardErrorLog
+    ) {
+        images = [:]
+        names = []
+        self.configuration = configuration
+        self.log = log
+        cache = TileCache(capacity: 0)
+        self.live = live
+        liveMetrics = LiveMetrics(registry: metrics.registry)
     }
 
     /// Prints one line on standard error, prefixed `serve:`.
@@ -138,12 +158,19 @@ public final class ViewerServer: Sendable {
         let elapsed = started.duration(to: .now)
         metrics.countRequest(route: route?.label ?? "too-long", status: Int(response.status.code))
         let shown = target.count > 160 ? target.prefix(160) + "… (\(target.utf8.count) bytes)" : Substring(target)
-        log("\(request.method) \(shown) \(response.status.code) \(Self.milliseconds(elapsed)) ms")
+        // A live page polls twice a second: its answered polls would drown the run's own log lines.
+        let poll = response.status == .ok && (route == .status || route == .liveCanvas)
+        if !poll { log("\(request.method) \(shown) \(response.status.code) \(Self.milliseconds(elapsed)) ms") }
         return response
     }
 
     private func answer(_ route: ViewerRoute, request: ViewerRequest) -> ViewerResponse {
         switch route {
+        case .home where live != nil:
+            return .page(LivePage.page)
+        case .status, .liveCanvas, .levelPreview:
+            guard let live else { return .plain(.notFound, "not found: this server watches no run") }
+            return answer(route, of: live)
         case .home:
             if names.count == 1 { return .page(ViewerPage.viewer(name: names[0], galleryLink: false)) }
             return .page(ViewerPage.gallery(names.map(galleryEntry)))
@@ -162,11 +189,39 @@ public final class ViewerServer: Sendable {
             else { return .plain(.notFound, "no tile \(level)/\(column)_\(row).\(fileExtension) of \(name)") }
             return tile(of: image, level: level, column: column, row: row, rect: rect, request: request)
         case .metrics:
+            if let live, let liveMetrics { liveMetrics.record(live.status()) }
             return ViewerResponse(
                 status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", cacheControl: "no-store",
                 body: Array(metrics.exposition().utf8))
         case .unknown:
             return .plain(.notFound, "not found")
+        }
+    }
+
+    /// A live run's status, overview or level preview.
+    private func answer(_ route: ViewerRoute, of live: LiveRun) -> ViewerResponse {
+        switch route {
+        case .liveCanvas:
+            do {
+                guard let png = try live.overviewPNG() else { return .plain(.notFound, "no level has started yet") }
+                return ViewerResponse(status: .ok, contentType: "image/png", cacheControl: "no-store", body: png)
+            } catch {
+                log("the live overview could not be encoded: \(error)")
+                return .plain(.internalServerError, "the overview could not be made")
+            }
+        case .levelPreview(let level):
+            guard let png = live.previewPNG(level: level - 1) else {
+                return .plain(.notFound, "no preview of level \(level): it has not finished")
+            }
+            return ViewerResponse(status: .ok, contentType: "image/png", cacheControl: "no-store", body: png)
+        default:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard let json = try? encoder.encode(live.status()) else {
+                return .plain(.internalServerError, "the status could not be encoded")
+            }
+            return ViewerResponse(
+                status: .ok, contentType: "application/json", cacheControl: "no-store", body: Array(json))
         }
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Pipeline
 import Tensor
+import Viewer
 
 /// `atelier coordinator`: runs one job file over workers that connect to it (DESIGN.md §3). It
 /// builds the job's inputs exactly as `atelier stylize` does (`StylizeJob`), hands each round's
@@ -61,6 +62,8 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "Threads for the engine, for the job's inputs and blending (default: all cores).")
     var threads: Int?
 
+    @OptionGroup var liveView: LiveViewOptions
+
     func validate() throws {
         if (keys == nil) != (trust == nil) {
             throw ValidationError("--keys and --trust go together: give both folders or neither")
@@ -94,23 +97,25 @@ struct CoordinatorCommand: ParsableCommand {
     private func runJobs() throws {
         let log = Link.log("coordinator")
         if let batch, let runDir {
-            return try run(batch: batch, runDir: runDir, log: log)
+            return try liveView.withLiveView { live in try run(batch: batch, runDir: runDir, live: live, log: log) }
         }
         guard let jobPath = job else { return }
         let inRunDir = { (name: String) in runDir.map { ($0 as NSString).appendingPathComponent(name) } }
         let job = try JobFile.read(jobPath, weights: weights, previewDir: previewDir ?? inRunDir("previews"))
         let prepared = try job.prepare()
-        try withCoordinator(log: log) { coordinator, listen in
-            _ = try Self.run(
-                job, prepared, on: coordinator, runDirectory: runDir, resume: resume,
-                summary: summary ?? inRunDir("summary.json"), log: log, ready: listen)
+        try liveView.withLiveView { live in
+            try withCoordinator(log: log) { coordinator, listen in
+                _ = try Self.run(
+                    job, prepared, on: coordinator, runDirectory: runDir, resume: resume,
+                    summary: summary ?? inRunDir("summary.json"), live: live, log: log, ready: listen)
+            }
         }
     }
 
     /// Runs the batch: its file and run directory are checked before the socket is bound, then
     /// every job runs on one coordinator; the table goes to standard output and the JSON summary
     /// beside it. - Throws: `ExitCode(1)` once the summary is out when some job failed.
-    private func run(batch: String, runDir: String, log: @escaping @Sendable (String) -> Void) throws {
+    private func run(batch: String, runDir: String, live: LiveRun?, log: @escaping @Sendable (String) -> Void) throws {
         let batchRun = BatchRun(file: try BatchFile.read(batch), runDir: runDir, resume: resume, weights: weights, log: log)
         let state = try batchRun.start()
         let outcome = try withCoordinator(log: log) { coordinator, listen in
@@ -118,7 +123,7 @@ struct CoordinatorCommand: ParsableCommand {
             return try batchRun.run(from: state) { job, directory, resumeJob in
                 try Self.run(
                     job, try job.prepare(), on: coordinator, runDirectory: directory, resume: resumeJob,
-                    summary: (directory as NSString).appendingPathComponent("summary.json"), log: log)
+                    summary: (directory as NSString).appendingPathComponent("summary.json"), live: live, log: log)
             }
         }
         let path = summary ?? (runDir as NSString).appendingPathComponent(BatchSummary.fileName)
@@ -175,10 +180,12 @@ struct CoordinatorCommand: ParsableCommand {
     ///   - runDirectory: where the canvases, accepted tiles and checkpoint live (nil: in memory).
     ///   - resume: continue the run stored in `runDirectory` (a fresh start when there is none).
     ///   - summary: where to write the JSON summary (nil: none).
+    ///   - live: the live view (`--http`) that watches this job, if any.
     ///   - ready: called once the run directory is checked, before the first task.
     static func run(
         _ job: StylizeJob, _ prepared: StylizeJob.Prepared, on coordinator: TileCoordinator, runDirectory: String?,
-        resume: Bool, summary: String?, log: @escaping (String) -> Void, ready: () throws -> Void = {}
+        resume: Bool, summary: String?, live: LiveRun? = nil, log: @escaping (String) -> Void,
+        ready: () throws -> Void = {}
     ) throws -> RunProgress.Summary {
         if let runDirectory {
             try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
@@ -186,13 +193,20 @@ struct CoordinatorCommand: ParsableCommand {
         let progress = RunProgress(coordinator: coordinator, levels: prepared.plan.levels.count)
         coordinator.resultAccepted = progress.tile
         coordinator.checkInterruption = { try StopRequest.shared.check() }
+        live?.begin(job: job.name, plan: prepared.plan)
+        coordinator.snapshotTaken = live.map { live in { live.update($0) } }
         try StopRequest.shared.during {
             // With a run directory a job that never tiles is checkpointed level by level too (each
             // level one task for a worker), so that Ctrl-C or a crash leaves what `--resume` continues.
             try job.run(
-                prepared, executor: coordinator, runDirectory: runDirectory, resume: resume, log: log, ready: ready,
+                prepared, executor: live.map { LiveExecutor(coordinator, live: $0) } ?? coordinator,
+                runDirectory: runDirectory, resume: resume, log: log, ready: ready,
                 iterationFinished: { _, _, _ in try StopRequest.shared.check() },
-                checkpointsWholeJobs: true, roundFinished: progress.round, levelFinished: progress.level)
+                checkpointsWholeJobs: true, roundFinished: progress.round,
+                levelFinished: { index, canvas in
+                    progress.level(index, canvas)
+                    live?.levelFinished(index, canvas: canvas)
+                })
         }
         log("wrote \(job.output)")
         let outcome = progress.summary(output: job.output)

@@ -76,23 +76,23 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// `HOST:PORT` or `[IPv6]:PORT` split in two.
-    /// - Throws: `ValidationError` naming `--bind` when it is not of that form or the port is off 0…65535.
-    static func address(_ text: String) throws -> (host: String, port: Int) {
+    /// - Throws: `ValidationError` naming `flag` when it is not of that form or the port is off 0…65535.
+    static func address(_ text: String, flag: String = "--bind") throws -> (host: String, port: Int) {
         let host: Substring
         let port: Substring
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { throw ValidationError("--bind \(text): expected [IPv6]:PORT") }
+            guard rest.hasPrefix(":") else { throw ValidationError("\(flag) \(text): expected [IPv6]:PORT") }
             port = rest.dropFirst()
         } else if let colon = text.lastIndex(of: ":") {
             host = text[..<colon]
             port = text[text.index(after: colon)...]
         } else {
-            throw ValidationError("--bind \(text): expected HOST:PORT, e.g. 127.0.0.1:8080")
+            throw ValidationError("\(flag) \(text): expected HOST:PORT, e.g. 127.0.0.1:8080")
         }
         guard !host.isEmpty, let number = Int(port), (0...65535).contains(number) else {
-            throw ValidationError("--bind \(text): expected HOST:PORT with a port in 0…65535")
+            throw ValidationError("\(flag) \(text): expected HOST:PORT with a port in 0…65535")
         }
         return (String(host), number)
     }

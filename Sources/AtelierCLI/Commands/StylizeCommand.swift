@@ -6,6 +6,7 @@ import Pipeline
 import Semantics
 import Tensor
 import Transfer
+import Viewer
 
 /// `atelier stylize`: paint the content in the style, guided by the deep semantic space
 /// (DESIGN.md §1, §7). One machine, one process.
@@ -136,6 +137,8 @@ struct StylizeCommand: ParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Print warnings and errors only.")
     var quiet = false
+
+    @OptionGroup var liveView: LiveViewOptions
 
     @Flag(name: .shortAndLong, help: "Print a line per iteration (per tile when workers solve them).")
     var verbose = false
@@ -271,9 +274,14 @@ struct StylizeCommand: ParsableCommand {
         if let replacement { progress.note(replacement) }
         var lastLevel: (index: Int, canvas: any Canvas)?
         do {
-            try StopRequest.shared.during {
-                try run(job, prepared, runDirectory: runDirectory, resume: resume || automatic, progress: progress) {
-                    if runDirectory == nil { lastLevel = ($0, $1) }
+            try liveView.withLiveView { live in
+                try StopRequest.shared.during {
+                    try run(
+                        job, prepared, runDirectory: runDirectory, resume: resume || automatic, progress: progress,
+                        live: live
+                    ) {
+                        if runDirectory == nil { lastLevel = ($0, $1) }
+                    }
                 }
             }
         } catch let interrupted as Interrupted {
@@ -305,13 +313,15 @@ struct StylizeCommand: ParsableCommand {
     /// threads (DESIGN.md §3); Ctrl-C is looked at after every iteration or pass of the coordinator.
     private func run(
         _ job: StylizeJob, _ prepared: StylizeJob.Prepared, runDirectory: String?, resume: Bool,
-        progress: StylizeProgress, levelFinished: @escaping (Int, any Canvas) -> Void
+        progress: StylizeProgress, live: LiveRun?, levelFinished: @escaping (Int, any Canvas) -> Void
     ) throws {
         let stop = StopRequest.shared
         let log = { (line: String) in progress.note("stylize: " + line) }
-        func run(executor: TileExecutor) throws {
+        live?.begin(job: job.name, plan: prepared.plan)
+        func run(executor: TileExecutor, solver: String? = nil) throws {
             try job.run(
-                prepared, executor: executor, runDirectory: runDirectory, resume: resume, log: log,
+                prepared, executor: live.map { LiveExecutor(executor, live: $0, solver: solver) } ?? executor,
+                runDirectory: runDirectory, resume: resume, log: log,
                 levelReported: progress.level,
                 iterationFinished: { level, iteration, loss in
                     progress.iteration(level: level, iteration: iteration, loss: loss)
@@ -319,7 +329,11 @@ struct StylizeCommand: ParsableCommand {
                 },
                 skipped: progress.skipped, storedTiles: { progress.resumed(level: $0, round: $1, stored: $2) },
                 checkpointsWholeJobs: true,
-                roundFinished: progress.round, levelFinished: { levelFinished($0, $1) })
+                roundFinished: progress.round,
+                levelFinished: {
+                    levelFinished($0, $1)
+                    live?.levelFinished($0, canvas: $1)
+                })
         }
         guard prepared.isTiled, workers > 1 else {
             let solver = TileSolver(vgg: prepared.vgg)
@@ -327,7 +341,7 @@ struct StylizeCommand: ParsableCommand {
                 progress.iteration(tile: key, iteration: iteration, loss: loss)
                 try stop.check()
             }
-            return try run(executor: SequentialTileExecutor(solver: solver))
+            return try run(executor: SequentialTileExecutor(solver: solver), solver: "this process")
         }
         let pooling = job.settings.transfer.pooling
         let pool = try InProcessWorkers(
@@ -335,6 +349,7 @@ struct StylizeCommand: ParsableCommand {
             log: { line in FileHandle.standardError.write(Data(("coordinator: " + line + "\n").utf8)) })
         pool.coordinator.resultAccepted = progress.tile
         pool.coordinator.checkInterruption = { try stop.check() }
+        pool.coordinator.snapshotTaken = live.map { live in { live.update($0) } }
         do {
             try run(executor: pool.coordinator)
         } catch {

@@ -103,6 +103,10 @@ public final class TaskBoard {
     public func upcoming(_ count: Int) -> ArraySlice<TileResultKey> { pending.prefix(count) }
     /// The current leases of `key`.
     public func leases(of key: TileResultKey) -> [Lease] { leases[key] ?? [] }
+    /// Every current lease, in key order (for a live view: a round's are as many as its workers).
+    public var currentLeases: [Lease] { leases.keys.sorted().flatMap { leases[$0]! } }
+    /// How many leases each task has lost so far (a task present here was retried or abandoned).
+    public var lostLeases: [TileResultKey: Int] { lost }
 
     /// Notes that `worker` is alive (any message from it counts).
     public func heartbeat(from worker: WorkerID, now: Double) {

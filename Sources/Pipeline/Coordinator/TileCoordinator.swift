@@ -82,6 +82,15 @@ public final class TileCoordinator: TileExecutor {
     private var warnedOfKernels = false
     /// Called after each accepted result, for live progress.
     public var resultAccepted: (RoundProgress) -> Void = { _ in }
+    /// Called with a copy of the board's state at most every `snapshotInterval` seconds while a
+    /// round runs, on the socket thread: a live view keeps the latest and must return at once.
+    public var snapshotTaken: ((CoordinatorSnapshot) -> Void)?
+    public var snapshotInterval = 0.25
+    private var lastSnapshot = -Double.infinity
+    /// Seconds from lease to accepted result, summed per worker name; bytes read and written.
+    private var workerSeconds: [String: Double] = [:]
+    private var bytesIn = 0
+    private var bytesOut = 0
     /// Called on every pass of the loop (several times per heartbeat interval); a throw ends the
     /// round there, with every result accepted so far already handed to `accept` (the command
     /// line stops on SIGINT/SIGTERM with it, leaving a resumable run directory).
@@ -257,7 +266,29 @@ public final class TileCoordinator: TileExecutor {
             dispatch()
             try sendPrepared()
             try heartbeat()
+            publishSnapshot()
         }
+        publishSnapshot(force: true)
+    }
+
+    /// Hands `snapshotTaken` a copy of the board's state, at most every `snapshotInterval` seconds.
+    private func publishSnapshot(force: Bool = false) {
+        guard let snapshotTaken, force || now - lastSnapshot >= snapshotInterval else { return }
+        lastSnapshot = now
+        var snapshot = CoordinatorSnapshot()
+        snapshot.leases = board.currentLeases.map {
+            CoordinatorSnapshot.Lease(
+                key: $0.key, worker: names[$0.worker] ?? $0.worker.name, speculative: $0.speculative)
+        }
+        snapshot.pending = board.pendingCount
+        snapshot.workersAlive = board.workers.filter(introduced.contains).map { names[$0] ?? $0.name }
+        snapshot.counts = board.counts
+        snapshot.lostLeases = board.lostLeases
+        snapshot.tilesDone = tilesDone
+        snapshot.workerSeconds = workerSeconds
+        snapshot.bytesIn = bytesIn
+        snapshot.bytesOut = bytesOut
+        snapshotTaken(snapshot)
     }
 
     /// Acts on what the offload threads handed back. - Returns: the first failure among them (of
@@ -291,6 +322,7 @@ public final class TileCoordinator: TileExecutor {
     private func receive(_ frames: [Data]) {
         guard let route = frames.first else { return }
         let worker = WorkerID(route.map { String(format: "%02x", $0) }.joined())
+        bytesIn += frames.reduce(0) { $0 + $1.count }
         guard frames.count == 2 else {
             log("dropped a message of \(frames.count - 1) frames from \(label(worker)): the protocol sends one")
             return
@@ -410,8 +442,10 @@ public final class TileCoordinator: TileExecutor {
                 board.fail(record.key, from: worker, reason: problem, now: now)
                 return nil
             }
+            let leased = board.leases(of: record.key).first { $0.worker == worker }?.since
             guard board.complete(record.key, from: worker, now: now) == .accepted else { return nil }
             tilesDone[names[worker] ?? worker.name, default: 0] += 1
+            if let leased { workerSeconds[names[worker] ?? worker.name, default: 0] += now - leased }
             return record
         case .error(let report):
             idle.insert(worker)
@@ -473,10 +507,12 @@ public final class TileCoordinator: TileExecutor {
             let route = Data(hexRoute: worker.name)
             if styles[worker].map({ $0.job != style.job || $0.styleSet != style.styleSet }) ?? true {
                 try socket.send([route, style.frame])
+                bytesOut += route.count + style.frame.count
                 styles[worker] = (style.job, style.styleSet)
             }
             expected[key] = task.result
             try socket.send([route, task.frame])
+            bytesOut += route.count + task.frame.count
         }
         awaiting = waiting
         for key in sent { prepared[key] = nil }
@@ -558,7 +594,9 @@ public final class TileCoordinator: TileExecutor {
     }
 
     private func send(_ message: Message, to route: Data) throws {
-        try socket.send([route, Data(message.encoded())])
+        let frame = Data(message.encoded())
+        try socket.send([route, frame])
+        bytesOut += route.count + frame.count
     }
 }
 

@@ -7,13 +7,28 @@ final class RunningViewer: @unchecked Sendable {
     let server: ViewerServer
     let port: Int
     private let task: Task<Void, Error>
-    private let logLines = Locked<[String]>([])
+    private let logLines: Locked<[String]>
 
-    init(paths: [String], configuration: ViewerConfiguration = .init(port: 0)) throws {
-        let logLines = self.logLines
-        server = try ViewerServer(paths: paths, configuration: configuration) { line in
+    convenience init(paths: [String], configuration: ViewerConfiguration = .init(port: 0)) throws {
+        let logLines = Locked<[String]>([])
+        let server = try ViewerServer(paths: paths, configuration: configuration) { line in
             logLines.update { $0.append(line) }
         }
+        try self.init(server: server, logLines: logLines)
+    }
+
+    /// The live view of `live` (PNG tiles, a free port).
+    convenience init(live: LiveRun) throws {
+        let logLines = Locked<[String]>([])
+        let server = ViewerServer(live: live, configuration: .init(port: 0, tileFormat: .png)) { line in
+            logLines.update { $0.append(line) }
+        }
+        try self.init(server: server, logLines: logLines)
+    }
+
+    private init(server: ViewerServer, logLines: Locked<[String]>) throws {
+        self.server = server
+        self.logLines = logLines
         let bound = Locked(0)
         task = Task { [server] in try await server.run { port in bound.update { $0 = port } } }
         let deadline = Date().addingTimeInterval(30)
