@@ -123,6 +123,36 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// Kernels transformed block by block of output channels (a tiny kernel budget), with many
+    /// bands, against the Float64 definition forward and its adjoint backward: channel counts that
+    /// are not multiples of the eight SIMD lanes, on both sides of the convolution.
+    func testKernelsTransformedInBlocksMatchTheFloat64Definition() {
+        var random = SeededRandom(seed: 43)
+        let (cin, cout, height, width) = (13, 11, 10, 17)
+        let weight = random.floats(cout * cin * 9), bias = random.floats(cout)
+        let conv = Conv3x3(outputChannels: cout, inputChannels: cin, weight: weight, bias: bias)
+        let input = random.tensor(Shape(channels: cin, height: height, width: width))
+        let upstream = random.tensor(Shape(channels: cout, height: height, width: width))
+        let reference = Conv3x3Tests.naive(input, weight: weight, bias: bias, outputChannels: cout)
+        let gradientReference = Self.naiveInputGradient(upstream, weight: weight, inputChannels: cin)
+        let saved = (Winograd.kernelBudget, Conv3x3.bandBudget)
+        defer { (Winograd.kernelBudget, Conv3x3.bandBudget) = saved }
+        for lowering in Self.winogradLowerings {
+            for (kernelBudget, bandBudget) in [(1 << 24, 1 << 24), (1, 1 << 24), (1, 1), (5 * 36 * 13, 1)] {
+                (Winograd.kernelBudget, Conv3x3.bandBudget) = (kernelBudget, bandBudget)
+                let output = Tensor(channels: cout, height: height, width: width), gradient = Tensor(input.shape)
+                Self.with(lowering) {
+                    conv.forward(input, into: output, workspace: Workspace())
+                    conv.backward(outputGradient: upstream, into: gradient, workspace: Workspace())
+                }
+                let label = "\(lowering), kernel budget \(kernelBudget), band budget \(bandBudget)"
+                let tolerance = lowering == .winograd4 ? 1e-4 : 1e-5
+                XCTAssertLessThan(Self.errors(of: output, reference: reference).elementwise, tolerance, label)
+                XCTAssertLessThan(Self.errors(of: gradient, reference: gradientReference).elementwise, tolerance, label)
+            }
+        }
+    }
+
     private static func naiveInputGradient(
         _ upstream: Tensor, weight: [Float], inputChannels cin: Int
     ) -> (values: [Double], magnitudes: [Double]) {

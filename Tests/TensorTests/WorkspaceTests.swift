@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import XCTest
 
@@ -45,5 +46,44 @@ final class WorkspaceTests: XCTestCase {
         XCTAssertEqual(Tensor.allocationCount, before)
         _ = workspace.buffer(slot: 0, count: 200)
         XCTAssertEqual(Tensor.allocationCount, before + 1)
+    }
+
+    /// A workspace that grows step by step holds only its latest buffer in memory, and gives it
+    /// back to the system when freed: large buffers are mapped and unmapped (`Tensor+Storage`),
+    /// where malloc, once a large block had been freed, kept them on its heap.
+    func testAGrowingWorkspaceKeepsOnlyItsLatestBufferResident() throws {
+        let megabyte = 1 << 18  // floats
+        // Frees a 24 MB block first, which raises malloc's own mapping threshold to that size.
+        _ = Tensor(channels: 1, height: 1, width: 24 * megabyte)
+        var workspace: Workspace? = Workspace()
+        let before = try Self.residentKilobytes()
+        for megabytes in 1...8 {
+            let buffer = workspace!.buffer(slot: 0, count: megabytes * megabyte)
+            buffer.update(repeating: 1, count: megabytes * megabyte)  // touch every page
+        }
+        let grown = try Self.residentKilobytes()
+        // 8 MB held; the outgrown sizes would add up to 28 MB more.
+        XCTAssertLessThan(grown - before, 16 << 10, "resident memory grew by \(grown - before) kB")
+        XCTAssertGreaterThan(grown - before, 6 << 10, "the 8 MB buffer should be resident")
+        workspace = nil
+        let released = try Self.residentKilobytes()
+        XCTAssertGreaterThan(grown - released, 6 << 10, "freeing the workspace gave back \(grown - released) kB")
+    }
+
+    /// Zeroed storage whichever way it is allocated (below and above `mappingThreshold`).
+    func testSmallAndLargeTensorsStartAtZero() {
+        for count in [1, 1000, Tensor.mappingThreshold / 4 - 1, Tensor.mappingThreshold / 4, 3 << 20] {
+            let tensor = Tensor(channels: 1, height: 1, width: count)
+            XCTAssertEqual(tensor.maximumMagnitude, 0, "\(count) floats")
+            tensor.fill(2)
+            XCTAssertEqual(tensor[flat: count - 1], 2)
+        }
+    }
+
+    /// VmRSS of this process, from /proc/self/status.
+    private static func residentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+        return try XCTUnwrap(Int(line.split(separator: " ")[1]))
     }
 }

@@ -41,17 +41,7 @@ public final class Tensor: @unchecked Sendable {
     }
 
     deinit {
-        storage.deallocate()
-    }
-
-    /// Allocates `count` zeroed floats aligned to `Tensor.alignment`, and counts the allocation.
-    static func allocateAligned(count: Int) -> UnsafeMutablePointer<Float> {
-        countAllocation()
-        let raw = UnsafeMutableRawPointer.allocate(
-            byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: alignment)
-        let pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
-        return pointer
+        Tensor.deallocateAligned(storage, count: shape.count)
     }
 
     public var channels: Int { shape.channels }

@@ -10,7 +10,7 @@ public final class Workspace: @unchecked Sendable {
     public init() {}
 
     deinit {
-        for slot in slots { slot.pointer.deallocate() }
+        for slot in slots { Tensor.deallocateAligned(slot.pointer, count: slot.capacity) }
     }
 
     /// Total floats held across all slots.
@@ -23,7 +23,7 @@ public final class Workspace: @unchecked Sendable {
             slots.append((Tensor.allocateAligned(count: 0), 1))
         }
         if slots[slot].capacity < count {
-            slots[slot].pointer.deallocate()
+            Tensor.deallocateAligned(slots[slot].pointer, count: slots[slot].capacity)
             slots[slot] = (Tensor.allocateAligned(count: count), count)
         }
         return slots[slot].pointer

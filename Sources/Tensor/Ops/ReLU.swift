@@ -19,8 +19,18 @@ public enum ReLU {
         let y = SharedPointer(output.storage)
         let g = SharedPointer(outputGradient.storage)
         let dx = SharedPointer(inputGradient.storage)
+        // Eight lanes at a time by hand: with the gradient possibly in place, the compiler keeps
+        // the scalar loop, which took 5% of a 256² stylisation (perf).
         Engine.parallelChunks(output.count, minimumChunk: 1 << 16) { range in
-            for i in range { dx.base[i] = y.base[i] > 0 ? g.base[i] : 0 }
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let outputs = UnsafeRawPointer(y.base + i).loadUnaligned(as: SIMD8<Float>.self)
+                let gradients = UnsafeRawPointer(g.base + i).loadUnaligned(as: SIMD8<Float>.self)
+                let passed = gradients.replacing(with: 0, where: .!(outputs .> 0))
+                UnsafeMutableRawPointer(dx.base + i).storeBytes(of: passed, as: SIMD8<Float>.self)
+                i += 8
+            }
+            for j in i..<range.upperBound { dx.base[j] = y.base[j] > 0 ? g.base[j] : 0 }
         }
     }
 }

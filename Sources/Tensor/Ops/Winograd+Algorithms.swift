@@ -4,13 +4,15 @@
 /// matrix products over channels, α²/m² multiplications per output pixel instead of 9.
 ///
 /// The 1-D transforms act on `SIMD8<Float>` vectors whose lanes are eight neighbouring tiles, so
-/// the same code transforms eight tiles at once. The kernel transform G is given as a matrix
-/// (`Winograd.transformKernels` runs it on every call).
+/// the same code transforms eight tiles at once (and G eight kernels at once).
 protocol WinogradAlgorithm {
     /// m: the side of the output tile.
     static var outputTile: Int { get }
-    /// G, α×3, row-major.
-    static var kernelTransform: [Double] { get }
+    /// G applied to the 3 vectors at `source[0], source[stride], source[2·stride]`; the α
+    /// results go to `target[0], target[targetStride], …`.
+    static func transformKernel(
+        _ source: UnsafePointer<SIMD8<Float>>, stride: Int,
+        into target: UnsafeMutablePointer<SIMD8<Float>>, targetStride: Int)
     /// In place, Bᵀ applied to the α vectors at `vectors[0], vectors[stride], …`.
     static func transformInput(_ vectors: UnsafeMutablePointer<SIMD8<Float>>, stride: Int)
     /// Aᵀ applied to the α vectors at `source[0], source[stride], …`; the m results go to
@@ -29,12 +31,19 @@ extension WinogradAlgorithm {
 /// coefficients 0 and ±1 only (and ½ in G), so it rounds about as well as the direct sum.
 enum WinogradF2: WinogradAlgorithm {
     static let outputTile = 2
-    static let kernelTransform: [Double] = [
-        1, 0, 0,
-        0.5, 0.5, 0.5,
-        0.5, -0.5, 0.5,
-        0, 0, 1,
-    ]
+
+    @inline(__always)
+    static func transformKernel(
+        _ s: UnsafePointer<SIMD8<Float>>, stride: Int, into t: UnsafeMutablePointer<SIMD8<Float>>, targetStride: Int
+    ) {
+        // G rows: [1 0 0], [½ ½ ½], [½ −½ ½], [0 0 1].
+        let (g0, g1, g2) = (s[0], s[stride], s[2 * stride])
+        let outer = g0 + g2
+        t[0] = g0
+        t[targetStride] = 0.5 * (outer + g1)
+        t[2 * targetStride] = 0.5 * (outer - g1)
+        t[3 * targetStride] = g2
+    }
 
     @inline(__always)
     static func transformInput(_ v: UnsafeMutablePointer<SIMD8<Float>>, stride: Int) {
@@ -59,14 +68,21 @@ enum WinogradF2: WinogradAlgorithm {
 /// ±2 and ∞; the larger coefficients (up to 8 in Aᵀ, 5 in Bᵀ) cost accuracy.
 enum WinogradF4: WinogradAlgorithm {
     static let outputTile = 4
-    static let kernelTransform: [Double] = [
-        1.0 / 4, 0, 0,
-        -1.0 / 6, -1.0 / 6, -1.0 / 6,
-        -1.0 / 6, 1.0 / 6, -1.0 / 6,
-        1.0 / 24, 1.0 / 12, 1.0 / 6,
-        1.0 / 24, -1.0 / 12, 1.0 / 6,
-        0, 0, 1,
-    ]
+
+    @inline(__always)
+    static func transformKernel(
+        _ s: UnsafePointer<SIMD8<Float>>, stride: Int, into t: UnsafeMutablePointer<SIMD8<Float>>, targetStride: Int
+    ) {
+        // G rows: [¼ 0 0], [−⅙ −⅙ −⅙], [−⅙ ⅙ −⅙], [1/24 1/12 ⅙], [1/24 −1/12 ⅙], [0 0 1].
+        let (g0, g1, g2) = (s[0], s[stride], s[2 * stride])
+        let outer = g0 + g2, weighted = g0 * (1 / 24) + g2 * (1 / 6), middle = g1 * (1 / 12)
+        t[0] = g0 * 0.25
+        t[targetStride] = (outer + g1) * (-1 / 6)
+        t[2 * targetStride] = (outer - g1) * (-1 / 6)
+        t[3 * targetStride] = weighted + middle
+        t[4 * targetStride] = weighted - middle
+        t[5 * targetStride] = g2
+    }
 
     @inline(__always)
     static func transformInput(_ v: UnsafeMutablePointer<SIMD8<Float>>, stride: Int) {

@@ -19,47 +19,11 @@ enum Winograd {
         case backward
     }
 
-    /// Transforms every 3×3 kernel g of a (Cout·Cin) × 9 weight matrix to G g Gᵀ, written as α²
-    /// matrices of `kernelCount` values (position i·α + j is matrix i·α + j), eight kernels at a
-    /// time in the SIMD lanes. Flipped, each kernel is first rotated by 180° (the backward pass's
-    /// kernels). Plain Swift rather than an SGEMM: its arithmetic is fixed, whatever the threads.
-    static func transformKernels<Algorithm: WinogradAlgorithm>(
-        _ algorithm: Algorithm.Type, weight: Tensor, kernelCount: Int, flipped: Bool,
-        into kernels: UnsafeMutablePointer<Float>
-    ) {
-        let alpha = Algorithm.inputTile
-        let g = Algorithm.kernelTransform.map { SIMD8<Float>(repeating: Float($0)) }
-        let source = SharedPointer(weight.storage), target = SharedPointer(kernels)
-        let groups = (kernelCount + 7) / 8
-        Engine.parallelChunks(groups) { range in
-            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 9 + alpha * 3) { buffer in
-                let taps = buffer.baseAddress!, half = taps + 9
-                for group in range {
-                    let first = group * 8, lanes = min(8, kernelCount - first)
-                    for tap in 0..<9 {
-                        let column = flipped ? 8 - tap : tap
-                        var vector = SIMD8<Float>()
-                        for lane in 0..<lanes { vector[lane] = source.base[(first + lane) * 9 + column] }
-                        taps[tap] = vector
-                    }
-                    // G g (α×3), then (G g) Gᵀ (α×α).
-                    for i in 0..<alpha {
-                        for b in 0..<3 {
-                            half[i * 3 + b] =
-                                g[i * 3] * taps[b] + g[i * 3 + 1] * taps[3 + b] + g[i * 3 + 2] * taps[6 + b]
-                        }
-                    }
-                    for i in 0..<alpha {
-                        for j in 0..<alpha {
-                            let value =
-                                half[i * 3] * g[j * 3] + half[i * 3 + 1] * g[j * 3 + 1] + half[i * 3 + 2] * g[j * 3 + 2]
-                            store(value, lanes: lanes, to: target.base + (i * alpha + j) * kernelCount + first)
-                        }
-                    }
-                }
-            }
-        }
-    }
+    /// The most floats of transformed kernels held at once. A layer whose kernels take more is
+    /// run in blocks of output channels, each block's kernels transformed anew for every band:
+    /// all of conv4_2's would take 16 MiB (F(2×2, 3×3)), as much again as a band, and a 512² VGG
+    /// pass would then peak above the im2col lowering's.
+    nonisolated(unsafe) static var kernelBudget = 1 << 20
 
     /// The convolution of `input` by a layer's 3×3 kernels by Winograd's algorithm, plus `bias`.
     ///
@@ -75,67 +39,128 @@ enum Winograd {
         bias: Tensor?, into output: Tensor, workspace: Workspace, budget: Int
     ) {
         let positions = Algorithm.inputTile * Algorithm.inputTile
-        let kernelCount = input.channels * output.channels
-        let kernels = workspace.buffer(slot: 4, count: positions * kernelCount)
-        transformKernels(
-            algorithm, weight: weight, kernelCount: kernelCount, flipped: direction == .backward, into: kernels)
-        // Position p's kernels are stored [layer's Cout][layer's Cin]: the forward GEMM reads them
-        // as they are, the backward one (Cin outputs from Cout inputs) transposed.
-        let layout: Matrix.Layout = direction == .forward ? .normal : .transposed
-        forward(algorithm, input: input, kernels: kernels, kernelLayout: layout, bias: bias, into: output,
-                workspace: workspace, budget: budget)
-    }
-
-    /// output = conv3x3(input) + bias, with position p's kernels at `kernels + p·Cout·Cin`, a
-    /// Cout × Cin matrix read in `kernelLayout` (stored Cin × Cout when transposed).
-    private static func forward<Algorithm: WinogradAlgorithm>(
-        _ algorithm: Algorithm.Type, input: Tensor, kernels: UnsafeMutablePointer<Float>, kernelLayout: Matrix.Layout,
-        bias: Tensor?, into output: Tensor, workspace: Workspace, budget: Int
-    ) {
+        let (inputChannels, outputChannels) = (input.channels, output.channels)
+        let kernels = KernelSet(
+            weight: weight, direction: direction, inputChannels: inputChannels, outputChannels: outputChannels,
+            blockRows: max(1, min(outputChannels, kernelBudget / max(positions * inputChannels, 1))))
+        let transformedKernels = workspace.buffer(slot: 4, count: positions * kernels.blockRows * inputChannels)
         let geometry = TileGeometry(
             outputTile: Algorithm.outputTile, height: input.height, width: input.width,
-            inputChannels: input.channels, outputChannels: output.channels, budget: budget)
-        let positions = geometry.positions
-        let (inputChannels, outputChannels) = (input.channels, output.channels)
+            inputChannels: inputChannels, outputChannels: kernels.blockRows, budget: budget)
         // Transformed tiles and products share one buffer (the im2col column's slot), so the band
         // budget bounds both together. 8 floats of slack: the output transform loads whole
         // vectors at a row's last tiles.
         let transformedCount = positions * inputChannels * geometry.bandTiles
         let bandBuffer = workspace.buffer(
-            slot: 0, count: transformedCount + positions * outputChannels * geometry.bandTiles + 8)
+            slot: 0, count: transformedCount + positions * kernels.blockRows * geometry.bandTiles + 8)
         let transformed = SharedPointer(bandBuffer), products = SharedPointer(bandBuffer + transformedCount)
         let chunks = min(Engine.threads, max(inputChannels, outputChannels))
         let scratch = workspace.buffer(slot: 3, count: chunks * geometry.scratchPerChunk)
+        let biasValues = bias.map { SharedPointer($0.storage) }
+        if kernels.blocks == 1 {
+            transformKernels(algorithm, kernels, rows: 0..<outputChannels, into: transformedKernels)
+        }
         var firstTileRow = 0
         while firstTileRow < geometry.tileRows {
             let band = Band(
                 firstTileRow: firstTileRow, tileRows: min(geometry.bandTileRows, geometry.tileRows - firstTileRow))
             let tiles = band.tileRows * geometry.tileColumns
-            forEachChunk(of: inputChannels, chunks: chunks, scratch: scratch, geometry: geometry) { channels, local in
+            forEachChunk(of: 0..<inputChannels, chunks: chunks, scratch: scratch, geometry: geometry) {
+                channels, local in
                 for channel in channels {
                     transformInput(
                         Algorithm.self, channel: channel, band: band, input: input, geometry: geometry,
                         into: transformed.base, scratch: local)
                 }
             }
-            for position in 0..<positions {
-                Matrix.gemm(
-                    kernelLayout, .normal, m: outputChannels, n: tiles, k: inputChannels,
-                    a: kernels + position * outputChannels * inputChannels,
-                    lda: kernelLayout == .normal ? inputChannels : outputChannels,
-                    b: transformed.base + position * inputChannels * tiles, ldb: tiles,
-                    c: products.base + position * outputChannels * tiles, ldc: tiles)
-            }
-            let biasValues = bias.map { SharedPointer($0.storage) }
-            forEachChunk(of: outputChannels, chunks: chunks, scratch: scratch, geometry: geometry) { channels, local in
-                for channel in channels {
-                    transformOutput(
-                        Algorithm.self, channel: channel, band: band, products: products.base,
-                        bias: biasValues.map { $0.base[channel] } ?? 0, geometry: geometry,
-                        into: output, scratch: local)
+            for block in 0..<kernels.blocks {
+                let rows = kernels.rows(ofBlock: block)
+                if kernels.blocks > 1 { transformKernels(algorithm, kernels, rows: rows, into: transformedKernels) }
+                for position in 0..<positions {
+                    Matrix.gemm(
+                        .normal, .normal, m: rows.count, n: tiles, k: inputChannels,
+                        a: transformedKernels + position * rows.count * inputChannels, lda: inputChannels,
+                        b: transformed.base + position * inputChannels * tiles, ldb: tiles,
+                        c: products.base + position * rows.count * tiles, ldc: tiles)
+                }
+                forEachChunk(of: rows, chunks: chunks, scratch: scratch, geometry: geometry) { channels, local in
+                    for channel in channels {
+                        transformOutput(
+                            Algorithm.self, channel: channel, productRow: channel - rows.lowerBound,
+                            productRows: rows.count, band: band, products: products.base,
+                            bias: biasValues.map { $0.base[channel] } ?? 0, geometry: geometry,
+                            into: output, scratch: local)
+                    }
                 }
             }
             firstTileRow += band.tileRows
+        }
+    }
+
+    /// A layer's kernels as the convolution's GEMMs read them: row r, column c is the kernel from
+    /// the convolution's input channel c to its output channel r (forward, the layer's own
+    /// kernel (r, c); backward, the layer's kernel (c, r) rotated by 180°), the rows cut into
+    /// `blocks` near-equal blocks of at most `blockRows`.
+    struct KernelSet {
+        let weight: Tensor
+        let direction: Direction
+        /// The convolution's input and output channels (the layer's own, swapped backward).
+        let inputChannels: Int, outputChannels: Int
+        let blockRows: Int
+        var blocks: Int { (outputChannels + blockRows - 1) / blockRows }
+
+        func rows(ofBlock block: Int) -> Range<Int> {
+            (outputChannels * block / blocks)..<(outputChannels * (block + 1) / blocks)
+        }
+
+        /// Where kernel (row, column)'s nine taps start in `weight`, and how far apart the kernels
+        /// of neighbouring columns lie.
+        func offset(row: Int, column: Int) -> Int {
+            direction == .forward ? (row * inputChannels + column) * 9 : (column * outputChannels + row) * 9
+        }
+        var columnStride: Int { direction == .forward ? 9 : outputChannels * 9 }
+    }
+
+    /// Transforms the kernels of `rows` to G g Gᵀ: α² matrices of rows.count × Cin values
+    /// (position i·α + j is matrix i·α + j), eight kernels of a row at a time in the SIMD lanes.
+    /// Plain Swift rather than an SGEMM: its arithmetic is fixed, whatever the threads.
+    static func transformKernels<Algorithm: WinogradAlgorithm>(
+        _ algorithm: Algorithm.Type, _ kernels: KernelSet, rows: Range<Int>, into target: UnsafeMutablePointer<Float>
+    ) {
+        let alpha = Algorithm.inputTile, columns = kernels.inputChannels
+        let matrixCount = rows.count * columns, groupsPerRow = (columns + 7) / 8
+        let source = SharedPointer(kernels.weight.storage), shared = SharedPointer(target)
+        let stride = kernels.columnStride, flipped = kernels.direction == .backward
+        Engine.parallelChunks(rows.count * groupsPerRow) { range in
+            withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 9 + alpha * 3 + alpha * alpha) { buffer in
+                let taps = buffer.baseAddress!, half = taps + 9, full = half + alpha * 3
+                for group in range {
+                    let row = rows.lowerBound + group / groupsPerRow, first = group % groupsPerRow * 8
+                    let lanes = min(8, columns - first)
+                    let base = source.base + kernels.offset(row: row, column: first)
+                    for tap in 0..<9 {
+                        let p = base + (flipped ? 8 - tap : tap)
+                        if lanes == 8 {
+                            taps[tap] = SIMD8(
+                                p[0], p[stride], p[2 * stride], p[3 * stride],
+                                p[4 * stride], p[5 * stride], p[6 * stride], p[7 * stride])
+                        } else {
+                            var vector = SIMD8<Float>()
+                            for lane in 0..<lanes { vector[lane] = p[lane * stride] }
+                            taps[tap] = vector
+                        }
+                    }
+                    // G g down the kernel's columns (α×3), then (G g) Gᵀ along its rows (α×α).
+                    for b in 0..<3 { Algorithm.transformKernel(taps + b, stride: 3, into: half + b, targetStride: 3) }
+                    for i in 0..<alpha {
+                        Algorithm.transformKernel(half + i * 3, stride: 1, into: full + i * alpha, targetStride: 1)
+                    }
+                    let column = (row - rows.lowerBound) * columns + first
+                    for position in 0..<alpha * alpha {
+                        store(full[position], lanes: lanes, to: shared.base + position * matrixCount + column)
+                    }
+                }
+            }
         }
     }
 
@@ -177,17 +202,18 @@ enum Winograd {
         let tileRows: Int
     }
 
-    /// Splits `0..<total` channels into `chunks` contiguous ranges run in parallel, each lent its
+    /// Splits the channels `range` into `chunks` contiguous ranges run in parallel, each lent its
     /// own slice of `scratch`, the first `(positions + m²)·8` floats of it as vectors.
     private static func forEachChunk(
-        of total: Int, chunks: Int, scratch: UnsafeMutablePointer<Float>, geometry: TileGeometry,
+        of range: Range<Int>, chunks: Int, scratch: UnsafeMutablePointer<Float>, geometry: TileGeometry,
         _ body: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> Void
     ) {
         let shared = SharedPointer(scratch), perChunk = geometry.scratchPerChunk
+        let (total, first) = (range.count, range.lowerBound)
         let count = min(chunks, total)
         Engine.parallelFor(count) { chunk in
-            let range = (total * chunk / count)..<(total * (chunk + 1) / count)
-            if !range.isEmpty { body(range, shared.base + chunk * perChunk) }
+            let part = (first + total * chunk / count)..<(first + total * (chunk + 1) / count)
+            if !part.isEmpty { body(part, shared.base + chunk * perChunk) }
         }
     }
 
@@ -241,16 +267,17 @@ enum Winograd {
     }
 
     /// Aᵀ M A for every tile of one output channel in one band, plus the bias, written into the
-    /// output where the tile lies inside the image.
+    /// output where the tile lies inside the image. The channel's products are row `productRow`
+    /// of the `productRows` rows of each position's matrix (its block's).
     @inline(__always)
     private static func transformOutput<Algorithm: WinogradAlgorithm>(
-        _ algorithm: Algorithm.Type, channel: Int, band: Band, products: UnsafeMutablePointer<Float>, bias: Float,
-        geometry: TileGeometry, into output: Tensor, scratch: UnsafeMutablePointer<Float>
+        _ algorithm: Algorithm.Type, channel: Int, productRow: Int, productRows: Int, band: Band,
+        products: UnsafeMutablePointer<Float>, bias: Float, geometry: TileGeometry, into output: Tensor,
+        scratch: UnsafeMutablePointer<Float>
     ) {
         let m = Algorithm.outputTile, alpha = Algorithm.inputTile, positions = alpha * alpha
         let (height, width) = (geometry.height, geometry.width)
         let tiles = band.tileRows * geometry.tileColumns
-        let channels = output.channels
         let vectors = UnsafeMutableRawPointer(scratch).bindMemory(to: SIMD8<Float>.self, capacity: positions + m * m)
         let results = vectors + positions
         let plane = output.storage + channel * height * width
@@ -261,7 +288,7 @@ enum Winograd {
                 let firstTile = group * 8
                 let column = tileRow * geometry.tileColumns + firstTile
                 for position in 0..<positions {
-                    let source = products + (position * channels + channel) * tiles + column
+                    let source = products + (position * productRows + productRow) * tiles + column
                     vectors[position] = UnsafeRawPointer(source).loadUnaligned(as: SIMD8<Float>.self)
                 }
                 // Aᵀ down the columns (in place: each column is read whole before it is written),
