@@ -1,43 +1,30 @@
 /// The kinds of setting, each with how a YAML value is read into it and the errors that name
 /// what was expected. Values arrive as `Yams.load` gives them: Int, Double, String, Bool, [Any].
 extension Setting {
-        /// A Float, from any YAML number; `range` limits it at validation.
+    /// A Float, from any YAML number; `range` limits it at validation.
     public static func number(
         _ name: String, _ path: WritableKeyPath<Root, Float> & Sendable, _ range: NumberRange = .any,
         wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .number, wire: wire, help: help,
-            read: { .number($0[keyPath: path]) },
-            write: { root, value in
-                if case .number(let number) = value { root[keyPath: path] = number }
-                return nil
-            },
-            parse: { yaml in
-                YAMLValue.number(yaml).map { .success(.number($0)) }
-                    ?? .failure(SettingRefusal(reason: "expected a number, got '\(yaml)'"))
-            },
-            check: { value in
-                guard case .number(let number) = value else { return nil }
-                return range.problem(with: number)
-            })
+        field(
+            name, path, kind: .number, wire: wire, help: help, show: SettingValue.number,
+            take: { if case .number(let number) = $0 { number } else { nil } },
+            parse: { yaml in expecting("a number", yaml, YAMLValue.number(yaml).map(SettingValue.number)) },
+            check: { if case .number(let number) = $0 { range.problem(with: number) } else { nil } })
     }
 
     /// A Float from 0 to 1, where `true` and `false` are 1 and 0; checked as it is read.
     public static func fraction(
         _ name: String, _ path: WritableKeyPath<Root, Float> & Sendable, wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .number, wire: wire, help: help,
-            read: { .number($0[keyPath: path]) },
-            write: { root, value in
-                if case .number(let number) = value { root[keyPath: path] = number }
-                return nil
-            },
+        field(
+            name, path, kind: .number, wire: wire, help: help, show: SettingValue.number,
+            take: { if case .number(let number) = $0 { number } else { nil } },
             parse: { yaml in
                 let strength = (yaml as? Bool).map { $0 ? Float(1) : 0 } ?? YAMLValue.number(yaml)
                 guard let strength, strength >= 0 && strength <= 1 else {
-                    return .failure(SettingRefusal(reason: "expected a number from 0 to 1 (or true, false), got '\(yaml)'"))
+                    let reason = "expected a number from 0 to 1 (or true, false), got '\(yaml)'"
+                    return .failure(SettingRefusal(reason: reason))
                 }
                 return .success(.number(strength))
             })
@@ -48,17 +35,10 @@ extension Setting {
         _ name: String, _ path: WritableKeyPath<Root, Int> & Sendable, _ range: ClosedRange<Int>? = nil,
         wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .integer, wire: wire, help: help,
-            read: { .integer($0[keyPath: path]) },
-            write: { root, value in
-                if case .integer(let integer) = value { root[keyPath: path] = integer }
-                return nil
-            },
-            parse: { yaml in
-                YAMLValue.integer(yaml).map { .success(.integer($0)) }
-                    ?? .failure(SettingRefusal(reason: "expected an integer, got '\(yaml)'"))
-            },
+        field(
+            name, path, kind: .integer, wire: wire, help: help, show: SettingValue.integer,
+            take: { if case .integer(let integer) = $0 { integer } else { nil } },
+            parse: { yaml in expecting("an integer", yaml, YAMLValue.integer(yaml).map(SettingValue.integer)) },
             check: { value in
                 guard case .integer(let integer) = value, let range, !range.contains(integer) else { return nil }
                 return "must be between \(range.lowerBound) and \(range.upperBound), not \(integer)"
@@ -69,17 +49,11 @@ extension Setting {
     public static func unsigned(
         _ name: String, _ path: WritableKeyPath<Root, UInt64> & Sendable, wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .unsigned, wire: wire, help: help,
-            read: { .unsigned($0[keyPath: path]) },
-            write: { root, value in
-                if case .unsigned(let unsigned) = value { root[keyPath: path] = unsigned }
-                return nil
-            },
+        field(
+            name, path, kind: .unsigned, wire: wire, help: help, show: SettingValue.unsigned,
+            take: { if case .unsigned(let unsigned) = $0 { unsigned } else { nil } },
             parse: { yaml in
-                guard let parsed = YAMLValue.integer(yaml) else {
-                    return .failure(SettingRefusal(reason: "expected an integer, got '\(yaml)'"))
-                }
+                guard let parsed = YAMLValue.integer(yaml) else { return expecting("an integer", yaml, nil) }
                 guard parsed >= 0 else { return .failure(SettingRefusal(reason: "must be ≥ 0, not \(parsed)")) }
                 return .success(.unsigned(UInt64(parsed)))
             })
@@ -89,55 +63,32 @@ extension Setting {
     public static func word(
         _ name: String, _ path: WritableKeyPath<Root, String> & Sendable, wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .word, wire: wire, help: help,
-            read: { .word($0[keyPath: path]) },
-            write: { root, value in
-                if case .word(let word) = value { root[keyPath: path] = word }
-                return nil
-            },
-            parse: { yaml in
-                (yaml as? String).map { .success(.word($0)) }
-                    ?? .failure(SettingRefusal(reason: "expected a word, got '\(yaml)'"))
-            })
+        field(
+            name, path, kind: .word, wire: wire, help: help, show: SettingValue.word,
+            take: { if case .word(let word) = $0 { word } else { nil } },
+            parse: { yaml in expecting("a word", yaml, (yaml as? String).map(SettingValue.word)) })
     }
 
     /// One of the cases of `Choice`, by its raw value.
     public static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
         _ name: String, _ path: WritableKeyPath<Root, Choice> & Sendable, wire: Int?, help: String
     ) -> Setting where Choice.RawValue == String {
-        Setting(
-            name, kind: .word, choices: Choice.allCases.map(\.rawValue), wire: wire, help: help,
-            read: { .word($0[keyPath: path].rawValue) },
-            write: { root, value in
-                guard case .word(let word) = value else { return nil }
-                guard let choice = Choice(rawValue: word) else {
-                    let known = Choice.allCases.map(\.rawValue).joined(separator: ", ")
-                    return "unknown value '\(word)' (expected one of \(known))"
-                }
-                root[keyPath: path] = choice
-                return nil
-            },
-            parse: { yaml in
-                (yaml as? String).map { .success(.word($0)) }
-                    ?? .failure(SettingRefusal(reason: "expected a word, got '\(yaml)'"))
-            })
+        field(
+            name, path, kind: .word, choices: Choice.allCases.map(\.rawValue), wire: wire, help: help,
+            show: { .word($0.rawValue) },
+            take: { if case .word(let word) = $0 { Choice(rawValue: word) } else { nil } },
+            parse: { yaml in expecting("a word", yaml, (yaml as? String).map(SettingValue.word)) })
     }
 
     /// A list of words (a single word is a list of one).
     public static func words(
         _ name: String, _ path: WritableKeyPath<Root, [String]> & Sendable, wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .words, wire: wire, help: help,
-            read: { .words($0[keyPath: path]) },
-            write: { root, value in
-                if case .words(let words) = value { root[keyPath: path] = words }
-                return nil
-            },
+        field(
+            name, path, kind: .words, wire: wire, help: help, show: SettingValue.words,
+            take: { if case .words(let words) = $0 { words } else { nil } },
             parse: { yaml in
-                YAMLValue.list(yaml) { $0 as? String }.map { .success(.words($0)) }
-                    ?? .failure(SettingRefusal(reason: "expected a list, got '\(yaml)'"))
+                expecting("a list", yaml, YAMLValue.list(yaml) { $0 as? String }.map(SettingValue.words))
             })
     }
 
@@ -146,16 +97,14 @@ extension Setting {
         _ name: String, _ path: WritableKeyPath<Root, [Int]> & Sendable, each: ClosedRange<Int>, wire: Int?,
         help: String
     ) -> Setting {
-        Setting(
-            name, kind: .integers, wire: wire, help: help,
-            read: { .integers($0[keyPath: path]) },
-            write: { root, value in
-                if case .integers(let integers) = value { root[keyPath: path] = integers }
-                return nil
-            },
+        field(
+            name, path, kind: .integers, wire: wire, help: help, show: SettingValue.integers,
+            take: { if case .integers(let integers) = $0 { integers } else { nil } },
             parse: { yaml in
-                YAMLValue.list(yaml) { ($0 as? Int) ?? ($0 as? Double).flatMap { $0 == $0.rounded() ? Int($0) : nil } }
-                    .map { .success(.integers($0)) } ?? .failure(SettingRefusal(reason: "expected a list, got '\(yaml)'"))
+                let integers = YAMLValue.list(yaml) {
+                    ($0 as? Int) ?? ($0 as? Double).flatMap { $0 == $0.rounded() ? Int($0) : nil }
+                }
+                return expecting("a list", yaml, integers.map(SettingValue.integers))
             },
             check: { value in
                 guard case .integers(let integers) = value else { return nil }
@@ -171,20 +120,44 @@ extension Setting {
     public static func flag(
         _ name: String, _ path: WritableKeyPath<Root, Bool> & Sendable, wire: Int?, help: String
     ) -> Setting {
-        Setting(
-            name, kind: .flag, wire: wire, help: help,
-            read: { .flag($0[keyPath: path]) },
-            write: { root, value in
-                if case .flag(let flag) = value { root[keyPath: path] = flag }
-                return nil
-            },
+        field(
+            name, path, kind: .flag, wire: wire, help: help, show: SettingValue.flag,
+            take: { if case .flag(let flag) = $0 { flag } else { nil } },
             parse: { yaml in
                 (yaml as? Bool).map { .success(.flag($0)) }
                     ?? .failure(SettingRefusal(reason: "expected true or false, got '\(yaml)'"))
             })
     }
-}
 
+    /// A key of the field at `path`, shown as a `SettingValue` by `show` and stored from one by
+    /// `take` (nil: a choice that is none of the cases).
+    private static func field<Value>(
+        _ name: String, _ path: WritableKeyPath<Root, Value> & Sendable, kind: SettingValue.Kind,
+        choices: [String]? = nil, wire: Int?, help: String,
+        show: @escaping @Sendable (Value) -> SettingValue, take: @escaping @Sendable (SettingValue) -> Value?,
+        parse: @escaping @Sendable (Any) -> Result<SettingValue, SettingRefusal>,
+        check: @escaping @Sendable (SettingValue) -> String? = { _ in nil }
+    ) -> Setting {
+        Setting(
+            name, kind: kind, choices: choices, wire: wire, help: help,
+            read: { show($0[keyPath: path]) },
+            write: { root, value in
+                guard let typed = take(value) else {
+                    return "unknown value '\(value.text)' (expected one of \((choices ?? []).joined(separator: ", ")))"
+                }
+                root[keyPath: path] = typed
+                return nil
+            },
+            parse: parse, check: check)
+    }
+
+    /// `value` parsed, or the refusal that says it is not `what`.
+    private static func expecting(_ what: String, _ yaml: Any, _ value: SettingValue?)
+        -> Result<SettingValue, SettingRefusal>
+    {
+        value.map { .success($0) } ?? .failure(SettingRefusal(reason: "expected \(what), got '\(yaml)'"))
+    }
+}
 /// The values a number setting admits.
 public enum NumberRange: Sendable {
     /// Any number.

@@ -79,7 +79,8 @@ public struct TransferSettings: Sendable, Equatable {
         func require(_ condition: Bool, _ key: String, _ reason: String) throws {
             if !condition { throw TransferError.setting(key: key, reason: reason) }
         }
-        try require(!styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
+        try require(
+            !styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
         let known = layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")
         for layer in shallowLayers {
             try require(layerNames.contains(layer), "shallow_layers", "unknown layer '\(layer)' (known: \(known))")
