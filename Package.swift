@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // SHA-256 of job hashes and stored tile results (BoringSSL's, in place of one written here).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries from Debian (Scripts/setup installs them).
@@ -61,7 +63,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .target(
-            name: "Pipeline", dependencies: ["Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging"],
+            name: "Pipeline",
+            dependencies: [
+                "Tensor", "ImageIO", "Network", "Semantics", "Transfer", "Messaging",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/Pipeline"),
         .executableTarget(
             name: "AtelierCLI",

@@ -60,7 +60,9 @@ struct StylizeCommand: ParsableCommand {
     @Option(help: "A YAML file of configuration keys.")
     var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override one configuration key.", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override one configuration key.", discussion: Configuration.keys, valueName: "key=value"))
     var overrides: [String] = []
 
     @Option(help: ArgumentHelp(

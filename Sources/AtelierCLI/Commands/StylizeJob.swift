@@ -148,7 +148,7 @@ struct StylizeJob {
             styleLight: try styleLight.map { try GuideMap(contentsOf: $0) })
     }
 
-    /// The job's identity for a run directory (`JobHash`): every parsed setting, the output, and
+    /// The job's identity for a run directory (`JobHash`): every setting of the schema, the output, and
     /// each input file's path, size and modification time, so that resuming with another job
     /// file, or after an input changed, is refused.
     func hash() throws -> String {
@@ -163,7 +163,7 @@ struct StylizeJob {
             "content": try fingerprint(content), "style": try fingerprint(style),
             "content_seg": try fingerprint(contentSeg), "style_seg": try fingerprint(styleSeg),
             "content_light": try fingerprint(contentLight), "style_light": try fingerprint(styleLight),
-            "output": output, "size": size, "settings": String(describing: settings),
+            "output": output, "size": size,
         ]
         // A single painting's job keeps the identity it always had (run directories stay valid).
         if blended.count > 1 {
@@ -172,7 +172,7 @@ struct StylizeJob {
                  "light": try fingerprint(source.light), "weight": source.weight]
             }
         }
-        return JobHash.of(job)
+        return JobHash.of(settings: StylizeSettings.schema.canonicalLines(of: settings), job: job)
     }
 
     /// Runs every level and writes the output. Levels that all fit one tile run whole (the same

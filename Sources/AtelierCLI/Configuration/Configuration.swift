@@ -34,6 +34,14 @@ enum Configuration {
         return mapping
     }
 
+    /// Every configuration key with its default and its help, one a line (`stylize --help`).
+    static var keys: String {
+        let defaults = StylizeSettings()
+        return StylizeSettings.schema.settings.map { setting in
+            "\(setting.name) (default \(setting.value(in: defaults).text)): \(setting.help)"
+        }.joined(separator: "\n")
+    }
+
     /// Applies one `--set key=value` override; the value is parsed as YAML (`[100, 50]`, `0.5`, `dss`).
     static func apply(override: String, to settings: inout StylizeSettings) throws {
         guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {

@@ -122,25 +122,20 @@ extension ByteWriter {
         append(count: key.tile)
     }
 
-    /// The transfer settings a worker's objective needs, field by field.
+    /// The transfer settings a worker's objective needs: every key of `TransferSettings.schema`,
+    /// in wire order, each coded by its kind.
     mutating func append(_ settings: TransferSettings) {
-        append(settings.mode.rawValue)
-        for weight in [settings.contentWeight, settings.styleWeight, settings.tvWeight, settings.chromaTVWeight,
-                       settings.semanticWeight, settings.illuminationWeight, settings.styleScale] {
-            append(weight)
+        for setting in TransferSettings.schema.wireOrder {
+            switch setting.value(in: settings) {
+            case .number(let value): append(value)
+            case .integer(let value): append(count: value)
+            case .unsigned(let value): append(value)
+            case .word(let value): append(value)
+            case .words(let values): append(values) { $0.append($1) }
+            case .integers(let values): append(values) { $0.append(count: $1) }
+            case .flag(let value): append(value)
+            }
         }
-        append(settings.styleLayers) { $0.append($1) }
-        append(settings.contentLayer)
-        append(count: settings.coarseSize)
-        append(settings.iterations) { $0.append(count: $1) }
-        append(settings.search.rawValue)
-        append(settings.pooling.rawValue)
-        append(count: settings.segments)
-        append(settings.seed)
-        append(settings.initialisation.rawValue)
-        append(count: settings.styleMaxSide)
-        append(settings.shallowLayers) { $0.append($1) }
-        append(settings.shallowWeight)
     }
 }
 
@@ -161,32 +156,28 @@ extension WireReader {
         return value == 0 ? nil : value - 1
     }
 
+    /// The settings `ByteWriter.append(_: TransferSettings)` wrote.
     mutating func readSettings() throws(ProtocolError) -> TransferSettings {
-        func choice<T: RawRepresentable>(_: T.Type, _ word: String) throws(ProtocolError) -> T where T.RawValue == String {
-            guard let value = T(rawValue: word) else { throw .malformed("unknown setting value '\(word)'") }
-            return value
-        }
         var settings = TransferSettings()
-        settings.mode = try choice(TransferSettings.Mode.self, try readString())
-        settings.contentWeight = try readFloat()
-        settings.styleWeight = try readFloat()
-        settings.tvWeight = try readFloat()
-        settings.chromaTVWeight = try readFloat()
-        settings.semanticWeight = try readFloat()
-        settings.illuminationWeight = try readFloat()
-        settings.styleScale = try readFloat()
-        settings.styleLayers = try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readString() }
-        settings.contentLayer = try readString()
-        settings.coarseSize = try readSize()
-        settings.iterations = try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readSize() }
-        settings.search = try choice(TransferSettings.Search.self, try readString())
-        settings.pooling = try choice(Pool2x2.Kind.self, try readString())
-        settings.segments = try readSize()
-        settings.seed = try read()
-        settings.initialisation = try choice(TransferSettings.Initialisation.self, try readString())
-        settings.styleMaxSide = try readSize()
-        settings.shallowLayers = try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readString() }
-        settings.shallowWeight = try readFloat()
+        for setting in TransferSettings.schema.wireOrder {
+            let value: SettingValue
+            switch setting.kind {
+            case .number: value = .number(try readFloat())
+            case .integer: value = .integer(try readSize())
+            case .unsigned: value = .unsigned(try read())
+            case .word: value = .word(try readString())
+            case .words:
+                value = .words(try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readString() })
+            case .integers:
+                value = .integers(try readList(elementSize: 4) { (r) throws(ProtocolError) in try r.readSize() })
+            case .flag: value = .flag(try readBool())
+            }
+            do {
+                try setting.assign(value, in: &settings)
+            } catch {
+                throw .malformed("setting \(error)")
+            }
+        }
         return settings
     }
 }

@@ -2,8 +2,8 @@ import Network
 import Transfer
 
 /// Every setting of `atelier stylize` and of a coordinator's job: the transfer's (top-level keys,
-/// `TransferSettings.keys`) and the tiling's (the `tile` section). Routes each configuration key
-/// to its owner, so the command line and job files have one list of keys.
+/// `TransferSettings.schema`), the finish's, and the tiling's (the `tile` section), in one schema,
+/// so the command line, job files, `--dump-config` and the job hash have one list of keys.
 public struct StylizeSettings: Sendable, Equatable {
     public var transfer = TransferSettings()
     public var tile = TileSettings()
@@ -17,42 +17,40 @@ public struct StylizeSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// Every key in `Configs/default.yaml` order: the transfer's, `colour_finish`, `preserve_colors`, then
-    /// `tile.size`, `tile.overlap`, ….
-    public static let keys = TransferSettings.keys + ["colour_finish", "preserve_colors"]
-        + TileSettings.keys.map { TileSettings.section + "." + $0 }
+    /// Every key in `Configs/default.yaml` order: the transfer's, `colour_finish`, `preserve_colors`,
+    /// then `tile.size`, `tile.overlap`, ….
+    public static let schema = SettingsSchema<StylizeSettings>(
+        TransferSettings.schema.settings.map { $0.lifted(through: \.transfer) }
+            + [
+                .fraction(
+                    "colour_finish", \.colourFinish, wire: nil,
+                    help: "how far the finished image's colours move to the painting's (0 to 1)"),
+                .flag(
+                    "preserve_colors", \.preserveColors, wire: nil,
+                    help: "keep the content's colours: take only the stylised luminance"),
+            ]
+            + TileSettings.schema.settings.map { $0.lifted(through: \.tile, prefix: TileSettings.section + ".") })
+
+    public static var keys: [String] { schema.keys }
 
     /// Sets `key` from a parsed YAML value. `tile.size` sets one tile key; `tile` takes a mapping
     /// of tile keys (`tile: {size: 128, rounds: 2}` in a file), applied in key order.
     /// - Throws: `TransferError.setting` naming the full key for an unknown key or a bad value.
     public mutating func set(_ key: String, to value: Any) throws {
-        let prefix = TileSettings.section + "."
         if key == TileSettings.section {
             guard let mapping = value as? [String: Any] else {
                 throw TransferError.setting(
-                    key: key, reason: "expected a mapping of \(TileSettings.keys.joined(separator: ", ")), got '\(value)'")
+                    key: key,
+                    reason: "expected a mapping of \(TileSettings.keys.joined(separator: ", ")), got '\(value)'")
             }
             for name in mapping.keys.sorted() { try tile.set(name, to: mapping[name]!) }
-        } else if key.hasPrefix(prefix) {
-            try tile.set(String(key.dropFirst(prefix.count)), to: value)
-        } else if key == "preserve_colors" {
-            guard let flag = value as? Bool else {
-                throw TransferError.setting(key: key, reason: "expected true or false, got '\(value)'")
-            }
-            preserveColors = flag
-        } else if key == "colour_finish" {
-            let strength: Double? = (value as? Bool).map { $0 ? 1 : 0 } ?? (value as? Double) ?? (value as? Int).map(Double.init)
-            guard let strength, strength >= 0 && strength <= 1 else {
-                throw TransferError.setting(key: key, reason: "expected a number from 0 to 1 (or true, false), got '\(value)'")
-            }
-            colourFinish = Float(strength)
+        } else if let setting = Self.schema[key] {
+            try setting.set(value, in: &self)
+        } else if key.hasPrefix(TileSettings.section + ".") {
+            throw TileSettings.unknown(key)
         } else {
-            do {
-                try transfer.set(key, to: value)
-            } catch TransferError.setting(let name, let reason) where name == key && reason.hasPrefix("unknown configuration key") {
-                throw TransferError.setting(
-                    key: key, reason: "unknown configuration key (known: \(Self.keys.joined(separator: ", ")))")
-            }
+            throw TransferError.setting(
+                key: key, reason: "unknown configuration key (known: \(Self.keys.joined(separator: ", ")))")
         }
     }
 

@@ -20,6 +20,12 @@ extension RunManifest {
         guard let version = try? decoder.decode(Versioned.self, from: data).formatVersion else {
             throw PipelineStoreError.corrupt(path: path, reason: "not a run manifest (no formatVersion in JSON)")
         }
+        guard version != 1 else {
+            throw PipelineStoreError.unsupported(
+                path: path,
+                reason: "manifest format version 1, made by an earlier atelier whose job hash this build does not"
+                    + " compute; start the job again in a new --run-dir")
+        }
         guard version == Self.currentFormatVersion else {
             throw PipelineStoreError.unsupported(
                 path: path, reason: "manifest format version \(version) (this build reads \(Self.currentFormatVersion))")

@@ -5,7 +5,9 @@
 /// continues from the last completed round and recomputes no stored tile.
 public struct RunManifest: Codable, Equatable, Sendable {
     /// The version of this JSON layout; a manifest of another version is refused with a message.
-    public static let currentFormatVersion = 1
+    /// 2: the job hash is the settings schema's canonical one (`JobHash.of(settings:job:)`); a
+    /// manifest of 1 holds a hash of another form, which no job of this build can match.
+    public static let currentFormatVersion = 2
 
     /// The progress of one level of the pyramid.
     public struct LevelProgress: Codable, Equatable, Sendable {

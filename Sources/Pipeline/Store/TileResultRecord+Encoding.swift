@@ -44,9 +44,7 @@ extension TileResultRecord {
         writer.append(raw: job)
         pixels.withUnsafeBufferPointer { writer.append(floats: $0) }
         lossTrace.withUnsafeBufferPointer { writer.append(floats: $0) }
-        var hash = SHA256()
-        writer.bytes.withUnsafeBytes { hash.update($0) }
-        writer.append(raw: hash.finalize())
+        writer.append(raw: writer.bytes.withUnsafeBytes { SHA256.digest(of: $0) })
         return writer.bytes
     }
 
@@ -79,9 +77,10 @@ extension TileResultRecord {
                 path: path,
                 reason: "\(bytes.count < expected ? "truncated" : "wrong size"): \(bytes.count) bytes, expected \(expected)")
         }
-        var hash = SHA256()
-        bytes.withUnsafeBytes { hash.update(UnsafeRawBufferPointer(rebasing: $0[0..<(expected - 32)])) }
-        guard hash.finalize()[...] == bytes[(expected - 32)...] else {
+        let digest = bytes.withUnsafeBytes { all in
+            SHA256.digest(of: UnsafeRawBufferPointer(rebasing: all[..<(expected - 32)]))
+        }
+        guard digest[...] == bytes[(expected - 32)...] else {
             throw PipelineStoreError.corrupt(path: path, reason: "checksum mismatch")
         }
         let pixels = Tensor(channels: channels, height: rect.height, width: rect.width)

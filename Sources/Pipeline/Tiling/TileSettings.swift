@@ -21,8 +21,16 @@ public struct TileSettings: Sendable, Equatable {
 
     public init() {}
 
-    /// The configuration keys (each written `tile.<key>`), in the order `Configs/default.yaml` documents them.
-    public static let keys = ["size", "overlap", "halo", "rounds"]
+    /// The configuration keys (each written `tile.<key>` in `StylizeSettings.schema`), in the order
+    /// `Configs/default.yaml` documents them. Their ranges depend on the network: `validate`.
+    public static let schema = SettingsSchema<TileSettings>([
+        .integer("size", \.size, wire: nil, help: "side of a tile's core in pixels"),
+        .integer("overlap", \.overlap, wire: nil, help: "pixels by which a tile's result reaches into its neighbours"),
+        .integer("halo", \.halo, wire: nil, help: "read-only context around a tile's result, in pixels"),
+        .integer("rounds", \.rounds, wire: nil, help: "rounds per tiled level, each shifting the grid"),
+    ])
+
+    public static var keys: [String] { schema.keys }
 
     /// The configuration section these keys live in.
     public static let section = "tile"
@@ -30,27 +38,17 @@ public struct TileSettings: Sendable, Equatable {
     /// Sets the setting named `key` (without the `tile.` prefix) from a parsed YAML value.
     /// - Throws: `TransferError.setting` naming `tile.<key>` for an unknown key or a non-integer value.
     public mutating func set(_ key: String, to value: Any) throws {
-        let name = Self.section + "." + key
-        let integer: Int
-        if let v = value as? Int {
-            integer = v
-        } else if let v = value as? Double, v == v.rounded(), abs(v) < 1e15 {
-            integer = Int(v)
-        } else {
-            guard Self.keys.contains(key) else { throw Self.unknown(name) }
-            throw TransferError.setting(key: name, reason: "expected an integer, got '\(value)'")
-        }
-        switch key {
-        case "size": size = integer
-        case "overlap": overlap = integer
-        case "halo": halo = integer
-        case "rounds": rounds = integer
-        default: throw Self.unknown(name)
+        guard let setting = Self.schema[key] else { throw Self.unknown(Self.section + "." + key) }
+        do {
+            try setting.set(value, in: &self)
+        } catch TransferError.setting(_, let reason) {
+            throw TransferError.setting(key: Self.section + "." + key, reason: reason)
         }
     }
 
     static func unknown(_ name: String) -> TransferError {
-        .setting(key: name, reason: "unknown configuration key (known: \(keys.map { section + "." + $0 }.joined(separator: ", ")))")
+        let known = keys.map { section + "." + $0 }.joined(separator: ", ")
+        return .setting(key: name, reason: "unknown configuration key (known: \(known))")
     }
 
     /// Checks the ranges, and the halo and alignment the network needs.

@@ -1,7 +1,8 @@
 import Tensor
 
-/// Every setting of one style transfer, with the defaults of `Configs/default.yaml`. Keys and
-/// meanings are documented there; `TransferSettings.keys` names them as the configuration does.
+/// Every setting of one style transfer, with the defaults of `Configs/default.yaml`. Each field is
+/// a configuration key declared in `TransferSettings.schema` (its name, range, help and place on
+/// the wire); the initial values here are the defaults.
 public struct TransferSettings: Sendable, Equatable {
     /// Which loss guides the style (DESIGN.md §1).
     public enum Mode: String, Sendable, CaseIterable {
@@ -71,36 +72,23 @@ public struct TransferSettings: Sendable, Equatable {
         iterations.isEmpty ? 0 : iterations[min(index, iterations.count - 1)]
     }
 
-    /// Checks ranges and relations between settings.
+    /// Checks each key's range (`schema`), then the relations between keys and the layer names.
     /// - Throws: `TransferError.setting` naming the key and the reason.
     public func validate(layerNames: [String]) throws {
+        try Self.schema.checkRanges(of: self)
         func require(_ condition: Bool, _ key: String, _ reason: String) throws {
             if !condition { throw TransferError.setting(key: key, reason: reason) }
         }
-        for (key, value) in [("content_weight", contentWeight), ("style_weight", styleWeight), ("tv_weight", tvWeight), ("chroma_tv_weight", chromaTVWeight),
-                             ("semantic_weight", semanticWeight), ("illumination_weight", illuminationWeight),
-                             ("shallow_weight", shallowWeight)] {
-            try require(value.isFinite && value >= 0, key, "must be a finite number ≥ 0, not \(value)")
-        }
-        try require(styleScale.isFinite && styleScale > 0.05 && styleScale <= 8, "style_scale",
-                    "must be between 0.05 and 8, not \(styleScale)")
-        try require(styleMaxSide >= MultiScaleSchedule.minimumSide && styleMaxSide <= 1 << 16, "style_max_side",
-                    "must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(styleMaxSide)")
-        try require(!styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
+        try require(
+            !styleLayers.isEmpty || mode == .gatys && styleWeight == 0, "style_layers", "must name at least one layer")
+        let known = layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")
         for layer in shallowLayers {
-            try require(layerNames.contains(layer), "shallow_layers",
-                        "unknown layer '\(layer)' (known: \(layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")))")
+            try require(layerNames.contains(layer), "shallow_layers", "unknown layer '\(layer)' (known: \(known))")
         }
         for layer in styleLayers + [contentLayer] {
             try require(layerNames.contains(layer), layer == contentLayer ? "content_layer" : "style_layers",
-                        "unknown layer '\(layer)' (known: \(layerNames.filter { $0.hasPrefix("relu") }.joined(separator: ", ")))")
+                        "unknown layer '\(layer)' (known: \(known))")
         }
-        try require(coarseSize >= MultiScaleSchedule.minimumSide && coarseSize <= 1 << 16, "coarse_size",
-                    "must be between \(MultiScaleSchedule.minimumSide) and 65536, not \(coarseSize)")
-        try require(!iterations.isEmpty, "iterations", "must list at least one count")
-        try require(iterations.allSatisfy { $0 >= 0 && $0 <= 100_000 }, "iterations",
-                    "counts must be between 0 and 100000")
-        try require(segments >= 1 && segments <= 64, "segments", "must be between 1 and 64, not \(segments)")
     }
 }
 

@@ -207,35 +207,24 @@ final class MessageWireTests: XCTestCase {
     }
 
     /// A worker builds its objective from the settings a STYLE message carries, so every setting
-    /// must cross the wire: a new field the encoding forgot would silently take its default on
-    /// the workers and make tiled runs differ from single-process ones.
+    /// must cross the wire. The encoding walks `TransferSettings.schema`, and
+    /// `SettingsSchemaTests.testEveryFieldIsAKeyOfTheSchema` holds every field to a declaration:
+    /// here every key, each set away from its default, comes back from the wire.
     func testEverySettingCrossesTheWire() throws {
         var settings = TransferSettings()
-        settings.mode = .mrf
-        settings.contentWeight = 2.5
-        settings.styleWeight = 3.5
-        settings.tvWeight = 4.5
-        settings.chromaTVWeight = 5.5
-        settings.semanticWeight = 6.5
-        settings.illuminationWeight = 7.5
-        settings.styleLayers = ["relu1_1"]
-        settings.shallowLayers = ["relu2_1"]
-        settings.shallowWeight = 8.5
-        settings.contentLayer = "relu5_1"
-        settings.coarseSize = 77
-        settings.iterations = [9, 8]
-        settings.search = .exact
-        settings.pooling = .max
-        settings.styleScale = 1.25
-        settings.styleMaxSide = 999
-        settings.segments = 9
-        settings.seed = 1234
-        settings.initialisation = .content
-        // Every stored property differs from its default, so a field added later without a value
-        // here fails this line, and one added without its wire encoding fails the comparison.
-        let defaults = Mirror(reflecting: TransferSettings()).children.map { "\($0.label!)=\($0.value)" }
-        for (field, original) in zip(Mirror(reflecting: settings).children.map { "\($0.label!)=\($0.value)" }, defaults) {
-            XCTAssertNotEqual(field, original, "set \(field) to a non-default value in this test")
+        for setting in TransferSettings.schema.settings {
+            let value: SettingValue
+            switch setting.value(in: settings) {
+            case .number(let number): value = .number(number + 2.5)
+            case .integer(let integer): value = .integer(integer + 77)
+            case .unsigned(let unsigned): value = .unsigned(unsigned + 1234)
+            case .word(let word): value = .word(setting.choices?.last { $0 != word } ?? "relu5_1")
+            case .words(let words): value = .words(words.reversed() + ["relu1_2"])
+            case .integers(let integers): value = .integers([9] + integers)
+            case .flag(let flag): value = .flag(!flag)
+            }
+            try setting.assign(value, in: &settings)
+            XCTAssertNotEqual(setting.value(in: settings), setting.value(in: TransferSettings()), setting.name)
         }
         let message = Message.style(StyleMessage(
             job: "j", level: 0, styleSet: 1, settings: settings, style: Tensor(Shape(channels: 3, height: 3, width: 3)),
@@ -244,5 +233,21 @@ final class MessageWireTests: XCTestCase {
             return XCTFail("not a STYLE message")
         }
         XCTAssertEqual(decoded.settings, settings)
+    }
+
+    /// A word that is none of a choice's values is a malformed frame naming the key.
+    func testAnUnknownChoiceOnTheWireIsMalformed() throws {
+        var payload = ByteWriter()
+        payload.append("j")
+        payload.append(count: 0)
+        payload.append(UInt64(1))
+        payload.append(TransferSettings())
+        var bytes = payload.bytes
+        // The settings start with the mode, a counted word: "dss" becomes "dsx".
+        let mode = bytes.indices.first { Array(bytes[$0..<$0 + 3]) == Array("dss".utf8) }!
+        bytes[mode + 2] = UInt8(ascii: "x")
+        XCTAssertThrowsError(try Message.decode(Frame.wrap(bytes, kind: .style))) { error in
+            XCTAssertTrue("\(error)".contains("mode: unknown value 'dsx'"), "\(error)")
+        }
     }
 }

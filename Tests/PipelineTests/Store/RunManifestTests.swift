@@ -96,6 +96,7 @@ final class RunManifestTests: XCTestCase {
             ("", "no formatVersion"),
             ("{\"formatVersion\": 1, \"jobHash\":", "no formatVersion"),
             (try edited { $0["formatVersion"] = 7 }, "version 7"),
+            (try edited { $0["formatVersion"] = 1 }, "version 1, made by an earlier atelier whose job hash"),
             (try edited { $0["jobHash"] = "xyz" }, "not 64 lowercase hexadecimal"),
             (try edited { $0["levels"] = nil }, "missing levels"),
             (try edited { $0["levels"] = 3 }, "bad value at levels"),
