@@ -54,7 +54,7 @@ final class ViewerBrowserTests: XCTestCase {
     /// Runs headless Chromium on the viewer page with `hash` and returns its screenshot.
     ///
     /// Chromium's `--virtual-time-budget` does not always wait for a tile's load and the canvas
-    /// redraw it triggers: on a loaded machine about one screenshot in ten shows the page before
+    /// redraw it triggers: on a loaded machine up to one screenshot in four shows the page before
     /// any tile (the toolbar drawn, the canvas still its background colour). Such a blank shot says
     /// nothing about the page, so it is taken again with a longer budget, at most four times; a
     /// shot with the wrong picture is returned at once and fails the comparison.
