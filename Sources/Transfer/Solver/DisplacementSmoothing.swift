@@ -66,7 +66,8 @@ public enum DisplacementSmoothing {
     public static func apply(
         image: Tensor, finished: Tensor, guide: [Float], labels: [Int32]?, count: Int, radius: Int
     ) -> Tensor {
-        let fit = coefficients(image: image, finished: finished, guide: guide, labels: labels, count: count, radius: radius)
+        let fit = coefficients(
+            image: image, finished: finished, guide: guide, labels: labels, count: count, radius: radius)
         let plane = image.height * image.width
         let result = Tensor(image.shape)
         result.withUnsafeMutableBufferPointer { out in
@@ -74,7 +75,8 @@ public enum DisplacementSmoothing {
                 for c in 0..<3 {
                     for p in 0..<plane {
                         let i = c * plane + p
-                        out[i] = min(max(source[i] + fit.change(channel: c, at: p, plane: plane, guide: guide[p]), 0), 1)
+                        let change = fit.change(channel: c, at: p, plane: plane, guide: guide[p])
+                        out[i] = min(max(source[i] + change, 0), 1)
                     }
                 }
             }
